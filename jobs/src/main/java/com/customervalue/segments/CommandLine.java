@@ -1,0 +1,100 @@
+package com.customervalue.segments;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A parsed command line: the subcommand and its {@code --flag value} (or {@code --flag=value})
+ * pairs, each checked against the flags the subcommand knows, with typed accessors whose errors
+ * name the flag.
+ */
+record CommandLine(String command, Map<String, String> flags) {
+
+  static CommandLine parse(String[] args, Map<String, Set<String>> flagsByCommand) {
+    if (args.length == 0) {
+      throw new UsageException("no command given");
+    }
+    String command = args[0];
+    Set<String> known = flagsByCommand.get(command);
+    if (known == null) {
+      throw new UsageException("unknown command '" + command + "'");
+    }
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int equals = name.indexOf('=');
+      if (equals >= 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        value = args[++i];
+      } else {
+        throw new UsageException("--" + name + " needs a value");
+      }
+      if (!known.contains(name)) {
+        throw new UsageException("unknown flag --" + name + " for '" + command + "'");
+      }
+      if (flags.put(name, value) != null) {
+        throw new UsageException("--" + name + " is given twice");
+      }
+    }
+    return new CommandLine(command, flags);
+  }
+
+  Optional<String> text(String flag) {
+    return Optional.ofNullable(flags.get(flag));
+  }
+
+  String requiredText(String flag) {
+    return text(flag).orElseThrow(() -> new UsageException("--" + flag + " is required"));
+  }
+
+  Optional<LocalDate> date(String flag) {
+    return text(flag).map(value -> {
+      try {
+        return LocalDate.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new UsageException("--" + flag + " must be a date YYYY-MM-DD, got '" + value + "'");
+      }
+    });
+  }
+
+  Optional<Long> wholeNumber(String flag, long minimum) {
+    return text(flag).map(value -> {
+      long number;
+      try {
+        number = Long.parseLong(value.replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--" + flag + " must be a whole number, got '" + value + "'");
+      }
+      if (number < minimum) {
+        throw new UsageException("--" + flag + " must be at least " + minimum + ", got " + number);
+      }
+      return number;
+    });
+  }
+
+  Optional<Double> decimalNumber(String flag, double minimum) {
+    return text(flag).map(value -> {
+      double number;
+      try {
+        number = Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        throw new UsageException("--" + flag + " must be a number, got '" + value + "'");
+      }
+      if (!(number >= minimum) || Double.isInfinite(number)) {
+        throw new UsageException("--" + flag + " must be a finite number of at least " + minimum + ", got " + value);
+      }
+      return number;
+    });
+  }
+}

@@ -1,0 +1,12 @@
+package com.customervalue.segments.config;
+
+/**
+ * Everything a segmentation run needs, validated; {@code configDigest} identifies the effective
+ * configuration in the run record.
+ */
+public record JobSettings(
+    InputSettings input,
+    SnapshotSettings snapshot,
+    QualitySettings quality,
+    OutputSettings output,
+    String configDigest) {}

@@ -1,0 +1,30 @@
+package com.customervalue.segments.ingest;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+
+/** Names and types of the canonical transaction columns that validation hands to later stages. */
+public final class Transactions {
+  /** Customer id as found in the input (integer or trimmed string). */
+  public static final String CUSTOMER_ID = "customer_id";
+  /** Order id as found in the input; null when no order-id column is configured. */
+  public static final String ORDER_ID = "order_id";
+  /** Calendar date of the transaction, in the configured time zone. */
+  public static final String TRANSACTION_DATE = "transaction_date";
+  /** Line amount in money, exact. */
+  public static final String AMOUNT = "amount";
+  /** Why a row was rejected (a {@link RejectReason} code); null for a valid row. */
+  public static final String REJECT_REASON = "reject_reason";
+  /** The file a row came from. */
+  public static final String SOURCE_FILE = "source_file";
+  /** The whole input row as JSON, kept for quarantined rows so nothing is lost. */
+  public static final String RAW_RECORD = "raw_record";
+
+  /**
+   * Money per line: 4 decimals hold prices quoted to a tenth of a cent times whole quantities
+   * exactly; 14 integer digits are far beyond any real order line.
+   */
+  public static final DecimalType AMOUNT_TYPE = DataTypes.createDecimalType(18, 4);
+
+  private Transactions() {}
+}

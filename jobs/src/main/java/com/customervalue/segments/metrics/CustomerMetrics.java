@@ -1,0 +1,108 @@
+package com.customervalue.segments.metrics;
+
+import static com.customervalue.segments.ingest.Transactions.AMOUNT;
+import static com.customervalue.segments.ingest.Transactions.ORDER_ID;
+import static com.customervalue.segments.ingest.Transactions.TRANSACTION_DATE;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.negate;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.customervalue.segments.ingest.Transactions;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+
+/**
+ * Per-customer RFM metrics as DESIGN.md defines them: lines are netted into orders, an order
+ * with a positive net amount is a purchase and a negative one a return; frequency and money count
+ * the window [as-of - window-days, as-of), purchase dates look at the whole history before as-of.
+ */
+public final class CustomerMetrics {
+  public static final String CUSTOMER_ID = Transactions.CUSTOMER_ID;
+  public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+  public static final String LAST_PURCHASE_DATE = "last_purchase_date";
+  public static final String RECENCY_DAYS = "recency_days";
+  public static final String FREQUENCY = "frequency";
+  public static final String MONETARY = "monetary";
+  public static final String GROSS_REVENUE = "gross_revenue";
+  public static final String RETURNS_AMOUNT = "returns_amount";
+  public static final String AVG_ORDER_VALUE = "avg_order_value";
+  public static final String TENURE_DAYS = "tenure_days";
+
+  /** The columns of {@link #perCustomer}, in order. */
+  public static final List<String> COLUMNS = List.of(CUSTOMER_ID, FIRST_PURCHASE_DATE, LAST_PURCHASE_DATE,
+      RECENCY_DAYS, FREQUENCY, MONETARY, GROSS_REVENUE, RETURNS_AMOUNT, AVG_ORDER_VALUE, TENURE_DAYS);
+
+  /** Order-level columns between netting and the per-customer aggregate. */
+  public static final String ORDER_DATE = "order_date";
+  public static final String ORDER_AMOUNT = "order_amount";
+
+  /** Money per customer: sums of {@link Transactions#AMOUNT_TYPE} lines, exact. */
+  public static final DecimalType MONEY_TYPE = DataTypes.createDecimalType(28, 4);
+
+  private CustomerMetrics() {}
+
+  /**
+   * Nets accepted lines into orders: one row per (customer, order id) with the sum of its line
+   * amounts, dated by its earliest line.
+   */
+  public static Dataset<Row> netOrders(Dataset<Row> lines) {
+    return lines
+        .groupBy(col(CUSTOMER_ID), col(ORDER_ID))
+        .agg(min(col(TRANSACTION_DATE)).as(ORDER_DATE), sum(col(AMOUNT)).as(ORDER_AMOUNT));
+  }
+
+  /** Without an order-id column every accepted line is an order of its own. */
+  public static Dataset<Row> eachLineAnOrder(Dataset<Row> lines) {
+    return lines.select(col(CUSTOMER_ID), col(TRANSACTION_DATE).as(ORDER_DATE), col(AMOUNT).as(ORDER_AMOUNT));
+  }
+
+  /**
+   * One row per customer with at least one order before {@code asOf}. {@code windowDays} = 0
+   * measures the whole history. Customers without a purchase (returns or zero-amount orders
+   * only) have frequency 0 and null purchase dates, recency, tenure and average order value.
+   */
+  public static Dataset<Row> perCustomer(Dataset<Row> orders, LocalDate asOf, int windowDays) {
+    Column orderDate = col(ORDER_DATE);
+    Column orderAmount = col(ORDER_AMOUNT);
+    Column inWindow = windowDays == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(windowDays))));
+    Column isPurchase = orderAmount.gt(0);
+    Column isReturn = orderAmount.lt(0);
+    Column zero = lit(0).cast(MONEY_TYPE);
+    Column asOfDate = lit(Date.valueOf(asOf));
+
+    Dataset<Row> sums = orders
+        .groupBy(col(CUSTOMER_ID))
+        .agg(
+            min(when(isPurchase, orderDate)).as(FIRST_PURCHASE_DATE),
+            max(when(isPurchase, orderDate)).as(LAST_PURCHASE_DATE),
+            count(when(inWindow.and(isPurchase), lit(1))).cast(DataTypes.IntegerType).as(FREQUENCY),
+            coalesce(sum(when(inWindow, orderAmount)), zero).cast(MONEY_TYPE).as(MONETARY),
+            coalesce(sum(when(inWindow.and(isPurchase), orderAmount)), zero).cast(MONEY_TYPE).as(GROSS_REVENUE),
+            coalesce(sum(when(inWindow.and(isReturn), negate(orderAmount))), zero).cast(MONEY_TYPE).as(RETURNS_AMOUNT));
+
+    return sums.select(
+        col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
+        col(FIRST_PURCHASE_DATE),
+        col(LAST_PURCHASE_DATE),
+        datediff(asOfDate, col(LAST_PURCHASE_DATE)).as(RECENCY_DAYS),
+        col(FREQUENCY),
+        col(MONETARY),
+        col(GROSS_REVENUE),
+        col(RETURNS_AMOUNT),
+        when(col(FREQUENCY).gt(0), col(GROSS_REVENUE).divide(col(FREQUENCY))).cast(MONEY_TYPE).as(AVG_ORDER_VALUE),
+        datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS));
+  }
+}

@@ -1,0 +1,147 @@
+package com.customervalue.segments.publish;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes tables under {@code <root>/<table>/snapshot_date=YYYY-MM-DD/} so that readers never
+ * see a half-written snapshot: each table is first written aside under {@code _staging} (Spark
+ * and Hive skip directories starting with '_'), and only when every table of the run is written
+ * are the snapshots moved into place, each replacing the earlier one of the same date whole.
+ */
+public final class SnapshotPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
+  public static final String SNAPSHOT_PARTITION = "snapshot_date";
+  static final String STAGING = "_staging";
+  static final String TRASH = "_trash";
+
+  private final FileSystem fileSystem;
+  private final Path root;
+  private final String runId;
+
+  /** A table written aside, waiting for {@link #commit}. */
+  public record StagedTable(String table, LocalDate snapshot, Path stagingPath) {}
+
+  public SnapshotPublisher(Configuration hadoopConf, String root, String runId) {
+    try {
+      Path rootPath = new Path(root);
+      this.fileSystem = rootPath.getFileSystem(hadoopConf);
+      this.root = fileSystem.makeQualified(rootPath);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the output root " + root, e);
+    }
+    this.runId = runId;
+  }
+
+  /** Where {@code table}'s snapshot is (or will be) published. */
+  public Path snapshotPath(String table, LocalDate snapshot) {
+    return new Path(new Path(root, table), SNAPSHOT_PARTITION + "=" + snapshot);
+  }
+
+  /** Writes {@code data} as Parquet beside the table, invisible to readers of the table. */
+  public StagedTable stage(Dataset<Row> data, String table, LocalDate snapshot) {
+    Path staging = stagingPath(table, snapshot);
+    data.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+    return new StagedTable(table, snapshot, staging);
+  }
+
+  /**
+   * Moves a staged snapshot into place. An existing snapshot of the same date is moved to
+   * {@code _trash} first and deleted after, so the result is exactly the staged data.
+   */
+  public Path commit(StagedTable staged) {
+    Path target = snapshotPath(staged.table(), staged.snapshot());
+    Path trash = new Path(new Path(new Path(root, staged.table()), TRASH), target.getName() + "." + runId);
+    try {
+      boolean replacing = fileSystem.exists(target);
+      if (replacing) {
+        fileSystem.mkdirs(trash.getParent());
+        renameOrFail(target, trash);
+      }
+      fileSystem.mkdirs(target.getParent());
+      try {
+        renameOrFail(staged.stagingPath(), target);
+      } catch (IOException e) {
+        if (replacing) {
+          fileSystem.rename(trash, target);
+        }
+        throw e;
+      }
+      if (replacing) {
+        fileSystem.delete(trash, true);
+      }
+      deleteIfEmpty(trash.getParent());
+      deleteIfEmpty(staged.stagingPath().getParent());
+      LOG.info("Published {}", target);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot publish " + target, e);
+    }
+  }
+
+  /** Removes a staged table that will not be published (the run failed). */
+  public void discard(StagedTable staged) {
+    try {
+      fileSystem.delete(staged.stagingPath(), true);
+      deleteIfEmpty(staged.stagingPath().getParent());
+    } catch (IOException e) {
+      LOG.warn("Could not remove staged data {}: {}", staged.stagingPath(), e.getMessage());
+    }
+  }
+
+  /**
+   * Adds a single-row table (a run record) as one file of its own to the snapshot's partition,
+   * leaving the other runs' records of that snapshot in place.
+   */
+  public Path append(Dataset<Row> singleRow, String table, LocalDate snapshot) {
+    Path staging = stagingPath(table, snapshot);
+    singleRow.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+    Path target = new Path(snapshotPath(table, snapshot), "run-" + runId + ".parquet");
+    try {
+      Path part = onlyDataFile(staging)
+          .orElseThrow(() -> new IOException("Spark wrote no data file under " + staging));
+      fileSystem.mkdirs(target.getParent());
+      renameOrFail(part, target);
+      fileSystem.delete(staging, true);
+      deleteIfEmpty(staging.getParent());
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot publish " + target, e);
+    }
+  }
+
+  private Path stagingPath(String table, LocalDate snapshot) {
+    return new Path(new Path(new Path(root, table), STAGING), SNAPSHOT_PARTITION + "=" + snapshot + "." + runId);
+  }
+
+  private Optional<Path> onlyDataFile(Path directory) throws IOException {
+    return Arrays.stream(fileSystem.listStatus(directory))
+        .map(FileStatus::getPath)
+        .filter(path -> path.getName().endsWith(".parquet"))
+        .findFirst();
+  }
+
+  private void renameOrFail(Path from, Path to) throws IOException {
+    if (!fileSystem.rename(from, to)) {
+      throw new IOException("Could not move " + from + " to " + to);
+    }
+  }
+
+  private void deleteIfEmpty(Path directory) throws IOException {
+    if (fileSystem.exists(directory) && fileSystem.listStatus(directory).length == 0) {
+      fileSystem.delete(directory, false);
+    }
+  }
+}
