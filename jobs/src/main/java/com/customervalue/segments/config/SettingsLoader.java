@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -122,7 +123,7 @@ public final class SettingsLoader {
     }
     for (Map.Entry<String, ConfigValue> entry : config.getConfig(ROOT).entrySet()) {
       String key = ROOT + "." + entry.getKey();
-      if (!reference.hasPathOrNull(key)) {
+      if (!isKnown(reference, key)) {
         throw new InvalidSettingsException(
             "Unknown setting " + key + " (" + entry.getValue().origin().description() + "). "
                 + "Known settings there: " + siblings(reference, key) + ".");
@@ -130,9 +131,18 @@ public final class SettingsLoader {
     }
   }
 
+  private static boolean isKnown(Config reference, String key) {
+    try {
+      return reference.hasPathOrNull(key);
+    } catch (ConfigException.WrongType e) {
+      return false; // a nested key below what the reference has as a plain value
+    }
+  }
+
   private static String siblings(Config reference, String key) {
     String known = key.substring(0, key.lastIndexOf('.'));
-    while (!reference.hasPath(known) && known.contains(".")) {
+    while (!(isKnown(reference, known) && reference.getValue(known).valueType() == ConfigValueType.OBJECT)
+        && known.contains(".")) {
       known = known.substring(0, known.lastIndexOf('.'));
     }
     String parent = known;
