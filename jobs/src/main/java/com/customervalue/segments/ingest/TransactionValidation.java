@@ -23,6 +23,7 @@ import com.customervalue.segments.config.ColumnMapping;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,7 +101,8 @@ public final class TransactionValidation {
         amount.as(AMOUNT),
         reason.as(REJECT_REASON),
         sourceFile.cast(DataTypes.StringType).as(SOURCE_FILE),
-        to_json(struct(rawColumns)).as(RAW_RECORD));
+        // Nulls are written out: a quarantined row must show the null that got it quarantined.
+        to_json(struct(rawColumns), Map.of("ignoreNullFields", "false")).as(RAW_RECORD));
   }
 
   /**
