@@ -1,0 +1,263 @@
+package com.customervalue.segments.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.config.JobSettings;
+import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.metrics.CustomerMetrics;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job on the real Online Retail order lines (data-samples/), checked against metrics
+ * computed here in plain Java from the raw rows, following DESIGN.md's definitions word by word.
+ */
+class OnlineRetailEndToEndTest extends SparkTestSession {
+  private static final Path INPUT = repositoryRoot().resolve("data-samples/online_retail.parquet");
+  private static final LocalDate AS_OF = LocalDate.of(2011, 12, 10);
+
+  @TempDir static Path output;
+  private static List<RawLine> raw;
+  private static RunResult result;
+
+  /** One order line as published, read without any of the code under test. */
+  record RawLine(Long customerId, String invoice, LocalDate date, BigDecimal amount) {}
+
+  /** The expected metrics of one customer. */
+  record Expected(LocalDate first, LocalDate last, Integer recency, int frequency, BigDecimal monetary,
+      BigDecimal gross, BigDecimal returns, BigDecimal averageOrder, Integer tenure) {}
+
+  @BeforeAll
+  static void runTheJob() {
+    raw = spark.read().parquet(INPUT.toString())
+        .select("customer_id", "invoice_no", "invoice_date", "quantity", "unit_price")
+        .collectAsList().stream()
+        .map(row -> new RawLine(row.isNullAt(0) ? null : row.getLong(0), row.getString(1),
+            ((LocalDateTime) row.get(2)).toLocalDate(),
+            BigDecimal.valueOf(row.getInt(3)).multiply(row.getDecimal(4))))
+        .toList();
+    result = SegmentationJob.run(spark, settings(output, Map.of("segments.snapshot.as-of", AS_OF.toString())));
+  }
+
+  static JobSettings settings(Path outputRoot, Map<String, String> more) {
+    Map<String, String> overrides = new HashMap<>(more);
+    overrides.put("segments.input.path", INPUT.toString());
+    overrides.put("segments.output.root", outputRoot.toString());
+    return SettingsLoader.load(SettingsLoader.layered(
+        Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides));
+  }
+
+  /** DESIGN.md's definitions, computed directly: net each invoice, then per customer. */
+  static Map<String, Expected> expectedMetrics(LocalDate asOf, int windowDays) {
+    LocalDate windowStart = windowDays == 0 ? LocalDate.MIN : asOf.minusDays(windowDays);
+    Map<String, BigDecimal> orderAmount = new HashMap<>();
+    Map<String, LocalDate> orderDate = new HashMap<>();
+    Map<String, String> orderCustomer = new HashMap<>();
+    for (RawLine line : raw) {
+      if (line.customerId() == null || !line.date().isBefore(asOf)) {
+        continue;
+      }
+      String order = line.customerId() + "/" + line.invoice();
+      orderAmount.merge(order, line.amount(), BigDecimal::add);
+      orderDate.merge(order, line.date(), (a, b) -> a.isBefore(b) ? a : b);
+      orderCustomer.put(order, line.customerId().toString());
+    }
+    Map<String, List<String>> ordersByCustomer = new HashMap<>();
+    orderCustomer.forEach((order, customer) -> ordersByCustomer.computeIfAbsent(customer, c -> new ArrayList<>()).add(order));
+
+    Map<String, Expected> expected = new HashMap<>();
+    ordersByCustomer.forEach((customer, orders) -> {
+      LocalDate first = null;
+      LocalDate last = null;
+      int frequency = 0;
+      BigDecimal monetary = BigDecimal.ZERO;
+      BigDecimal gross = BigDecimal.ZERO;
+      BigDecimal returns = BigDecimal.ZERO;
+      for (String order : orders) {
+        BigDecimal amount = orderAmount.get(order);
+        LocalDate date = orderDate.get(order);
+        boolean inWindow = !date.isBefore(windowStart);
+        if (amount.signum() > 0) {
+          first = first == null || date.isBefore(first) ? date : first;
+          last = last == null || date.isAfter(last) ? date : last;
+        }
+        if (inWindow) {
+          monetary = monetary.add(amount);
+          if (amount.signum() > 0) {
+            frequency++;
+            gross = gross.add(amount);
+          } else if (amount.signum() < 0) {
+            returns = returns.subtract(amount);
+          }
+        }
+      }
+      expected.put(customer, new Expected(first, last,
+          last == null ? null : (int) ChronoUnit.DAYS.between(last, asOf),
+          frequency, monetary, gross, returns,
+          frequency == 0 ? null : gross.divide(BigDecimal.valueOf(frequency), 4, java.math.RoundingMode.HALF_UP),
+          first == null ? null : (int) ChronoUnit.DAYS.between(first, asOf)));
+    });
+    return expected;
+  }
+
+  static Map<String, Expected> publishedMetrics(Path outputRoot, LocalDate snapshot) {
+    Dataset<Row> table = spark.read().parquet(outputRoot.resolve("customer_segments").toString())
+        .filter(col("snapshot_date").equalTo(Date.valueOf(snapshot)));
+    Map<String, Expected> published = new HashMap<>();
+    for (Row row : table.collectAsList()) {
+      Date first = row.getAs(CustomerMetrics.FIRST_PURCHASE_DATE);
+      Date last = row.getAs(CustomerMetrics.LAST_PURCHASE_DATE);
+      Expected previous = published.put(row.getAs(CustomerMetrics.CUSTOMER_ID), new Expected(
+          first == null ? null : first.toLocalDate(), last == null ? null : last.toLocalDate(),
+          row.getAs(CustomerMetrics.RECENCY_DAYS), row.<Integer>getAs(CustomerMetrics.FREQUENCY),
+          row.getAs(CustomerMetrics.MONETARY), row.getAs(CustomerMetrics.GROSS_REVENUE),
+          row.getAs(CustomerMetrics.RETURNS_AMOUNT), row.getAs(CustomerMetrics.AVG_ORDER_VALUE),
+          row.getAs(CustomerMetrics.TENURE_DAYS)));
+      assertEquals(null, previous, "one row per customer");
+    }
+    return published;
+  }
+
+  static void assertSameMetrics(Map<String, Expected> expected, Map<String, Expected> published) {
+    assertEquals(expected.keySet(), published.keySet());
+    List<String> mismatches = new ArrayList<>();
+    expected.forEach((customer, want) -> {
+      if (!same(want, published.get(customer))) {
+        mismatches.add(customer + ": expected " + want + " but was " + published.get(customer));
+      }
+    });
+    assertTrue(mismatches.isEmpty(), mismatches.size() + " customers differ, e.g. "
+        + mismatches.subList(0, Math.min(3, mismatches.size())));
+  }
+
+  private static boolean same(Expected a, Expected b) {
+    return Objects.equals(a.first(), b.first()) && Objects.equals(a.last(), b.last())
+        && Objects.equals(a.recency(), b.recency()) && a.frequency() == b.frequency()
+        && sameMoney(a.monetary(), b.monetary()) && sameMoney(a.gross(), b.gross())
+        && sameMoney(a.returns(), b.returns()) && sameMoney(a.averageOrder(), b.averageOrder())
+        && Objects.equals(a.tenure(), b.tenure());
+  }
+
+  private static boolean sameMoney(BigDecimal a, BigDecimal b) {
+    return a == null ? b == null : b != null && a.compareTo(b) == 0;
+  }
+
+  @Test
+  void everyCustomerHasTheMetricsTheDesignDefines() {
+    Map<String, Expected> expected = expectedMetrics(AS_OF, 0);
+    assertEquals(4_372, expected.size());
+    assertSameMetrics(expected, publishedMetrics(output, AS_OF));
+  }
+
+  @Test
+  void customer12346BoughtOnceAndReturnedEverything() {
+    // Invoice 541431 (2011-01-18): 74,215 x 1.04; cancelled the same day by C541433.
+    Expected row = publishedMetrics(output, AS_OF).get("12346");
+    assertEquals(new Expected(LocalDate.of(2011, 1, 18), LocalDate.of(2011, 1, 18), 326, 1,
+        new BigDecimal("0.0000"), new BigDecimal("77183.6000"), new BigDecimal("77183.6000"),
+        new BigDecimal("77183.6000"), 326), row);
+  }
+
+  @Test
+  void countsReconcileAndTheRunIsRecorded() {
+    long withoutCustomer = raw.stream().filter(line -> line.customerId() == null).count();
+    assertEquals(135_080, withoutCustomer);
+    var counts = result.counts().orElseThrow();
+    assertEquals(raw.size(), counts.rowsRead());
+    assertEquals(raw.size() - withoutCustomer, counts.rowsAccepted());
+    assertEquals(Map.of("missing_customer_id", withoutCustomer), counts.quarantinedByReason());
+    assertEquals(0, counts.rowsAfterAsOf());
+    assertEquals(Optional.of(4_372L), result.customers());
+    long buyers = expectedMetrics(AS_OF, 0).values().stream().filter(e -> e.frequency() > 0).count();
+    assertEquals(Optional.of(buyers), result.buyers());
+
+    Dataset<Row> quarantine = spark.read().parquet(output.resolve("quarantine").toString());
+    assertEquals(withoutCustomer, quarantine.count());
+    assertEquals(withoutCustomer, quarantine.filter(col("reason").equalTo("missing_customer_id")
+        .and(col("raw_record").contains("\"customer_id\":null"))
+        .and(col("source_file").endsWith("online_retail.parquet"))).count());
+
+    Row run = spark.read().parquet(output.resolve("job_runs").toString())
+        .filter(col("run_id").equalTo(result.runId())).first();
+    assertEquals("succeeded", run.getAs("status"));
+    assertEquals(Date.valueOf(AS_OF), run.getAs("snapshot_date"));
+    assertEquals(counts.rowsRead(), (Long) run.getAs("rows_read"));
+    assertEquals(counts.rowsRead(), run.<Long>getAs("rows_accepted") + run.<Long>getAs("rows_quarantined")
+        + run.<Long>getAs("rows_after_as_of"));
+    assertEquals(withoutCustomer, run.getJavaMap(run.fieldIndex("quarantined_by_reason")).get("missing_customer_id"));
+    assertEquals(4_372L, (Long) run.getAs("customers"));
+    assertEquals(java.util.Set.of("validate", "metrics", "quarantine", "publish"),
+        run.getJavaMap(run.fieldIndex("stage_seconds")).keySet());
+    assertEquals(64, run.<String>getAs("config_digest").length());
+  }
+
+  @Test
+  void anEarlierAsOfWithAWindowLeavesLaterRowsOutAndStillReconciles(@TempDir Path otherOutput) {
+    LocalDate asOf = LocalDate.of(2011, 6, 1);
+    RunResult june = SegmentationJob.run(spark, settings(otherOutput,
+        Map.of("segments.snapshot.as-of", asOf.toString(), "segments.snapshot.window-days", "90")));
+
+    var counts = june.counts().orElseThrow();
+    long later = raw.stream().filter(line -> !line.date().isBefore(asOf)).count();
+    long bad = raw.stream().filter(line -> line.customerId() == null && line.date().isBefore(asOf)).count();
+    long beforeWindow = raw.stream().filter(line -> line.customerId() != null && line.date().isBefore(asOf.minusDays(90))).count();
+    assertEquals(later, counts.rowsAfterAsOf());
+    assertEquals(Map.of("missing_customer_id", bad), counts.quarantinedByReason());
+    assertEquals(raw.size() - later - bad, counts.rowsAccepted());
+    assertEquals(beforeWindow, counts.rowsBeforeWindow());
+    assertSameMetrics(expectedMetrics(asOf, 90), publishedMetrics(otherOutput, asOf));
+  }
+
+  @Test
+  void runningTheSameSnapshotAgainReplacesIt(@TempDir Path rerunOutput) throws Exception {
+    Map<String, String> asOf = Map.of("segments.snapshot.as-of", AS_OF.toString());
+    RunResult first = SegmentationJob.run(spark, settings(rerunOutput, asOf));
+    RunResult second = SegmentationJob.run(spark, settings(rerunOutput, asOf));
+
+    assertEquals(4_372, spark.read().parquet(rerunOutput.resolve("customer_segments").toString()).count());
+    assertEquals(135_080, spark.read().parquet(rerunOutput.resolve("quarantine").toString()).count());
+    assertEquals(List.of(first.runId(), second.runId()), spark.read().parquet(rerunOutput.resolve("job_runs").toString())
+        .orderBy("run_id").collectAsList().stream().map(row -> row.<String>getAs("run_id")).toList());
+    try (var entries = Files.list(rerunOutput.resolve("customer_segments"))) {
+      assertEquals(List.of("snapshot_date=2011-12-10"), entries.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void tooMuchQuarantinedInputFailsTheRunAndPublishesNothing(@TempDir Path strictOutput) {
+    JobFailedException failure = assertThrows(JobFailedException.class, () -> SegmentationJob.run(spark,
+        settings(strictOutput, Map.of("segments.snapshot.as-of", AS_OF.toString(),
+            "segments.quality.max-quarantined-share", "0.10"))));
+
+    assertEquals("135,080 of the 541,909 rows before 2011-12-10 were quarantined (24.93 %), more than "
+        + "segments.quality.max-quarantined-share allows (10.00 %): missing_customer_id 135,080. "
+        + "Fix the input, or raise the limit if this is how the data is.", failure.getMessage());
+    assertFalse(Files.exists(strictOutput.resolve("customer_segments")));
+    assertFalse(Files.exists(strictOutput.resolve("quarantine")));
+    Row run = spark.read().parquet(strictOutput.resolve("job_runs").toString()).first();
+    assertEquals("failed", run.getAs("status"));
+    assertEquals(failure.getMessage(), run.getAs("failure_reason"));
+    assertEquals(541_909L, (Long) run.getAs("rows_read"));
+  }
+}
