@@ -9,31 +9,25 @@ import java.util.Optional;
  * after the as-of date.
  */
 public enum RejectReason {
-  MISSING_TIMESTAMP("missing_timestamp", "no timestamp"),
-  TIMESTAMP_BEFORE_EARLIEST_DATE("timestamp_before_earliest_date", "dated before segments.quality.earliest-date"),
-  MISSING_CUSTOMER_ID("missing_customer_id", "no customer id"),
-  BLANK_CUSTOMER_ID("blank_customer_id", "customer id is an empty or blank string"),
-  MISSING_ORDER_ID("missing_order_id", "order id is null or blank"),
-  MISSING_AMOUNT("missing_amount", "amount is null (or a column of its expression is)"),
-  NAN_AMOUNT("nan_amount", "amount is NaN"),
-  INFINITE_AMOUNT("infinite_amount", "amount is infinite"),
-  AMOUNT_OUT_OF_RANGE("amount_out_of_range", "amount does not fit DECIMAL(18,4): |amount| >= 10^14");
+  MISSING_TIMESTAMP("missing_timestamp"),
+  TIMESTAMP_BEFORE_EARLIEST_DATE("timestamp_before_earliest_date"),
+  MISSING_CUSTOMER_ID("missing_customer_id"),
+  BLANK_CUSTOMER_ID("blank_customer_id"),
+  MISSING_ORDER_ID("missing_order_id"),
+  MISSING_AMOUNT("missing_amount"),
+  NAN_AMOUNT("nan_amount"),
+  INFINITE_AMOUNT("infinite_amount"),
+  AMOUNT_OUT_OF_RANGE("amount_out_of_range");
 
   private final String code;
-  private final String description;
 
-  RejectReason(String code, String description) {
+  RejectReason(String code) {
     this.code = code;
-    this.description = description;
   }
 
   /** The value stored in the quarantine table and the run record. */
   public String code() {
     return code;
-  }
-
-  public String description() {
-    return description;
   }
 
   /** True for the reasons that make a row's date unknown or unusable. */

@@ -119,7 +119,9 @@ public final class TransactionValidation {
    */
   public static Column fate(LocalDate asOf) {
     Column reason = col(REJECT_REASON);
-    return when(reason.isin(RejectReason.MISSING_TIMESTAMP.code(), RejectReason.TIMESTAMP_BEFORE_EARLIEST_DATE.code()), QUARANTINED)
+    Object[] timestampReasons = Arrays.stream(RejectReason.values())
+        .filter(RejectReason::concernsTimestamp).map(RejectReason::code).toArray();
+    return when(reason.isin(timestampReasons), QUARANTINED)
         .when(col(TRANSACTION_DATE).geq(lit(Date.valueOf(asOf))), AFTER_AS_OF)
         .when(reason.isNotNull(), QUARANTINED)
         .otherwise(ACCEPTED);

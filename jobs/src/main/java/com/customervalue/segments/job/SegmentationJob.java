@@ -112,6 +112,9 @@ public final class SegmentationJob {
           Optional.of(customers), Optional.of(buyers), published, timer.stageSeconds(),
           Duration.between(startedAt, Instant.now()));
     } catch (RuntimeException e) {
+      if (!(e instanceof JobFailedException)) {
+        LOG.error("Run {} failed unexpectedly", runId, e);
+      }
       staged.forEach(publisher::discard);
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       RunResult failed = new RunResult(runId, RunRecord.FAILED, Optional.of(asOf), Optional.of(counts),

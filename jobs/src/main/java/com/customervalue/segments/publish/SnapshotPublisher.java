@@ -59,7 +59,8 @@ public final class SnapshotPublisher {
 
   /**
    * Moves a staged snapshot into place. An existing snapshot of the same date is moved to
-   * {@code _trash} first and deleted after, so the result is exactly the staged data.
+   * {@code _trash} first and deleted after, so the result is exactly the staged data; between the
+   * two moves the snapshot is briefly absent, never partial.
    */
   public Path commit(StagedTable staged) {
     Path target = snapshotPath(staged.table(), staged.snapshot());

@@ -52,13 +52,16 @@ class TransactionValidationTest extends SparkTestSession {
     return spark.createDataFrame(Arrays.asList(rows), LINES);
   }
 
+  /** The fixture's line number, read back from the raw record that validation keeps. */
+  private static int lineOf(String rawRecord) {
+    return Integer.parseInt(rawRecord.replaceAll("^\\{\"line\":(\\d+),.*$", "$1"));
+  }
+
   private static Map<Integer, String> reasonByLine(Dataset<Row> raw) {
     Dataset<Row> classified = TransactionValidation.classify(raw, MAPPING, EARLIEST, lit("fixture.parquet"));
     Map<Integer, String> reasons = new TreeMap<>();
-    // raw_record keeps the whole input row, so the line number comes back out of it.
     for (Row row : classified.select(col(Transactions.RAW_RECORD), col(Transactions.REJECT_REASON)).collectAsList()) {
-      int line = Integer.parseInt(row.getString(0).replaceAll("^\\{\"line\":(\\d+),.*$", "$1"));
-      reasons.put(line, row.isNullAt(1) ? "valid" : row.getString(1));
+      reasons.put(lineOf(row.getString(0)), row.isNullAt(1) ? "valid" : row.getString(1));
     }
     return reasons;
   }
@@ -127,7 +130,7 @@ class TransactionValidationTest extends SparkTestSession {
         .withColumn("fate", TransactionValidation.fate(AS_OF))
         .select(col("fate"), col(Transactions.RAW_RECORD)).collectAsList().stream()
         .collect(Collectors.groupingBy(row -> row.getString(0), TreeMap::new, Collectors.mapping(
-            row -> Integer.parseInt(row.getString(1).replaceAll("^\\{\"line\":(\\d+),.*$", "$1")),
+            row -> lineOf(row.getString(1)),
             Collectors.toList())));
     assertEquals(Map.of("accepted", List.of(1), "after_as_of", List.of(2, 3), "quarantined", List.of(4, 5)), lineByFate);
   }
