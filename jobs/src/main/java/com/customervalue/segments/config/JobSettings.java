@@ -9,4 +9,7 @@ public record JobSettings(
     SnapshotSettings snapshot,
     QualitySettings quality,
     OutputSettings output,
+    ScoringSettings scoring,
+    TierSettings tiers,
+    ClassificationSettings classification,
     String configDigest) {}

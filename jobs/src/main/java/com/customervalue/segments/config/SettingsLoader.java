@@ -1,5 +1,12 @@
 package com.customervalue.segments.config;
 
+import com.customervalue.segments.classify.Lifecycle;
+import com.customervalue.segments.classify.LifecycleThresholds;
+import com.customervalue.segments.classify.PlaybookRule;
+import com.customervalue.segments.classify.ValueGradeShares;
+import com.customervalue.segments.score.QuantileMode;
+import com.customervalue.segments.score.ScoreRange;
+import com.customervalue.segments.score.SegmentRule;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -8,13 +15,16 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -72,6 +82,9 @@ public final class SettingsLoader {
         readSnapshot(config),
         readQuality(config),
         new OutputSettings(requiredString(config, "segments.output.root", "--output")),
+        readScoring(config),
+        readTiers(config),
+        readClassification(config),
         digest(config));
   }
 
@@ -114,6 +127,155 @@ public final class SettingsLoader {
     LocalDate earliest =
         parsed(config, "segments.quality.earliest-date", LocalDate::parse, "a date YYYY-MM-DD");
     return new QualitySettings(share, earliest);
+  }
+
+  private static ScoringSettings readScoring(Config config) {
+    int bins = integer(config, "segments.scoring.bins");
+    if (bins < 2 || bins > 9) {
+      throw invalid(config, "segments.scoring.bins", "must be between 2 and 9 (a score is one digit of the RFM cell)");
+    }
+    String modeKey = "segments.scoring.quantiles";
+    String mode = string(config, modeKey).trim();
+    QuantileMode quantiles = switch (mode) {
+      case "exact" -> QuantileMode.EXACT;
+      case "approximate" -> QuantileMode.APPROXIMATE;
+      default -> throw invalid(config, modeKey, "must be \"exact\" or \"approximate\", got '" + mode + "'");
+    };
+    double relativeError = number(config, "segments.scoring.relative-error");
+    if (!(relativeError > 0 && relativeError <= 0.1)) {
+      throw invalid(config, "segments.scoring.relative-error", "must be above 0 and at most 0.1");
+    }
+    String rulesKey = "segments.scoring.segments";
+    List<? extends Config> entries = read(config, rulesKey, config::getConfigList);
+    List<SegmentRule> rules = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String where = rulesKey + "[" + i + "]";
+      Config entry = entries.get(i);
+      rejectUnknownEntryKeys(entry, where, Set.of("name", "r", "f", "m"));
+      String name = read(entry, "name", entry::getString).trim();
+      if (name.isEmpty()) {
+        throw new InvalidSettingsException("Invalid setting " + where + ".name: is empty.");
+      }
+      rules.add(new SegmentRule(name, scoreRange(entry, where, "r", bins), scoreRange(entry, where, "f", bins),
+          scoreRange(entry, where, "m", bins)));
+    }
+    return new ScoringSettings(bins, quantiles, relativeError, List.copyOf(rules));
+  }
+
+  private static ScoreRange scoreRange(Config entry, String where, String key, int bins) {
+    List<Integer> bounds = read(entry, key, entry::getIntList);
+    String problem = null;
+    if (bounds.size() != 2) {
+      problem = "must be [low, high], got " + bounds;
+    } else if (bounds.get(0) > bounds.get(1)) {
+      problem = "is inverted: low " + bounds.get(0) + " > high " + bounds.get(1);
+    } else if (bounds.get(0) < 1 || bounds.get(1) > bins) {
+      problem = "must lie within 1.." + bins + " (segments.scoring.bins), got " + bounds;
+    }
+    if (problem != null) {
+      throw new InvalidSettingsException("Invalid setting " + where + "." + key + " ("
+          + entry.getValue(key).origin().description() + "): " + problem + ".");
+    }
+    return new ScoreRange(bounds.get(0), bounds.get(1));
+  }
+
+  private static TierSettings readTiers(Config config) {
+    int k = integer(config, "segments.tiers.k");
+    if (k < 2) {
+      throw invalid(config, "segments.tiers.k", "must be at least 2, got " + k);
+    }
+    List<String> labels = read(config, "segments.tiers.labels", config::getStringList).stream().map(String::trim).toList();
+    if (labels.size() != k || labels.stream().anyMatch(String::isEmpty) || Set.copyOf(labels).size() != k) {
+      throw invalid(config, "segments.tiers.labels", "must be " + k + " distinct, non-empty names (one per cluster, "
+          + "segments.tiers.k = " + k + "), got " + labels);
+    }
+    List<String> displayNames = read(config, "segments.tiers.display-names", config::getStringList);
+    if (displayNames.size() != k) {
+      throw invalid(config, "segments.tiers.display-names", "must hold " + k + " names, one per label, got " + displayNames.size());
+    }
+    int maxIterations = integer(config, "segments.tiers.max-iterations");
+    if (maxIterations < 1) {
+      throw invalid(config, "segments.tiers.max-iterations", "must be at least 1");
+    }
+    long trainingCap = read(config, "segments.tiers.training-cap", config::getLong);
+    if (trainingCap < k) {
+      throw invalid(config, "segments.tiers.training-cap", "must be at least segments.tiers.k = " + k);
+    }
+    String modelPath = string(config, "segments.tiers.model-path").trim();
+    return new TierSettings(k, labels, List.copyOf(displayNames), read(config, "segments.tiers.seed", config::getLong),
+        maxIterations, trainingCap, modelPath.isEmpty() ? Optional.empty() : Optional.of(modelPath));
+  }
+
+  private static ClassificationSettings readClassification(Config config) {
+    String lifecycle = "segments.classification.lifecycle.";
+    int newDays = integer(config, lifecycle + "new-days");
+    int atRiskDays = integer(config, lifecycle + "at-risk-days");
+    int churnDays = integer(config, lifecycle + "churn-days");
+    if (newDays < 1) {
+      throw invalid(config, lifecycle + "new-days", "must be at least 1");
+    }
+    if (atRiskDays < 1 || atRiskDays >= churnDays) {
+      throw invalid(config, lifecycle + "at-risk-days", "must be at least 1 and below churn-days (" + churnDays + ")");
+    }
+    String grades = "segments.classification.value-grades.";
+    double a = number(config, grades + "a-share");
+    double b = number(config, grades + "b-share");
+    double c = number(config, grades + "c-share");
+    if (!(0 < a && a < b && b < c && c <= 1)) {
+      throw invalid(config, grades + "a-share", "the grade shares must rise: 0 < a-share < b-share < c-share <= 1, got "
+          + a + ", " + b + ", " + c);
+    }
+    String levelsKey = "segments.classification.amount-levels";
+    List<BigDecimal> levels = read(config, levelsKey, config::getNumberList).stream()
+        .map(number -> new BigDecimal(number.toString())).toList();
+    for (int i = 0; i < levels.size(); i++) {
+      if (levels.get(i).signum() <= 0 || (i > 0 && levels.get(i).compareTo(levels.get(i - 1)) <= 0)) {
+        throw invalid(config, levelsKey, "must be positive and strictly ascending, got " + levels);
+      }
+    }
+    return new ClassificationSettings(new LifecycleThresholds(newDays, atRiskDays, churnDays),
+        new ValueGradeShares(a, b, c), levels, readPlaybook(config));
+  }
+
+  private static List<PlaybookRule> readPlaybook(Config config) {
+    String key = "segments.classification.playbook";
+    Set<String> labels = Set.copyOf(read(config, "segments.tiers.labels", config::getStringList));
+    List<? extends Config> entries = read(config, key, config::getConfigList);
+    List<PlaybookRule> rules = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String where = key + "[" + i + "]";
+      Config entry = entries.get(i);
+      rejectUnknownEntryKeys(entry, where, Set.of("tiers", "statuses", "action"));
+      Set<String> tiers = Set.copyOf(read(entry, "tiers", entry::getStringList));
+      Set<String> statuses = Set.copyOf(read(entry, "statuses", entry::getStringList));
+      String action = read(entry, "action", entry::getString).trim();
+      if (!labels.containsAll(tiers)) {
+        throw new InvalidSettingsException("Invalid setting " + where + ".tiers: " + tiers
+            + " names a tier that segments.tiers.labels does not have " + labels + ".");
+      }
+      if (!Lifecycle.STATUSES.containsAll(statuses)) {
+        throw new InvalidSettingsException("Invalid setting " + where + ".statuses: " + statuses
+            + " names an unknown status; known: " + Lifecycle.STATUSES + ".");
+      }
+      if (action.isEmpty()) {
+        throw new InvalidSettingsException("Invalid setting " + where + ".action: is empty.");
+      }
+      rules.add(new PlaybookRule(tiers, statuses, action));
+    }
+    if (rules.isEmpty() || !rules.get(rules.size() - 1).tiers().isEmpty() || !rules.get(rules.size() - 1).statuses().isEmpty()) {
+      throw invalid(config, key, "must end with a rule for everyone (tiers = [], statuses = []), "
+          + "so that every customer gets an action");
+    }
+    return List.copyOf(rules);
+  }
+
+  private static void rejectUnknownEntryKeys(Config entry, String where, Set<String> known) {
+    for (String name : entry.root().keySet()) {
+      if (!known.contains(name)) {
+        throw new InvalidSettingsException("Unknown setting " + where + "." + name + " ("
+            + entry.getValue(name).origin().description() + "). Known there: " + new TreeSet<>(known) + ".");
+      }
+    }
   }
 
   /** A typo in a key would otherwise be ignored silently and the default used instead. */

@@ -5,8 +5,12 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import com.customervalue.segments.classify.Classifications;
+import com.customervalue.segments.config.ClassificationSettings;
 import com.customervalue.segments.config.InputSettings;
 import com.customervalue.segments.config.JobSettings;
+import com.customervalue.segments.config.ScoringSettings;
+import com.customervalue.segments.config.TierSettings;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.ingest.IngestCounts.DailyCount;
 import com.customervalue.segments.ingest.InputSchemaCheck;
@@ -17,6 +21,14 @@ import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.publish.RunRecord;
 import com.customervalue.segments.publish.SnapshotPublisher;
 import com.customervalue.segments.publish.SnapshotPublisher.StagedTable;
+import com.customervalue.segments.score.RfmScores;
+import com.customervalue.segments.score.RfmSegments;
+import com.customervalue.segments.score.ScoreBreaks;
+import com.customervalue.segments.tier.TierModel;
+import com.customervalue.segments.tier.TierOutcome;
+import com.customervalue.segments.tier.ValueTiers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,10 +42,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +61,16 @@ public final class SegmentationJob {
   public static final String CUSTOMER_SEGMENTS = "customer_segments";
   public static final String QUARANTINE = "quarantine";
   public static final String JOB_RUNS = "job_runs";
+  public static final String RFM_THRESHOLDS = "rfm_thresholds";
+  public static final String TIER_CENTROIDS = "tier_centroids";
+  /** Not a table: the fitted PipelineModel of the snapshot, reusable with --tier-model. */
+  public static final String TIER_MODEL = "tier_model";
+
+  /** The columns customer_segments adds to the metrics, in order. */
+  public static final List<String> SEGMENT_COLUMNS = List.of(RfmScores.R_SCORE, RfmScores.F_SCORE,
+      RfmScores.M_SCORE, RfmScores.RFM_CELL, RfmSegments.RFM_SEGMENT, ValueTiers.VALUE_TIER,
+      ValueTiers.VALUE_TIER_NAME, ValueTiers.TIER_RANK, Classifications.LIFECYCLE_STATUS,
+      Classifications.VALUE_GRADE, Classifications.AMOUNT_LEVEL, Classifications.RECOMMENDED_ACTION);
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentationJob.class);
   private static final DateTimeFormatter RUN_ID_TIME =
@@ -64,7 +89,10 @@ public final class SegmentationJob {
     InputSettings input = settings.input();
     // TIMESTAMP inputs are instants; their calendar date is taken in the configured zone.
     spark.conf().set("spark.sql.session.timeZone", input.timeZone().getId());
-    StageTimer timer = new StageTimer(spark.sparkContext(), 4);
+    // The metrics and tier features are cached and then scanned many times (k-means iterates);
+    // let adaptive execution size their partitions from the data instead of keeping 200.
+    spark.conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
+    StageTimer timer = new StageTimer(spark.sparkContext(), 7);
 
     Dataset<Row> raw = readParquet(spark, input.transactionsPath(), "transactions (segments.input.path)");
     InputSchemaCheck.check(raw, input.columns(), input.transactionsPath());
@@ -88,17 +116,35 @@ public final class SegmentationJob {
     SnapshotPublisher publisher =
         new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), settings.output().root(), runId);
     List<StagedTable> staged = new ArrayList<>();
+    List<Dataset<Row>> cached = new ArrayList<>();
     try {
       requireUsableInput(counts, settings, asOf);
-      staged.add(timer.time("metrics", "per-customer RFM metrics as of " + asOf,
-          () -> publisher.stage(customerSegments(classified, master, settings, asOf), CUSTOMER_SEGMENTS, asOf)));
-      staged.add(timer.time("quarantine", "writing " + counts.rowsQuarantined() + " rejected rows",
-          () -> publisher.stage(TransactionValidation.quarantined(classified, asOf), QUARANTINE, asOf)));
-      Row population = spark.read().parquet(staged.get(0).stagingPath().toString())
-          .agg(count(lit(1)), count(when(col(CustomerMetrics.FREQUENCY).gt(0), lit(1))))
-          .first();
+      Dataset<Row> metrics = cache(cached, customerMetrics(classified, master, settings, asOf));
+      Row population = timer.time("metrics", "per-customer RFM metrics as of " + asOf, () -> metrics
+          .agg(count(lit(1)), count(when(RfmScores.isBuyer(), lit(1)))).first());
       long customers = population.getLong(0);
       long buyers = population.getLong(1);
+      if (buyers == 0) {
+        throw new JobFailedException("None of the " + customers + " customers has a purchase in the window before "
+            + asOf + " (window-days " + settings.snapshot().windowDays() + "), so there is nobody to score or tier.",
+            null, null);
+      }
+
+      ScoringSettings scoring = settings.scoring();
+      ScoreBreaks breaks = timer.time("score", "R/F/M score breaks over " + buyers + " buyers", () ->
+          RfmScores.breaks(metrics, scoring.bins(), scoring.quantiles(), scoring.relativeError()));
+      Dataset<Row> features = cache(cached, ValueTiers.buyerFeatures(metrics));
+      Tiering tiering = timer.time("tier", "k-means value tiers (k = " + settings.tiers().k() + ")",
+          () -> tiers(features, buyers, settings.tiers()));
+
+      Dataset<Row> segments = customerSegments(metrics, breaks, tiering.model(), settings, master);
+      staged.add(timer.time("segments", "scores, tiers and classifications of " + customers + " customers",
+          () -> publisher.stage(segments, CUSTOMER_SEGMENTS, asOf)));
+      staged.add(timer.time("quarantine", "writing " + counts.rowsQuarantined() + " rejected rows",
+          () -> publisher.stage(TransactionValidation.quarantined(classified, asOf), QUARANTINE, asOf)));
+      staged.add(publisher.stage(RunTables.thresholds(spark, breaks, scoring.quantiles()), RFM_THRESHOLDS, asOf));
+      staged.add(publisher.stage(RunTables.centroids(spark, tiering.model(), tiering.sizes()), TIER_CENTROIDS, asOf));
+      staged.add(publisher.stage(TIER_MODEL, asOf, path -> saveModel(tiering.model().pipeline(), path)));
 
       Map<String, String> published = timer.time("publish", "moving the snapshot into place", () -> {
         Map<String, String> paths = new LinkedHashMap<>();
@@ -106,7 +152,7 @@ public final class SegmentationJob {
         return paths;
       });
       RunRecord record = record(runId, startedAt, RunRecord.SUCCEEDED, Optional.empty(), settings, counts,
-          Optional.of(customers), Optional.of(buyers), timer.stageSeconds(), spark.version());
+          Optional.of(customers), Optional.of(buyers), Optional.of(tiering.outcome()), timer.stageSeconds(), spark.version());
       published.put(JOB_RUNS, publisher.append(toDataset(spark, record), JOB_RUNS, asOf).toString());
       return new RunResult(runId, RunRecord.SUCCEEDED, Optional.of(asOf), Optional.of(counts),
           Optional.of(customers), Optional.of(buyers), published, timer.stageSeconds(),
@@ -121,17 +167,81 @@ public final class SegmentationJob {
           Optional.empty(), Optional.empty(), Map.of(), timer.stageSeconds(), Duration.between(startedAt, Instant.now()));
       try {
         RunRecord record = record(runId, startedAt, RunRecord.FAILED, Optional.of(reason), settings, counts,
-            Optional.empty(), Optional.empty(), timer.stageSeconds(), spark.version());
+            Optional.empty(), Optional.empty(), Optional.empty(), timer.stageSeconds(), spark.version());
         publisher.append(toDataset(spark, record), JOB_RUNS, asOf);
       } catch (RuntimeException recordFailure) {
         LOG.warn("Could not record the failed run {}: {}", runId, recordFailure.getMessage());
       }
       throw e instanceof JobFailedException ? new JobFailedException(reason, failed, e.getCause())
           : new JobFailedException(reason, failed, e);
+    } finally {
+      cached.forEach(Dataset::unpersist);
     }
   }
 
-  private static Dataset<Row> customerSegments(
+  /** The fitted (or reused) tier model, its quality and the buyers per cluster. */
+  private record Tiering(TierModel model, TierOutcome outcome, Map<Integer, Long> sizes) {}
+
+  private static Tiering tiers(Dataset<Row> features, long buyers, TierSettings tiers) {
+    TierModel model;
+    if (tiers.modelPath().isPresent()) {
+      model = loadModel(tiers);
+    } else {
+      long profiles = ValueTiers.distinctProfiles(features, tiers.k());
+      if (profiles < tiers.k()) {
+        throw new JobFailedException(String.format("The %,d buyers have only %d distinct (recency, frequency, monetary) "
+            + "profiles, too few for segments.tiers.k = %d clusters. Lower k, widen the window or add data.",
+            buyers, profiles, tiers.k()), null, null);
+      }
+      boolean sampled = buyers > tiers.trainingCap();
+      Dataset<Row> training = sampled
+          ? features.sample(false, Math.min(1.0, (double) tiers.trainingCap() / buyers), tiers.seed())
+          : features;
+      long trainingRows = sampled ? training.count() : buyers;
+      LOG.info("Training k-means on {} of {} buyers{}", trainingRows, buyers, sampled ? " (seeded sample)" : "");
+      model = ValueTiers.fit(training, trainingRows, tiers.k(), tiers.seed(), tiers.maxIterations(),
+          tiers.labels(), tiers.displayNames());
+    }
+    double silhouette = ValueTiers.silhouette(features, model);
+    LOG.info("Tier model: k = {}, within-cluster cost {}, silhouette {}", tiers.k(), model.trainingCost(), silhouette);
+    TierOutcome outcome = new TierOutcome(tiers.k(), silhouette,
+        Double.isNaN(model.trainingCost()) ? Optional.empty() : Optional.of(model.trainingCost()),
+        model.trainingRows(), tiers.modelPath());
+    return new Tiering(model, outcome, ValueTiers.clusterSizes(features, model));
+  }
+
+  private static TierModel loadModel(TierSettings tiers) {
+    String path = tiers.modelPath().orElseThrow();
+    PipelineModel pipeline;
+    try {
+      pipeline = PipelineModel.load(path);
+    } catch (Exception e) { // Spark throws Hadoop's IOException and others undeclared
+      throw new InvalidInputException("Cannot load the tier model at " + path
+          + " (segments.tiers.model-path, --tier-model): " + e.getMessage(), e);
+    }
+    try {
+      return ValueTiers.load(pipeline, tiers.labels(), tiers.displayNames());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("The tier model at " + path + " cannot be used: " + e.getMessage() + ".", e);
+    }
+  }
+
+  private static void saveModel(PipelineModel model, String path) {
+    try {
+      model.write().save(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot save the tier model to " + path, e);
+    }
+  }
+
+  private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> data) {
+    Dataset<Row> persisted = data.persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(persisted);
+    return persisted;
+  }
+
+  /** Per-customer metrics, with the customer master's customers and attributes when given. */
+  private static Dataset<Row> customerMetrics(
       Dataset<Row> classified, Optional<Dataset<Row>> master, JobSettings settings, LocalDate asOf) {
     Dataset<Row> lines = TransactionValidation.accepted(classified, asOf);
     Dataset<Row> orders = settings.input().columns().orderId().isPresent()
@@ -139,6 +249,25 @@ public final class SegmentationJob {
         : CustomerMetrics.eachLineAnOrder(lines);
     Dataset<Row> metrics = CustomerMetrics.perCustomer(orders, asOf, settings.snapshot().windowDays());
     return master.map(keyed -> CustomerMaster.attach(metrics, keyed)).orElse(metrics);
+  }
+
+  /** Every column of customer_segments: metrics, scores and segment, tier, classifications, attributes. */
+  private static Dataset<Row> customerSegments(Dataset<Row> metrics, ScoreBreaks breaks, TierModel tierModel,
+      JobSettings settings, Optional<Dataset<Row>> master) {
+    ClassificationSettings classification = settings.classification();
+    Dataset<Row> scored = RfmSegments.assign(RfmScores.score(metrics, breaks), settings.scoring().segmentRules());
+    Dataset<Row> tiered = ValueTiers.assign(scored, tierModel);
+    Dataset<Row> classified = Classifications.recommendedAction(
+        Classifications.amountLevel(
+            Classifications.valueGrade(
+                Classifications.lifecycle(tiered, classification.lifecycle()),
+                classification.valueGrades()),
+            classification.amountLevels()),
+        classification.playbook());
+    List<String> order = new ArrayList<>(CustomerMetrics.COLUMNS);
+    order.addAll(SEGMENT_COLUMNS);
+    master.ifPresent(keyed -> Arrays.stream(keyed.columns()).filter(c -> !order.contains(c)).forEach(order::add));
+    return classified.select(order.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new));
   }
 
   private static List<DailyCount> dailyProfile(Dataset<Row> classified) {
@@ -215,12 +344,12 @@ public final class SegmentationJob {
 
   private static RunRecord record(String runId, Instant startedAt, String status, Optional<String> failureReason,
       JobSettings settings, IngestCounts counts, Optional<Long> customers, Optional<Long> buyers,
-      Map<String, Double> stageSeconds, String sparkVersion) {
+      Optional<TierOutcome> tiers, Map<String, Double> stageSeconds, String sparkVersion) {
     return new RunRecord(runId, startedAt, Instant.now(), status, failureReason,
         settings.input().transactionsPath(), settings.input().customersPath(), settings.output().root(),
         settings.configDigest(), settings.snapshot().windowDays(), counts.rowsRead(), counts.rowsAccepted(),
         counts.rowsQuarantined(), counts.rowsAfterAsOf(), counts.rowsBeforeWindow(), counts.quarantinedByReason(),
-        customers, buyers, stageSeconds, sparkVersion);
+        customers, buyers, tiers, stageSeconds, sparkVersion);
   }
 
   private static Dataset<Row> toDataset(SparkSession spark, RunRecord record) {

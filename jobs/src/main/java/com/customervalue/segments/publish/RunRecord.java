@@ -1,5 +1,6 @@
 package com.customervalue.segments.publish;
 
+import com.customervalue.segments.tier.TierOutcome;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
@@ -33,6 +34,7 @@ public record RunRecord(
     Map<String, Long> quarantinedByReason,
     Optional<Long> customers,
     Optional<Long> buyers,
+    Optional<TierOutcome> tiers,
     Map<String, Double> stageSeconds,
     String sparkVersion) {
 
@@ -58,6 +60,11 @@ public record RunRecord(
       .add("quarantined_by_reason", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false), false)
       .add("customers", DataTypes.LongType, true)
       .add("buyers", DataTypes.LongType, true)
+      .add("k", DataTypes.IntegerType, true)
+      .add("silhouette", DataTypes.DoubleType, true)
+      .add("training_cost", DataTypes.DoubleType, true)
+      .add("training_rows", DataTypes.LongType, true)
+      .add("tier_model_reused_from", DataTypes.StringType, true)
       .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false)
       .add("spark_version", DataTypes.StringType, false);
 
@@ -81,6 +88,11 @@ public record RunRecord(
         CollectionConverters.asScala(quarantinedByReason),
         customers.orElse(null),
         buyers.orElse(null),
+        tiers.map(TierOutcome::k).orElse(null),
+        tiers.map(TierOutcome::silhouette).orElse(null),
+        tiers.flatMap(TierOutcome::trainingCost).orElse(null),
+        tiers.map(TierOutcome::trainingRows).orElse(null),
+        tiers.flatMap(TierOutcome::reusedModelPath).orElse(null),
         CollectionConverters.asScala(stageSeconds),
         sparkVersion);
   }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -52,8 +53,13 @@ public final class SnapshotPublisher {
 
   /** Writes {@code data} as Parquet beside the table, invisible to readers of the table. */
   public StagedTable stage(Dataset<Row> data, String table, LocalDate snapshot) {
+    return stage(table, snapshot, path -> data.write().mode(SaveMode.ErrorIfExists).parquet(path));
+  }
+
+  /** Lets {@code writer} write to a new staging path (e.g. an ML model's {@code save}). */
+  public StagedTable stage(String table, LocalDate snapshot, Consumer<String> writer) {
     Path staging = stagingPath(table, snapshot);
-    data.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+    writer.accept(staging.toString());
     return new StagedTable(table, snapshot, staging);
   }
 

@@ -1,0 +1,98 @@
+package com.customervalue.segments.classify;
+
+import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
+import static com.customervalue.segments.metrics.CustomerMetrics.FIRST_PURCHASE_DATE;
+import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
+import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
+import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
+import static com.customervalue.segments.metrics.CustomerMetrics.TENURE_DAYS;
+import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.math.BigDecimal;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The rule-based classifications CRM teams use beside the tiers: lifecycle status, value grade
+ * (A-D, Pareto on revenue), amount level (bands on monetary) and the recommended action.
+ */
+public final class Classifications {
+  public static final String LIFECYCLE_STATUS = "lifecycle_status";
+  public static final String VALUE_GRADE = "value_grade";
+  public static final String AMOUNT_LEVEL = "amount_level";
+  public static final String RECOMMENDED_ACTION = "recommended_action";
+
+  private Classifications() {}
+
+  /**
+   * Adds {@code lifecycle_status}. Non-buyers: lapsed if they ever bought, else prospect. Buyers,
+   * first match: lapsed (recency above churn-days), at_risk (above at-risk-days), new (first
+   * purchase at most new-days ago), active.
+   */
+  public static Dataset<Row> lifecycle(Dataset<Row> customers, LifecycleThresholds days) {
+    Column status = when(col(FIRST_PURCHASE_DATE).isNull(), Lifecycle.PROSPECT)
+        .when(col(FREQUENCY).equalTo(0), Lifecycle.LAPSED)
+        .when(col(RECENCY_DAYS).gt(days.churnDays()), Lifecycle.LAPSED)
+        .when(col(RECENCY_DAYS).gt(days.atRiskDays()), Lifecycle.AT_RISK)
+        .when(col(TENURE_DAYS).leq(days.newDays()), Lifecycle.NEW)
+        .otherwise(Lifecycle.ACTIVE);
+    return customers.withColumn(LIFECYCLE_STATUS, status);
+  }
+
+  /**
+   * Adds {@code value_grade}: customers ranked by monetary (ties by id), a customer's grade is
+   * set by the share of revenue of everyone ranked above them: below a-share A, below b-share B,
+   * below c-share C, else D. So the customers who together make the first a-share are A,
+   * including the one who crosses it. Customers with no positive monetary are D.
+   */
+  public static Dataset<Row> valueGrade(Dataset<Row> customers, ValueGradeShares shares) {
+    Column positive = when(col(MONETARY).gt(0), col(MONETARY)).otherwise(lit(0));
+    // One ordering of everyone: Spark moves the customers to one partition for it.
+    WindowSpec ranked = Window.orderBy(col(MONETARY).desc_nulls_last(), col(CUSTOMER_ID));
+    Column before = sum(positive).over(ranked.rowsBetween(Window.unboundedPreceding(), -1));
+    Column total = sum(positive).over(Window.partitionBy());
+    Column shareBefore = when(before.isNull(), lit(0.0)).otherwise(before.cast(DataTypes.DoubleType))
+        .divide(total.cast(DataTypes.DoubleType));
+    Column grade = when(col(MONETARY).isNull().or(col(MONETARY).leq(0)), "D")
+        .when(shareBefore.lt(shares.aShare()), "A")
+        .when(shareBefore.lt(shares.bShare()), "B")
+        .when(shareBefore.lt(shares.cShare()), "C")
+        .otherwise("D");
+    return customers.withColumn(VALUE_GRADE, grade);
+  }
+
+  /** Adds {@code amount_level}: how many of the ascending lower bounds monetary reaches (0 below the first). */
+  public static Dataset<Row> amountLevel(Dataset<Row> customers, List<BigDecimal> lowerBounds) {
+    Column level = lit(0);
+    for (BigDecimal bound : lowerBounds) {
+      level = level.plus(when(col(MONETARY).geq(lit(bound)), 1).otherwise(0));
+    }
+    return customers.withColumn(AMOUNT_LEVEL, level.cast(DataTypes.IntegerType));
+  }
+
+  /** Adds {@code recommended_action}: the first playbook rule whose tiers and statuses match. */
+  public static Dataset<Row> recommendedAction(Dataset<Row> customers, List<PlaybookRule> playbook) {
+    Column action = lit(null).cast(DataTypes.StringType);
+    for (int i = playbook.size() - 1; i >= 0; i--) {
+      PlaybookRule rule = playbook.get(i);
+      Column matches = lit(true);
+      if (!rule.tiers().isEmpty()) {
+        matches = matches.and(col(VALUE_TIER).isin(rule.tiers().toArray()));
+      }
+      if (!rule.statuses().isEmpty()) {
+        matches = matches.and(col(LIFECYCLE_STATUS).isin(rule.statuses().toArray()));
+      }
+      action = when(matches, rule.action()).otherwise(action);
+    }
+    return customers.withColumn(RECOMMENDED_ACTION, action);
+  }
+}
