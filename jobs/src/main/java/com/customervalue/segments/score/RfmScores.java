@@ -33,10 +33,11 @@ public final class RfmScores {
   public static final String RFM_CELL = "rfm_cell";
 
   /**
-   * Decimals breaks are kept to. Spark interpolates in double, so a break that equals a value
-   * (e.g. between two tied values) can come out one ulp off; rounding restores it, and scoring
-   * compares exactly in DECIMAL. Money has 4 decimals, and interpolation at i/bins adds at most
-   * one more, so 8 decimals lose nothing.
+   * Decimals breaks are kept to. Spark interpolates between two values in double (a break of
+   * 13.8 comes out as 13.799999999999999); rounding gives the exact break back, and scores then
+   * compare exactly in DECIMAL. Money has 4 decimals and interpolation at i/bins adds at most one
+   * more, so 8 decimals lose nothing. (Breaks on a value, or between tied values, are exact in
+   * Spark already.)
    */
   static final int BREAK_SCALE = 8;
 
