@@ -242,6 +242,86 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     try (var entries = Files.list(rerunOutput.resolve("customer_segments"))) {
       assertEquals(List.of("snapshot_date=2011-12-10"), entries.map(p -> p.getFileName().toString()).toList());
     }
+    assertEquals(assignments(output), assignments(rerunOutput), "the same input and settings give the same labels");
+  }
+
+  /** Every customer's scores, segment, tier and classifications, as one string each. */
+  static Map<String, String> assignments(Path outputRoot) {
+    return spark.read().parquet(outputRoot.resolve("customer_segments").toString()).collectAsList().stream()
+        .collect(java.util.stream.Collectors.toMap(row -> row.getString(0), row -> SegmentationJob.SEGMENT_COLUMNS.stream()
+            .map(c -> String.valueOf((Object) row.getAs(c))).collect(java.util.stream.Collectors.joining("|"))));
+  }
+
+  @Test
+  void everyCustomerCarriesEveryLabelAndOnlyBuyersAreScored() {
+    Dataset<Row> segments = spark.read().parquet(output.resolve("customer_segments").toString());
+    List<String> columns = new ArrayList<>(CustomerMetrics.COLUMNS);
+    columns.addAll(SegmentationJob.SEGMENT_COLUMNS);
+    columns.add("snapshot_date");
+    assertEquals(columns, List.of(segments.columns()));
+    for (String label : List.of("value_tier", "value_tier_name", "tier_rank", "lifecycle_status", "value_grade",
+        "amount_level", "recommended_action")) {
+      assertEquals(0, segments.filter(col(label).isNull()).count(), label + " is set for everyone");
+    }
+    Dataset<Row> buyers = segments.filter(col("frequency").gt(0));
+    assertEquals(0, buyers.filter(col("r_score").isNull().or(col("f_score").isNull()).or(col("m_score").isNull())
+        .or(col("rfm_segment").isNull())).count());
+    Dataset<Row> nonBuyers = segments.filter(col("frequency").equalTo(0));
+    assertEquals(34, nonBuyers.count());
+    assertEquals(34, nonBuyers.filter(col("r_score").isNull().and(col("rfm_cell").isNull())
+        .and(col("value_tier").equalTo("iron")).and(col("tier_rank").equalTo(4))
+        .and(col("lifecycle_status").isin("prospect", "lapsed"))).count());
+  }
+
+  @Test
+  void medianMonetaryAndFrequencyFallFromGoldToIron() {
+    List<Row> tiers = spark.read().parquet(output.resolve("customer_segments").toString())
+        .groupBy("tier_rank", "value_tier")
+        .agg(org.apache.spark.sql.functions.percentile(col("monetary"), org.apache.spark.sql.functions.lit(0.5)),
+            org.apache.spark.sql.functions.percentile(col("frequency"), org.apache.spark.sql.functions.lit(0.5)))
+        .orderBy("tier_rank").collectAsList();
+    assertEquals(List.of("gold", "silver", "copper", "iron"), tiers.stream().map(row -> row.getString(1)).toList());
+    for (int i = 1; i < tiers.size(); i++) {
+      assertTrue(tiers.get(i).getDouble(2) < tiers.get(i - 1).getDouble(2), "median monetary falls: " + tiers);
+      assertTrue(tiers.get(i).getDouble(3) <= tiers.get(i - 1).getDouble(3), "median frequency falls: " + tiers);
+    }
+    Row run = spark.read().parquet(output.resolve("job_runs").toString()).first();
+    assertEquals(4, (Integer) run.getAs("k"));
+    assertTrue(run.<Double>getAs("silhouette") > 0.3, "silhouette " + run.getAs("silhouette"));
+    assertEquals(4_338L, (Long) run.getAs("training_rows"));
+  }
+
+  @Test
+  void aSavedTierModelGivesTheSameTiersWhenReused(@TempDir Path reuseOutput) {
+    String model = output.resolve("tier_model/snapshot_date=2011-12-10").toString();
+    SegmentationJob.run(spark, settings(reuseOutput,
+        Map.of("segments.snapshot.as-of", AS_OF.toString(), "segments.tiers.model-path", model)));
+
+    assertEquals(assignments(output), assignments(reuseOutput));
+    Row run = spark.read().parquet(reuseOutput.resolve("job_runs").toString()).first();
+    assertEquals(model, run.getAs("tier_model_reused_from"));
+    assertEquals(0L, (Long) run.getAs("training_rows"));
+  }
+
+  @Test
+  void aboveTheTrainingCapKMeansLearnsFromASampleAndAssignsEveryone(@TempDir Path sampledOutput) {
+    SegmentationJob.run(spark, settings(sampledOutput,
+        Map.of("segments.snapshot.as-of", AS_OF.toString(), "segments.tiers.training-cap", "1000")));
+
+    Row run = spark.read().parquet(sampledOutput.resolve("job_runs").toString()).first();
+    long trainingRows = run.getAs("training_rows");
+    assertTrue(trainingRows > 850 && trainingRows < 1150, "about 1,000 of 4,338 buyers: " + trainingRows);
+    Dataset<Row> segments = spark.read().parquet(sampledOutput.resolve("customer_segments").toString());
+    assertEquals(4_372, segments.count());
+    assertEquals(0, segments.filter(col("value_tier").isNull()).count());
+    Map<String, String> sampled = assignments(sampledOutput);
+    Map<String, String> full = assignments(output);
+    long sameTier = full.keySet().stream().filter(c -> tierOf(full.get(c)).equals(tierOf(sampled.get(c)))).count();
+    assertTrue(sameTier > 0.85 * full.size(), "a sample of a quarter finds nearly the same tiers: " + sameTier);
+  }
+
+  private static String tierOf(String assignment) {
+    return assignment.split("\\|")[5];
   }
 
   @Test
