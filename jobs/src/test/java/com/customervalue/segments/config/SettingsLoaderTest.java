@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -145,6 +147,68 @@ class SettingsLoaderTest {
       JobSettings settings = SettingsLoader.load(SettingsLoader.layered(Optional.of(conf.resolve(name).toFile()), INPUT));
       assertEquals("/data/tx", settings.input().transactionsPath(), name);
     }
+  }
+
+  @Test
+  void scoringTiersAndClassificationDefaults() {
+    JobSettings settings = SettingsLoader.load(SettingsLoader.layered(Optional.empty(), INPUT));
+    assertEquals(5, settings.scoring().bins());
+    assertEquals(com.customervalue.segments.score.QuantileMode.EXACT, settings.scoring().quantiles());
+    assertEquals(List.of("Champions", "Potential Loyalist", "Loyal Customers", "Promising", "New Customers",
+        "Can't Lose Them", "At Risk", "Need Attention", "About To Sleep", "Lost"),
+        settings.scoring().segmentRules().stream().map(com.customervalue.segments.score.SegmentRule::name).toList());
+    assertEquals(new com.customervalue.segments.score.SegmentRule("Promising",
+        new com.customervalue.segments.score.ScoreRange(3, 4), new com.customervalue.segments.score.ScoreRange(1, 3),
+        new com.customervalue.segments.score.ScoreRange(3, 5)), settings.scoring().segmentRules().get(3));
+    assertEquals(new TierSettings(4, List.of("gold", "silver", "copper", "iron"),
+        List.of("金钻客户 Gold", "白银客户 Silver", "铜客户 Copper", "铁客户 Iron"), 42, 40, 1_000_000, Optional.empty()),
+        settings.tiers());
+    assertEquals(List.of(new BigDecimal("10000"), new BigDecimal("50000"), new BigDecimal("500000"),
+        new BigDecimal("3000000"), new BigDecimal("5000000")), settings.classification().amountLevels());
+    assertEquals(6, settings.classification().playbook().size());
+  }
+
+  @Test
+  void ruleTableErrorsNameTheRuleAndTheRange() throws IOException {
+    String inverted = failure(write("segments.scoring.segments = [{ name = \"X\", r = [4, 2], f = [1, 5], m = [1, 5] }]\n"), INPUT);
+    assertTrue(inverted.startsWith("Invalid setting segments.scoring.segments[0].r (") && inverted.endsWith("is inverted: low 4 > high 2."), inverted);
+    String outside = failure(write("segments.scoring.segments = [{ name = \"X\", r = [1, 5], f = [0, 5], m = [1, 5] }]\n"), INPUT);
+    assertTrue(outside.contains("segments.scoring.segments[0].f") && outside.endsWith("must lie within 1..5 (segments.scoring.bins), got [0, 5]."), outside);
+    String unknown = failure(write("segments.scoring.segments = [{ name = \"X\", r = [1, 5], f = [1, 5], m = [1, 5], q = [1, 1] }]\n"), INPUT);
+    assertTrue(unknown.startsWith("Unknown setting segments.scoring.segments[0].q ("), unknown);
+  }
+
+  @Test
+  void scoringValuesAreChecked() throws IOException {
+    assertTrue(failure(write("segments.scoring.bins = 10\n"), INPUT).contains("must be between 2 and 9"));
+    assertTrue(failure(write("segments.scoring.quantiles = fast\n"), INPUT).contains("must be \"exact\" or \"approximate\", got 'fast'"));
+  }
+
+  @Test
+  void tierSettingsAreChecked() throws IOException {
+    String k = failure(write("segments.tiers.k = 1\n"), INPUT);
+    assertTrue(k.startsWith("Invalid setting segments.tiers.k (") && k.endsWith("must be at least 2, got 1."), k);
+    String labels = failure(write("segments.tiers.k = 5\n"), INPUT);
+    assertTrue(labels.contains("segments.tiers.labels") && labels.contains("must be 5 distinct, non-empty names"), labels);
+    String names = failure(write("segments.tiers.display-names = [\"a\"]\n"), INPUT);
+    assertTrue(names.contains("segments.tiers.display-names") && names.contains("must hold 4 names"), names);
+  }
+
+  @Test
+  void classificationSettingsAreChecked() throws IOException {
+    String lifecycle = failure(write("segments.classification.lifecycle.at-risk-days = 400\n"), INPUT);
+    assertTrue(lifecycle.contains("at-risk-days") && lifecycle.contains("below churn-days (365)"), lifecycle);
+    String grades = failure(write("segments.classification.value-grades.b-share = 0.4\n"), INPUT);
+    assertTrue(grades.contains("0 < a-share < b-share < c-share <= 1, got 0.5, 0.4, 0.95"), grades);
+    String levels = failure(write("segments.classification.amount-levels = [100, 50]\n"), INPUT);
+    assertTrue(levels.contains("must be positive and strictly ascending, got [100, 50]"), levels);
+    String tier = failure(write("segments.classification.playbook = [{ tiers = [platinum], statuses = [], action = x },"
+        + " { tiers = [], statuses = [], action = y }]\n"), INPUT);
+    assertTrue(tier.startsWith("Invalid setting segments.classification.playbook[0].tiers: [platinum]"), tier);
+    String status = failure(write("segments.classification.playbook = [{ tiers = [], statuses = [sleeping], action = x }]\n"), INPUT);
+    assertTrue(status.contains("playbook[0].statuses: [sleeping] names an unknown status"), status);
+    String catchAll = failure(write("segments.classification.playbook = [{ tiers = [gold], statuses = [], action = x }]\n"), INPUT);
+    assertTrue(catchAll.contains("must end with a rule for everyone"), catchAll);
   }
 
   private String failure(File file, Map<String, String> overrides) {
