@@ -142,11 +142,11 @@ public final class SegmentationJob {
           () -> publisher.stage(segments, CUSTOMER_SEGMENTS, asOf)));
       staged.add(timer.time("quarantine", "writing " + counts.rowsQuarantined() + " rejected rows",
           () -> publisher.stage(TransactionValidation.quarantined(classified, asOf), QUARANTINE, asOf)));
-      staged.add(publisher.stage(RunTables.thresholds(spark, breaks, scoring.quantiles()), RFM_THRESHOLDS, asOf));
-      staged.add(publisher.stage(RunTables.centroids(spark, tiering.model(), tiering.sizes()), TIER_CENTROIDS, asOf));
-      staged.add(publisher.stage(TIER_MODEL, asOf, path -> saveModel(tiering.model().pipeline(), path)));
-
-      Map<String, String> published = timer.time("publish", "moving the snapshot into place", () -> {
+      Map<String, String> published = timer.time("publish", "thresholds, centroids and the tier model; "
+          + "then the snapshot moves into place", () -> {
+        staged.add(publisher.stage(RunTables.thresholds(spark, breaks, scoring.quantiles()), RFM_THRESHOLDS, asOf));
+        staged.add(publisher.stage(RunTables.centroids(spark, tiering.model(), tiering.sizes()), TIER_CENTROIDS, asOf));
+        staged.add(publisher.stage(TIER_MODEL, asOf, path -> saveModel(tiering.model().pipeline(), path)));
         Map<String, String> paths = new LinkedHashMap<>();
         staged.forEach(table -> paths.put(table.table(), publisher.commit(table).toString()));
         return paths;
