@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * issue typed in again rather than read from the configuration.
  */
 class RfmDataOrdersTest extends SparkTestSession {
-  private static final Path INPUT = Path.of(System.getProperty("shared.dir", "../../shared"))
-      .resolve("datasets/rfm_data_orders.parquet");
+  private static final Path INPUT = repositoryRoot().resolve("data-samples/rfm_data_orders.parquet");
   private static final LocalDate AS_OF = LocalDate.of(2006, 12, 31);
 
   /** name, r low..high, f low..high, m low..high: the issue's default table, in order. */
