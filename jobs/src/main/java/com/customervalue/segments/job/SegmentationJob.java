@@ -11,6 +11,9 @@ import com.customervalue.segments.config.InputSettings;
 import com.customervalue.segments.config.JobSettings;
 import com.customervalue.segments.config.ScoringSettings;
 import com.customervalue.segments.config.TierSettings;
+import com.customervalue.segments.distribute.SegmentSummaries;
+import com.customervalue.segments.distribute.TierMigration;
+import com.customervalue.segments.distribute.ValueDistribution;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.ingest.IngestCounts.DailyCount;
 import com.customervalue.segments.ingest.InputSchemaCheck;
@@ -63,6 +66,10 @@ public final class SegmentationJob {
   public static final String JOB_RUNS = "job_runs";
   public static final String RFM_THRESHOLDS = "rfm_thresholds";
   public static final String TIER_CENTROIDS = "tier_centroids";
+  public static final String TIER_SUMMARY = "tier_summary";
+  public static final String RFM_SEGMENT_SUMMARY = "rfm_segment_summary";
+  public static final String VALUE_DISTRIBUTION = "value_distribution";
+  public static final String TIER_MIGRATION = "tier_migration";
   /** Not a table: the fitted PipelineModel of the snapshot, reusable with --tier-model. */
   public static final String TIER_MODEL = "tier_model";
 
@@ -92,7 +99,7 @@ public final class SegmentationJob {
     // The metrics and tier features are cached and then scanned many times (k-means iterates);
     // let adaptive execution size their partitions from the data instead of keeping 200.
     spark.conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
-    StageTimer timer = new StageTimer(spark.sparkContext(), 7);
+    StageTimer timer = new StageTimer(spark.sparkContext(), 8);
 
     Dataset<Row> raw = readParquet(spark, input.transactionsPath(), "transactions (segments.input.path)");
     InputSchemaCheck.check(raw, input.columns(), input.transactionsPath());
@@ -138,19 +145,20 @@ public final class SegmentationJob {
           () -> tiers(features, buyers, settings.tiers()));
 
       Dataset<Row> segments = customerSegments(metrics, breaks, tiering.model(), settings, master);
-      staged.add(timer.time("segments", "scores, tiers and classifications of " + customers + " customers",
-          () -> publisher.stage(segments, CUSTOMER_SEGMENTS, asOf)));
+      StagedTable segmentsTable = timer.time("segments", "scores, tiers and classifications of " + customers
+          + " customers", () -> publisher.stage(segments, CUSTOMER_SEGMENTS, asOf));
+      staged.add(segmentsTable);
       staged.add(timer.time("quarantine", "writing " + counts.rowsQuarantined() + " rejected rows",
           () -> publisher.stage(TransactionValidation.quarantined(classified, asOf), QUARANTINE, asOf)));
-      Map<String, String> published = timer.time("publish", "thresholds, centroids and the tier model; "
-          + "then the snapshot moves into place", () -> {
-        staged.add(publisher.stage(RunTables.thresholds(spark, breaks, scoring.quantiles()), RFM_THRESHOLDS, asOf));
-        staged.add(publisher.stage(RunTables.centroids(spark, tiering.model(), tiering.sizes()), TIER_CENTROIDS, asOf));
-        staged.add(publisher.stage(TIER_MODEL, asOf, path -> saveModel(tiering.model().pipeline(), path)));
-        Map<String, String> paths = new LinkedHashMap<>();
-        staged.forEach(table -> paths.put(table.table(), publisher.commit(table).toString()));
-        return paths;
-      });
+      staged.addAll(timer.time("distribute", "summaries, distributions and tier migration",
+          () -> distributions(spark, publisher, segmentsTable, breaks, tiering, scoring, asOf)));
+      Map<String, String> published = timer.time("publish", "saving the tier model; the snapshot moves into place",
+          () -> {
+            staged.add(publisher.stage(TIER_MODEL, asOf, path -> saveModel(tiering.model().pipeline(), path)));
+            Map<String, String> paths = new LinkedHashMap<>();
+            staged.forEach(table -> paths.put(table.table(), publisher.commit(table).toString()));
+            return paths;
+          });
       RunRecord record = record(runId, startedAt, RunRecord.SUCCEEDED, Optional.empty(), settings, counts,
           Optional.of(customers), Optional.of(buyers), Optional.of(tiering.outcome()), timer.stageSeconds(), spark.version());
       published.put(JOB_RUNS, publisher.append(toDataset(spark, record), JOB_RUNS, asOf).toString());
@@ -177,6 +185,29 @@ public final class SegmentationJob {
     } finally {
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /**
+   * The tables derived from the staged customer_segments (read back from Parquet rather than
+   * recomputed): thresholds, centroids, tier and segment summaries, value distributions, and the
+   * migration against the latest earlier snapshot under the same output root.
+   */
+  private static List<StagedTable> distributions(SparkSession spark, SnapshotPublisher publisher,
+      StagedTable segmentsTable, ScoreBreaks breaks, Tiering tiering, ScoringSettings scoring, LocalDate asOf) {
+    Dataset<Row> segments = spark.read().parquet(segmentsTable.stagingPath().toString());
+    Dataset<Row> centroids = RunTables.centroids(spark, tiering.model(), tiering.sizes());
+    Optional<LocalDate> previous = publisher.snapshots(CUSTOMER_SEGMENTS).stream()
+        .filter(date -> date.isBefore(asOf)).reduce((first, second) -> second);
+    Optional<Dataset<Row>> previousSegments = previous.map(date ->
+        spark.read().parquet(publisher.snapshotPath(CUSTOMER_SEGMENTS, date).toString()));
+    return List.of(
+        publisher.stage(RunTables.thresholds(spark, breaks, scoring.quantiles()), RFM_THRESHOLDS, asOf),
+        publisher.stage(centroids, TIER_CENTROIDS, asOf),
+        publisher.stage(SegmentSummaries.tierSummary(segments, centroids, scoring.quantiles()), TIER_SUMMARY, asOf),
+        publisher.stage(SegmentSummaries.rfmSegmentSummary(segments), RFM_SEGMENT_SUMMARY, asOf),
+        publisher.stage(ValueDistribution.compute(segments, scoring.quantiles(), scoring.relativeError()),
+            VALUE_DISTRIBUTION, asOf),
+        publisher.stage(TierMigration.between(segments, previousSegments, previous), TIER_MIGRATION, asOf));
   }
 
   /** The fitted (or reused) tier model, its quality and the buyers per cluster. */

@@ -3,7 +3,11 @@ package com.customervalue.segments.publish;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
@@ -44,6 +48,31 @@ public final class SnapshotPublisher {
       throw new UncheckedIOException("Cannot open the output root " + root, e);
     }
     this.runId = runId;
+  }
+
+  /** The dates of {@code table}'s published snapshots, oldest first. */
+  public List<LocalDate> snapshots(String table) {
+    Path directory = new Path(root, table);
+    try {
+      if (!fileSystem.exists(directory)) {
+        return List.of();
+      }
+      List<LocalDate> dates = new ArrayList<>();
+      for (FileStatus status : fileSystem.listStatus(directory)) {
+        String name = status.getPath().getName();
+        if (status.isDirectory() && name.startsWith(SNAPSHOT_PARTITION + "=")) {
+          try {
+            dates.add(LocalDate.parse(name.substring(SNAPSHOT_PARTITION.length() + 1)));
+          } catch (DateTimeParseException e) {
+            LOG.warn("Ignoring {}: not a snapshot directory", status.getPath());
+          }
+        }
+      }
+      Collections.sort(dates);
+      return dates;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the snapshots of " + directory, e);
+    }
   }
 
   /** Where {@code table}'s snapshot is (or will be) published. */
