@@ -45,6 +45,7 @@ public final class SegmentsCli {
         --as-of YYYY-MM-DD   snapshot date; default: the day after the latest valid transaction
         --window-days N      measure frequency and money over the last N days (0: whole history)
         --tier-model PATH    assign tiers with a model saved by an earlier run (<output>/tier_model/...)
+        --keep-snapshots N   keep the N newest snapshots of each table, delete older ones (0: all)
         --master URL         Spark master, e.g. local[*] (default: as spark-submit sets it)
 
       generate flags:
@@ -57,7 +58,7 @@ public final class SegmentsCli {
       """;
 
   private static final Map<String, Set<String>> FLAGS = Map.of(
-      "run", Set.of("config", "input", "customers", "output", "as-of", "window-days", "tier-model", "master"),
+      "run", Set.of("config", "input", "customers", "output", "as-of", "window-days", "tier-model", "keep-snapshots", "master"),
       "generate", Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
       "help", Set.of());
 
@@ -101,6 +102,8 @@ public final class SegmentsCli {
     commandLine.text("customers").ifPresent(value -> overrides.put("segments.input.customers-path", value));
     commandLine.text("output").ifPresent(value -> overrides.put("segments.output.root", value));
     commandLine.text("tier-model").ifPresent(value -> overrides.put("segments.tiers.model-path", value));
+    commandLine.wholeNumber("keep-snapshots", 0)
+        .ifPresent(value -> overrides.put("segments.output.keep-snapshots", value.toString()));
     commandLine.date("as-of").ifPresent(value -> overrides.put("segments.snapshot.as-of", value.toString()));
     commandLine.wholeNumber("window-days", 0)
         .ifPresent(value -> overrides.put("segments.snapshot.window-days", value.toString()));

@@ -81,7 +81,7 @@ public final class SettingsLoader {
         readInput(config),
         readSnapshot(config),
         readQuality(config),
-        new OutputSettings(requiredString(config, "segments.output.root", "--output")),
+        readOutput(config),
         readScoring(config),
         readTiers(config),
         readClassification(config),
@@ -127,6 +127,14 @@ public final class SettingsLoader {
     LocalDate earliest =
         parsed(config, "segments.quality.earliest-date", LocalDate::parse, "a date YYYY-MM-DD");
     return new QualitySettings(share, earliest);
+  }
+
+  private static OutputSettings readOutput(Config config) {
+    int keep = integer(config, "segments.output.keep-snapshots");
+    if (keep < 0) {
+      throw invalid(config, "segments.output.keep-snapshots", "must be 0 (keep all) or a positive number");
+    }
+    return new OutputSettings(requiredString(config, "segments.output.root", "--output"), keep);
   }
 
   private static ScoringSettings readScoring(Config config) {

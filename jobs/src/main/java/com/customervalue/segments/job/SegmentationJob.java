@@ -73,6 +73,10 @@ public final class SegmentationJob {
   /** Not a table: the fitted PipelineModel of the snapshot, reusable with --tier-model. */
   public static final String TIER_MODEL = "tier_model";
 
+  /** Every output kept as one directory per snapshot (job_runs, the log of runs, is not one). */
+  public static final List<String> SNAPSHOT_TABLES = List.of(CUSTOMER_SEGMENTS, QUARANTINE, RFM_THRESHOLDS,
+      TIER_CENTROIDS, TIER_SUMMARY, RFM_SEGMENT_SUMMARY, VALUE_DISTRIBUTION, TIER_MIGRATION, TIER_MODEL);
+
   /** The columns customer_segments adds to the metrics, in order. */
   public static final List<String> SEGMENT_COLUMNS = List.of(RfmScores.R_SCORE, RfmScores.F_SCORE,
       RfmScores.M_SCORE, RfmScores.RFM_CELL, RfmSegments.RFM_SEGMENT, ValueTiers.VALUE_TIER,
@@ -124,6 +128,7 @@ public final class SegmentationJob {
         new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), settings.output().root(), runId);
     List<StagedTable> staged = new ArrayList<>();
     List<Dataset<Row>> cached = new ArrayList<>();
+    SNAPSHOT_TABLES.forEach(publisher::recover);
     try {
       requireUsableInput(counts, settings, asOf);
       Dataset<Row> metrics = cache(cached, customerMetrics(classified, master, settings, asOf));
@@ -157,6 +162,9 @@ public final class SegmentationJob {
             staged.add(publisher.stage(TIER_MODEL, asOf, path -> saveModel(tiering.model().pipeline(), path)));
             Map<String, String> paths = new LinkedHashMap<>();
             staged.forEach(table -> paths.put(table.table(), publisher.commit(table).toString()));
+            if (settings.output().keepSnapshots() > 0) {
+              SNAPSHOT_TABLES.forEach(table -> publisher.prune(table, settings.output().keepSnapshots()));
+            }
             return paths;
           });
       RunRecord record = record(runId, startedAt, RunRecord.SUCCEEDED, Optional.empty(), settings, counts,

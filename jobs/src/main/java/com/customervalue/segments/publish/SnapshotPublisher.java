@@ -127,6 +127,52 @@ public final class SnapshotPublisher {
     }
   }
 
+  /**
+   * Puts back snapshots that a crashed run moved to {@code _trash} but did not replace: the
+   * crash came between the two moves of {@link #commit}. Trash whose snapshot is in place again
+   * is deleted. Returns the snapshots put back.
+   */
+  public List<Path> recover(String table) {
+    Path trashDirectory = new Path(new Path(root, table), TRASH);
+    List<Path> restored = new ArrayList<>();
+    try {
+      if (!fileSystem.exists(trashDirectory)) {
+        return restored;
+      }
+      for (FileStatus entry : fileSystem.listStatus(trashDirectory)) {
+        String name = entry.getPath().getName();
+        int runSuffix = name.lastIndexOf('.');
+        Path snapshot = new Path(new Path(root, table), runSuffix > 0 ? name.substring(0, runSuffix) : name);
+        if (!fileSystem.exists(snapshot)) {
+          renameOrFail(entry.getPath(), snapshot);
+          restored.add(snapshot);
+          LOG.warn("Restored {}: an earlier run stopped while replacing it", snapshot);
+        } else {
+          fileSystem.delete(entry.getPath(), true);
+        }
+      }
+      deleteIfEmpty(trashDirectory);
+      return restored;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot recover " + trashDirectory, e);
+    }
+  }
+
+  /** Deletes all but the {@code keep} newest snapshots of {@code table}; returns the dates deleted. */
+  public List<LocalDate> prune(String table, int keep) {
+    List<LocalDate> dates = snapshots(table);
+    List<LocalDate> deleted = new ArrayList<>(dates.subList(0, Math.max(0, dates.size() - keep)));
+    for (LocalDate date : deleted) {
+      try {
+        fileSystem.delete(snapshotPath(table, date), true);
+        LOG.info("Pruned {}", snapshotPath(table, date));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot prune " + snapshotPath(table, date), e);
+      }
+    }
+    return deleted;
+  }
+
   /** Removes a staged table that will not be published (the run failed). */
   public void discard(StagedTable staged) {
     try {

@@ -1,0 +1,174 @@
+package com.customervalue.segments.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.config.SettingsLoader;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two snapshots of Online Retail in one output root: every table, tier migration, replacement, pruning, a crash. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SnapshotHistoryTest extends SparkTestSession {
+  private static final String JUNE = "2011-06-01";
+  private static final String DECEMBER = "2011-12-10";
+
+  @TempDir static Path root;
+
+  static RunResult run(String asOf, Map<String, String> more) {
+    Map<String, String> overrides = new HashMap<>(more);
+    overrides.put("segments.input.path", repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
+    overrides.put("segments.output.root", root.toString());
+    overrides.put("segments.snapshot.as-of", asOf);
+    return SegmentationJob.run(spark, SettingsLoader.load(SettingsLoader.layered(
+        Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides)));
+  }
+
+  @BeforeAll
+  static void twoSnapshots() {
+    run(JUNE, Map.of());
+    run(DECEMBER, Map.of());
+  }
+
+  private static Dataset<Row> table(String name, String snapshot) {
+    return spark.read().option("mergeSchema", "true").parquet(root.resolve(name).toString())
+        .filter(col("snapshot_date").equalTo(Date.valueOf(snapshot)));
+  }
+
+  private static List<String> snapshots(String table) throws IOException {
+    try (Stream<Path> entries = Files.list(root.resolve(table))) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyTableHasBothSnapshots() throws IOException {
+    for (String table : SegmentationJob.SNAPSHOT_TABLES) {
+      assertEquals(List.of("snapshot_date=" + JUNE, "snapshot_date=" + DECEMBER), snapshots(table), table);
+    }
+    assertEquals(2, spark.read().parquet(root.resolve("job_runs").toString()).count());
+  }
+
+  @Test
+  @Order(1)
+  void summariesReconcileWithCustomerSegments() {
+    for (String snapshot : List.of(JUNE, DECEMBER)) {
+      Dataset<Row> segments = table("customer_segments", snapshot);
+      Dataset<Row> buyers = segments.filter(col("frequency").gt(0));
+      Row tiers = table("tier_summary", snapshot).agg(sum("customers"), sum("customer_share"), sum("revenue"),
+          sum("revenue_share"), sum("buyers")).first();
+      assertEquals(segments.count(), tiers.getLong(0), snapshot);
+      assertEquals(1.0, tiers.getDouble(1), 1e-9);
+      assertEquals(0, ((BigDecimal) segments.agg(sum("monetary")).first().get(0)).compareTo(tiers.getDecimal(2)));
+      assertEquals(1.0, tiers.getDouble(3), 1e-9);
+      assertEquals(buyers.count(), tiers.getLong(4));
+
+      Row rfm = table("rfm_segment_summary", snapshot).agg(sum("customers"), sum("customer_share"),
+          sum("orders"), sum("revenue"), sum("revenue_share")).first();
+      assertEquals(buyers.count(), rfm.getLong(0));
+      assertEquals(1.0, rfm.getDouble(1), 1e-9);
+      assertEquals(((Number) buyers.agg(sum("frequency")).first().get(0)).longValue(), rfm.getLong(2));
+      assertEquals(0, ((BigDecimal) buyers.agg(sum("monetary")).first().get(0)).compareTo(rfm.getDecimal(3)));
+      assertEquals(1.0, rfm.getDouble(4), 1e-9);
+
+      Map<String, Long> histogram = table("value_distribution", snapshot).filter(col("statistic").equalTo("histogram")
+          .and(col("value_tier").equalTo("all"))).groupBy("metric").agg(sum("customers")).collectAsList().stream()
+          .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1)));
+      assertEquals(Map.of("recency_days", buyers.count(), "frequency", buyers.count(), "monetary", buyers.count(),
+          "avg_order_value", buyers.count()), histogram);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void migrationCountsTheCustomersOfBothSnapshotsPairByPair() {
+    Map<String, String> june = tiers(JUNE);
+    Map<String, String> december = tiers(DECEMBER);
+    Map<String, Long> expected = new TreeMap<>();
+    december.forEach((customer, tier) -> expected.merge(june.getOrDefault(customer, "new") + ">" + tier, 1L, Long::sum));
+    june.forEach((customer, tier) -> {
+      if (!december.containsKey(customer)) {
+        expected.merge(tier + ">departed", 1L, Long::sum);
+      }
+    });
+    Dataset<Row> migration = table("tier_migration", DECEMBER);
+    Map<String, Long> published = new TreeMap<>(migration.collectAsList().stream().collect(Collectors.toMap(
+        row -> row.getAs("from_tier") + ">" + row.getAs("to_tier"), row -> row.<Long>getAs("customers"))));
+    assertEquals(expected, published);
+    assertEquals(Date.valueOf(JUNE), migration.first().getAs("previous_snapshot_date"));
+    assertTrue(published.keySet().stream().anyMatch(key -> key.startsWith("new>")), "December has new customers");
+
+    Row firstMigration = table("tier_migration", JUNE).agg(sum("customers")).first();
+    assertEquals(june.size(), firstMigration.getLong(0), "without an earlier snapshot every customer is new");
+  }
+
+  private static Map<String, String> tiers(String snapshot) {
+    return table("customer_segments", snapshot).select("customer_id", "value_tier").collectAsList().stream()
+        .collect(Collectors.toMap(row -> row.getString(0), row -> row.getString(1)));
+  }
+
+  @Test
+  @Order(2)
+  void rerunningASnapshotReplacesItAndKeepsTheOther() throws IOException {
+    long december = table("customer_segments", DECEMBER).count();
+    run(JUNE, Map.of());
+    assertEquals(List.of("snapshot_date=" + JUNE, "snapshot_date=" + DECEMBER), snapshots("customer_segments"));
+    assertEquals(december, table("customer_segments", DECEMBER).count());
+    assertEquals(tiers(JUNE).size(), table("customer_segments", JUNE).count(), "replaced, not appended");
+    assertEquals(3, spark.read().parquet(root.resolve("job_runs").toString()).count(), "every run is logged");
+  }
+
+  @Test
+  @Order(3)
+  void aCrashBetweenTheTwoMovesOfAReplacementIsRepairedByTheNextRun() throws IOException {
+    // What a run killed inside commit leaves: the old snapshot moved aside, the new one not in place.
+    Path snapshot = root.resolve("customer_segments/snapshot_date=" + DECEMBER);
+    Path trash = root.resolve("customer_segments/_trash/snapshot_date=" + DECEMBER + ".killed-run");
+    Files.createDirectories(trash.getParent());
+    Files.move(snapshot, trash);
+    Path leftover = root.resolve("customer_segments/_staging/snapshot_date=" + DECEMBER + ".killed-run");
+    Files.createDirectories(leftover);
+    Files.writeString(leftover.resolve("part-00000.parquet"), "half written");
+    assertEquals(tiers(JUNE).size(), spark.read().parquet(root.resolve("customer_segments").toString()).count(),
+        "readers see June only, never the half-written staging");
+
+    run("2011-09-01", Map.of());
+    assertTrue(Files.isDirectory(snapshot), "the December snapshot is back");
+    assertFalse(Files.exists(trash));
+    assertEquals(tiers(DECEMBER).size(), table("customer_segments", DECEMBER).count());
+  }
+
+  @Test
+  @Order(4)
+  void keepSnapshotsPrunesTheOldestOfEveryTableButNotTheRunLog() throws IOException {
+    run("2011-10-01", Map.of("segments.output.keep-snapshots", "2"));
+    for (String table : SegmentationJob.SNAPSHOT_TABLES) {
+      assertEquals(List.of("snapshot_date=2011-10-01", "snapshot_date=" + DECEMBER),
+          snapshots(table).stream().filter(name -> name.startsWith("snapshot_date=")).toList(), table);
+    }
+    assertEquals(5, spark.read().parquet(root.resolve("job_runs").toString()).count());
+  }
+}
