@@ -12,7 +12,10 @@ import java.util.Set;
  * pairs, each checked against the flags the subcommand knows, with typed accessors whose errors
  * name the flag.
  */
-record CommandLine(String command, Map<String, String> flags) {
+record CommandLine(String command, Optional<String> argument, Map<String, String> flags) {
+
+  /** Commands that take one argument before or among their flags (the query of {@code sql}). */
+  private static final Set<String> WITH_ARGUMENT = Set.of("sql");
 
   static CommandLine parse(String[] args, Map<String, Set<String>> flagsByCommand) {
     if (args.length == 0) {
@@ -24,10 +27,15 @@ record CommandLine(String command, Map<String, String> flags) {
       throw new UsageException("unknown command '" + command + "'");
     }
     Map<String, String> flags = new LinkedHashMap<>();
+    String argument = null;
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--")) {
-        throw new UsageException("unexpected argument '" + arg + "'");
+        if (!WITH_ARGUMENT.contains(command) || argument != null) {
+          throw new UsageException("unexpected argument '" + arg + "'");
+        }
+        argument = arg;
+        continue;
       }
       String name = arg.substring(2);
       String value;
@@ -47,7 +55,7 @@ record CommandLine(String command, Map<String, String> flags) {
         throw new UsageException("--" + name + " is given twice");
       }
     }
-    return new CommandLine(command, flags);
+    return new CommandLine(command, Optional.ofNullable(argument), flags);
   }
 
   Optional<String> text(String flag) {

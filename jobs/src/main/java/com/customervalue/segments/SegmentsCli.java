@@ -10,6 +10,7 @@ import com.customervalue.segments.job.GenerateJob;
 import com.customervalue.segments.job.JobFailedException;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
+import com.customervalue.segments.job.SqlViews;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -35,6 +36,8 @@ public final class SegmentsCli {
       Commands:
         run       compute per-customer RFM metrics and publish the snapshot's tables
         generate  write synthetic transactions (Parquet) for trying the product out
+        sql       query the published tables with Spark SQL, e.g.
+                  segments sql "SELECT value_tier, customers FROM tier_summary ORDER BY tier_rank"
         help      show this help
 
       run flags (each overrides the config file, which overrides reference.conf):
@@ -48,6 +51,13 @@ public final class SegmentsCli {
         --keep-snapshots N   keep the N newest snapshots of each table, delete older ones (0: all)
         --master URL         Spark master, e.g. local[*] (default: as spark-submit sets it)
 
+      sql "QUERY" flags: every table is a view of its latest snapshot, <table>_history holds all
+        --config FILE        the config whose segments.output.root to query (bin/segments: conf/local.conf)
+        --output DIR         the output root to query instead
+        --format F           table (default), csv or json (one object per line)
+        --limit N            print at most N rows (default 1000)
+        --master URL         Spark master
+
       generate flags:
         --customers N        size of the customer population (required)
         --transactions M     number of order lines to write (required)
@@ -60,6 +70,7 @@ public final class SegmentsCli {
   private static final Map<String, Set<String>> FLAGS = Map.of(
       "run", Set.of("config", "input", "customers", "output", "as-of", "window-days", "tier-model", "keep-snapshots", "master"),
       "generate", Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
+      "sql", Set.of("config", "output", "format", "limit", "master"),
       "help", Set.of());
 
   private final PrintStream out;
@@ -80,6 +91,7 @@ public final class SegmentsCli {
       return switch (commandLine.command()) {
         case "run" -> run(commandLine);
         case "generate" -> generate(commandLine);
+        case "sql" -> sql(commandLine);
         default -> {
           out.print(USAGE);
           yield EXIT_OK;
@@ -124,6 +136,40 @@ public final class SegmentsCli {
       return EXIT_FAILED;
     } catch (InvalidInputException e) {
       err.println("segments: " + e.getMessage());
+      return EXIT_FAILED;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private int sql(CommandLine commandLine) {
+    String query = commandLine.argument().orElseThrow(() -> new UsageException("sql needs a query, e.g. "
+        + "segments sql \"SELECT * FROM tier_summary\""));
+    ResultPrinter.Format format = switch (commandLine.text("format").orElse("table")) {
+      case "table" -> ResultPrinter.Format.TABLE;
+      case "csv" -> ResultPrinter.Format.CSV;
+      case "json" -> ResultPrinter.Format.JSON;
+      default -> throw new UsageException("--format must be table, csv or json, got '" + commandLine.text("format").get() + "'");
+    };
+    int limit = commandLine.wholeNumber("limit", 1).orElse(1000L).intValue();
+    String root = commandLine.text("output").orElseGet(() -> SettingsLoader.layered(
+        commandLine.text("config").map(File::new), Map.of()).getString("segments.output.root"));
+    SparkSession spark = session("customer-segments sql", commandLine.text("master"));
+    try {
+      SqlViews.register(spark, root);
+      boolean more = ResultPrinter.print(spark.sql(query), format, limit, out);
+      if (more) {
+        err.println("segments: showing the first " + limit + " rows; --limit shows more");
+      }
+      return EXIT_OK;
+    } catch (IllegalArgumentException e) {
+      err.println("segments: " + e.getMessage());
+      return EXIT_FAILED;
+    } catch (Exception e) { // AnalysisException and ParseException, which Scala throws undeclared
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw e;
+      }
+      err.println("segments: the query cannot run: " + e.getMessage().lines().findFirst().orElse(""));
       return EXIT_FAILED;
     } finally {
       spark.stop();
