@@ -49,6 +49,8 @@ public final class SegmentsCli {
         --window-days N      measure frequency and money over the last N days (0: whole history)
         --tier-model PATH    assign tiers with a model saved by an earlier run (<output>/tier_model/...)
         --keep-snapshots N   keep the N newest snapshots of each table, delete older ones (0: all)
+        --publish-jdbc URL   also copy the tables to PostgreSQL, e.g. jdbc:postgresql://host:5432/db
+                             (user and password from SEGMENTS_JDBC_USER / SEGMENTS_JDBC_PASSWORD)
         --master URL         Spark master, e.g. local[*] (default: as spark-submit sets it)
 
       sql "QUERY" flags: every table is a view of its latest snapshot, <table>_history holds all
@@ -68,7 +70,8 @@ public final class SegmentsCli {
       """;
 
   private static final Map<String, Set<String>> FLAGS = Map.of(
-      "run", Set.of("config", "input", "customers", "output", "as-of", "window-days", "tier-model", "keep-snapshots", "master"),
+      "run", Set.of("config", "input", "customers", "output", "as-of", "window-days", "tier-model", "keep-snapshots",
+          "publish-jdbc", "master"),
       "generate", Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
       "sql", Set.of("config", "output", "format", "limit", "master"),
       "help", Set.of());
@@ -114,6 +117,7 @@ public final class SegmentsCli {
     commandLine.text("customers").ifPresent(value -> overrides.put("segments.input.customers-path", value));
     commandLine.text("output").ifPresent(value -> overrides.put("segments.output.root", value));
     commandLine.text("tier-model").ifPresent(value -> overrides.put("segments.tiers.model-path", value));
+    commandLine.text("publish-jdbc").ifPresent(value -> overrides.put("segments.serving.jdbc-url", value));
     commandLine.wholeNumber("keep-snapshots", 0)
         .ifPresent(value -> overrides.put("segments.output.keep-snapshots", value.toString()));
     commandLine.date("as-of").ifPresent(value -> overrides.put("segments.snapshot.as-of", value.toString()));

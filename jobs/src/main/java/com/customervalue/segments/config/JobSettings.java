@@ -1,5 +1,7 @@
 package com.customervalue.segments.config;
 
+import com.customervalue.segments.serve.ServingSettings;
+
 /**
  * Everything a segmentation run needs, validated; {@code configDigest} identifies the effective
  * configuration in the run record.
@@ -12,4 +14,5 @@ public record JobSettings(
     ScoringSettings scoring,
     TierSettings tiers,
     ClassificationSettings classification,
+    ServingSettings serving,
     String configDigest) {}

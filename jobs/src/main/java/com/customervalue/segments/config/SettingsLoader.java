@@ -7,6 +7,9 @@ import com.customervalue.segments.classify.ValueGradeShares;
 import com.customervalue.segments.score.QuantileMode;
 import com.customervalue.segments.score.ScoreRange;
 import com.customervalue.segments.score.SegmentRule;
+import com.customervalue.segments.serve.JdbcCredentials;
+import com.customervalue.segments.serve.ServingSettings;
+import com.customervalue.segments.serve.SqlIdentifiers;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -68,8 +71,16 @@ public final class SettingsLoader {
     }
   }
 
-  /** Reads and validates every {@code segments.*} setting; the first problem found is thrown. */
+  /** Reads and validates every {@code segments.*} setting, with credentials from the process environment. */
   public static JobSettings load(Config config) {
+    return load(config, System.getenv());
+  }
+
+  /**
+   * Reads and validates every {@code segments.*} setting; the serving copy's credentials come
+   * from {@code environment}. The first problem found is thrown.
+   */
+  public static JobSettings load(Config config, Map<String, String> environment) {
     Config reference = ConfigFactory.defaultReference();
     rejectUnknownKeys(config, reference);
     try {
@@ -85,6 +96,7 @@ public final class SettingsLoader {
         readScoring(config),
         readTiers(config),
         readClassification(config),
+        readServing(config, environment),
         digest(config));
   }
 
@@ -127,6 +139,37 @@ public final class SettingsLoader {
     LocalDate earliest =
         parsed(config, "segments.quality.earliest-date", LocalDate::parse, "a date YYYY-MM-DD");
     return new QualitySettings(share, earliest);
+  }
+
+  private static ServingSettings readServing(Config config, Map<String, String> environment) {
+    String urlKey = "segments.serving.jdbc-url";
+    String url = string(config, urlKey).trim();
+    String schema = string(config, "segments.serving.schema").trim();
+    if (!SqlIdentifiers.isSafe(schema)) {
+      throw invalid(config, "segments.serving.schema", "must be lower-case letters, digits and _ (at most 63), got '"
+          + schema + "'");
+    }
+    int batchSize = integer(config, "segments.serving.batch-size");
+    if (batchSize < 1) {
+      throw invalid(config, "segments.serving.batch-size", "must be at least 1");
+    }
+    Optional<JdbcCredentials> credentials = JdbcCredentials.fromEnvironment(environment);
+    if (url.isEmpty()) {
+      return new ServingSettings(Optional.empty(), schema, batchSize, credentials);
+    }
+    if (!url.startsWith("jdbc:postgresql://")) {
+      throw invalid(config, urlKey, "must be a PostgreSQL JDBC URL, jdbc:postgresql://host:port/database");
+    }
+    String lower = url.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("password") || lower.contains("user=") || url.contains("@")) {
+      throw new InvalidSettingsException("Invalid setting " + urlKey + ": the URL must not carry credentials; set "
+          + JdbcCredentials.USER_VARIABLE + " and " + JdbcCredentials.PASSWORD_VARIABLE + " in the environment instead.");
+    }
+    if (credentials.isEmpty()) {
+      throw new InvalidSettingsException("Invalid setting " + urlKey + ": a serving copy needs the database user in "
+          + JdbcCredentials.USER_VARIABLE + " (and the password in " + JdbcCredentials.PASSWORD_VARIABLE + ").");
+    }
+    return new ServingSettings(Optional.of(url), schema, batchSize, credentials);
   }
 
   private static OutputSettings readOutput(Config config) {

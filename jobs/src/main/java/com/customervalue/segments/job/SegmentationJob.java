@@ -27,6 +27,8 @@ import com.customervalue.segments.publish.SnapshotPublisher.StagedTable;
 import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.score.RfmSegments;
 import com.customervalue.segments.score.ScoreBreaks;
+import com.customervalue.segments.serve.PostgresServingCopy;
+import com.customervalue.segments.serve.PostgresServingCopy.ServedTable;
 import com.customervalue.segments.tier.TierModel;
 import com.customervalue.segments.tier.TierOutcome;
 import com.customervalue.segments.tier.ValueTiers;
@@ -77,6 +79,23 @@ public final class SegmentationJob {
   public static final List<String> SNAPSHOT_TABLES = List.of(CUSTOMER_SEGMENTS, QUARANTINE, RFM_THRESHOLDS,
       TIER_CENTROIDS, TIER_SUMMARY, RFM_SEGMENT_SUMMARY, VALUE_DISTRIBUTION, TIER_MIGRATION, TIER_MODEL);
 
+  /** Primary keys of the tables in the PostgreSQL copy (quarantine rows have none: duplicates are real). */
+  static final Map<String, List<String>> SERVING_KEYS = Map.of(
+      CUSTOMER_SEGMENTS, List.of("snapshot_date", "customer_id"),
+      QUARANTINE, List.of(),
+      RFM_THRESHOLDS, List.of("snapshot_date", "metric", "break_index"),
+      TIER_CENTROIDS, List.of("snapshot_date", "value_tier"),
+      TIER_SUMMARY, List.of("snapshot_date", "value_tier"),
+      RFM_SEGMENT_SUMMARY, List.of("snapshot_date", "rfm_segment"),
+      VALUE_DISTRIBUTION, List.of("snapshot_date", "metric", "value_tier", "statistic", "position"),
+      TIER_MIGRATION, List.of("snapshot_date", "from_tier", "to_tier"));
+
+  /** The indexes dashboards filter by, beside the primary keys. */
+  static final Map<String, List<List<String>>> SERVING_INDEXES = Map.of(
+      CUSTOMER_SEGMENTS, List.of(List.of("snapshot_date", "value_tier"), List.of("snapshot_date", "rfm_segment"),
+          List.of("snapshot_date", "lifecycle_status")),
+      QUARANTINE, List.of(List.of("snapshot_date", "reason")));
+
   /** The columns customer_segments adds to the metrics, in order. */
   public static final List<String> SEGMENT_COLUMNS = List.of(RfmScores.R_SCORE, RfmScores.F_SCORE,
       RfmScores.M_SCORE, RfmScores.RFM_CELL, RfmSegments.RFM_SEGMENT, ValueTiers.VALUE_TIER,
@@ -103,7 +122,7 @@ public final class SegmentationJob {
     // The metrics and tier features are cached and then scanned many times (k-means iterates);
     // let adaptive execution size their partitions from the data instead of keeping 200.
     spark.conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
-    StageTimer timer = new StageTimer(spark.sparkContext(), 8);
+    StageTimer timer = new StageTimer(spark.sparkContext(), settings.serving().jdbcUrl().isPresent() ? 9 : 8);
 
     Dataset<Row> raw = readParquet(spark, input.transactionsPath(), "transactions (segments.input.path)");
     InputSchemaCheck.check(raw, input.columns(), input.transactionsPath());
@@ -169,6 +188,12 @@ public final class SegmentationJob {
           });
       RunRecord record = record(runId, startedAt, RunRecord.SUCCEEDED, Optional.empty(), settings, counts,
           Optional.of(customers), Optional.of(buyers), Optional.of(tiering.outcome()), timer.stageSeconds(), spark.version());
+      if (settings.serving().jdbcUrl().isPresent()) {
+        timer.time("serve", "copying the snapshot to PostgreSQL schema " + settings.serving().schema(), () -> {
+          serve(spark, publisher, settings, toDataset(spark, record), runId, asOf);
+          return null;
+        });
+      }
       published.put(JOB_RUNS, publisher.append(toDataset(spark, record), JOB_RUNS, asOf).toString());
       return new RunResult(runId, RunRecord.SUCCEEDED, Optional.of(asOf), Optional.of(counts),
           Optional.of(customers), Optional.of(buyers), published, timer.stageSeconds(),
@@ -216,6 +241,23 @@ public final class SegmentationJob {
         publisher.stage(ValueDistribution.compute(segments, scoring.quantiles(), scoring.relativeError()),
             VALUE_DISTRIBUTION, asOf),
         publisher.stage(TierMigration.between(segments, previousSegments, previous), TIER_MIGRATION, asOf));
+  }
+
+  /**
+   * Copies the published snapshot, read back from Parquet so that both match row for row, and
+   * this run's record to PostgreSQL.
+   */
+  private static void serve(SparkSession spark, SnapshotPublisher publisher, JobSettings settings,
+      Dataset<Row> runRecord, String runId, LocalDate asOf) {
+    List<ServedTable> tables = new ArrayList<>();
+    for (String table : SNAPSHOT_TABLES) {
+      if (!table.equals(TIER_MODEL)) {
+        tables.add(new ServedTable(table, spark.read().parquet(publisher.snapshotPath(table, asOf).toString()),
+            SERVING_KEYS.get(table), SERVING_INDEXES.getOrDefault(table, List.of()), true));
+      }
+    }
+    tables.add(new ServedTable(JOB_RUNS, runRecord, List.of("run_id"), List.of(List.of("snapshot_date")), false));
+    new PostgresServingCopy(settings.serving(), runId).publish(tables, asOf, settings.output().keepSnapshots());
   }
 
   /** The fitted (or reused) tier model, its quality and the buyers per cluster. */
