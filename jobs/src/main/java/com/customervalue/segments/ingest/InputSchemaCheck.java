@@ -85,6 +85,7 @@ public final class InputSchemaCheck {
 
   private static String columnList(StructType schema) {
     return Arrays.stream(schema.fields())
+        .filter(f -> !f.name().equals(Transactions.INPUT_FILE))
         .map(f -> f.name() + " " + f.dataType().sql())
         .collect(Collectors.joining(", "));
   }

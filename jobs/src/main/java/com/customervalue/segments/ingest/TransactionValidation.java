@@ -93,7 +93,8 @@ public final class TransactionValidation {
             .when(infinite, RejectReason.INFINITE_AMOUNT.code())
             .when(amount.isNull(), RejectReason.AMOUNT_OUT_OF_RANGE.code());
 
-    Column[] rawColumns = Arrays.stream(raw.columns()).map(TransactionValidation::columnRef).toArray(Column[]::new);
+    Column[] rawColumns = Arrays.stream(raw.columns()).filter(name -> !name.equals(Transactions.INPUT_FILE))
+        .map(TransactionValidation::columnRef).toArray(Column[]::new);
     return raw.select(
         customerId.as(CUSTOMER_ID),
         orderId.as(ORDER_ID),

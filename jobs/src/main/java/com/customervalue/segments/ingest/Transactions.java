@@ -17,6 +17,11 @@ public final class Transactions {
   public static final String REJECT_REASON = "reject_reason";
   /** The file a row came from. */
   public static final String SOURCE_FILE = "source_file";
+  /**
+   * The file each input row came from, added by the reader; an internal column, left out of the
+   * raw record and of the columns messages list.
+   */
+  public static final String INPUT_FILE = "_segments_input_file";
   /** The whole input row as JSON, kept for quarantined rows so nothing is lost. */
   public static final String RAW_RECORD = "raw_record";
 

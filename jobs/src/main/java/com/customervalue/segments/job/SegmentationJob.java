@@ -19,6 +19,7 @@ import com.customervalue.segments.ingest.IngestCounts.DailyCount;
 import com.customervalue.segments.ingest.InputSchemaCheck;
 import com.customervalue.segments.ingest.InvalidInputException;
 import com.customervalue.segments.ingest.TransactionValidation;
+import com.customervalue.segments.ingest.Transactions;
 import com.customervalue.segments.metrics.CustomerMaster;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.publish.RunRecord;
@@ -48,7 +49,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -124,11 +124,11 @@ public final class SegmentationJob {
     spark.conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     StageTimer timer = new StageTimer(spark.sparkContext(), settings.serving().jdbcUrl().isPresent() ? 9 : 8);
 
-    Dataset<Row> raw = readParquet(spark, input.transactionsPath(), "transactions (segments.input.path)");
+    Dataset<Row> raw = ParquetInput.read(spark, input.transactionsPath(), "transactions (segments.input.path)");
     InputSchemaCheck.check(raw, input.columns(), input.transactionsPath());
     Optional<Dataset<Row>> master = input.customersPath().map(path -> readCustomerMaster(spark, path, input));
     Dataset<Row> classified = TransactionValidation.classify(
-        raw, input.columns(), settings.quality().earliestDate(), col("_metadata.file_path"));
+        raw, input.columns(), settings.quality().earliestDate(), col(Transactions.INPUT_FILE));
 
     List<DailyCount> profile = timer.time("validate", "checking every row of " + input.transactionsPath(),
         () -> dailyProfile(classified));
@@ -386,20 +386,9 @@ public final class SegmentationJob {
         .collect(Collectors.joining(", "));
   }
 
-  private static Dataset<Row> readParquet(SparkSession spark, String path, String what) {
-    try {
-      return spark.read().parquet(path);
-    } catch (Exception e) { // AnalysisException, which Scala throws without declaring it
-      if (!(e instanceof AnalysisException)) {
-        throw e;
-      }
-      throw new InvalidInputException(
-          "Cannot read the " + what + " at " + path + ": " + e.getMessage().lines().findFirst().orElse(""), e);
-    }
-  }
-
   private static Dataset<Row> readCustomerMaster(SparkSession spark, String path, InputSettings input) {
-    Dataset<Row> master = readParquet(spark, path, "customer master (segments.input.customers-path)");
+    Dataset<Row> master = ParquetInput.read(spark, path, "customer master (segments.input.customers-path)")
+        .drop(Transactions.INPUT_FILE);
     String idColumn = input.customerMasterIdColumn();
     List<String> columns = Arrays.asList(master.columns());
     if (!columns.contains(idColumn)) {

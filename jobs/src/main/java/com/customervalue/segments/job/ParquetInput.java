@@ -1,0 +1,217 @@
+package com.customervalue.segments.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.customervalue.segments.ingest.InvalidInputException;
+import com.customervalue.segments.ingest.Transactions;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Reads an input of Parquet files that may have been written at different times with different
+ * schemas. Every file's footer is read first, so that a file that is not Parquet, or is
+ * truncated, stops the run with its name instead of being skipped. Files of one schema are read
+ * as Spark reads them; files of several schemas are read group by group and widened to one
+ * schema where the types are compatible (integers to BIGINT, integers and decimals to a decimal
+ * that holds both, any floating point to DOUBLE, DATE with TIMESTAMP to TIMESTAMP); columns some
+ * files lack are null there. Incompatible types fail, naming the column, the types and a file of
+ * each. The result carries the file of every row in {@link Transactions#INPUT_FILE}.
+ */
+final class ParquetInput {
+  private ParquetInput() {}
+
+  static Dataset<Row> read(SparkSession spark, String path, String what) {
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    List<Path> files = files(hadoopConf, path, what);
+    Map<String, List<Path>> bySchema = new LinkedHashMap<>();
+    for (Path file : files) {
+      bySchema.computeIfAbsent(footerSchema(hadoopConf, file, what).toString(), key -> new ArrayList<>()).add(file);
+    }
+    if (bySchema.size() == 1) {
+      return withInputFile(spark.read().parquet(path));
+    }
+    Optional<String> basePath = directory(hadoopConf, path);
+    List<Dataset<Row>> groups = new ArrayList<>();
+    for (List<Path> group : bySchema.values()) {
+      // Reading a directory's files one by one must still find its partition columns (year=...).
+      org.apache.spark.sql.DataFrameReader reader = spark.read();
+      basePath.ifPresent(base -> reader.option("basePath", base));
+      groups.add(withInputFile(reader.parquet(group.stream().map(Path::toString).toArray(String[]::new))));
+    }
+    Map<String, DataType> unified = unifiedSchema(groups, bySchema, what);
+    Dataset<Row> all = null;
+    for (Dataset<Row> group : groups) {
+      List<Column> columns = new ArrayList<>();
+      List<String> present = List.of(group.columns());
+      unified.forEach((name, type) -> columns.add(
+          (present.contains(name) ? col("`" + name + "`").cast(type) : lit(null).cast(type)).as(name)));
+      Dataset<Row> aligned = group.select(columns.toArray(Column[]::new));
+      all = all == null ? aligned : all.unionByName(aligned);
+    }
+    return all;
+  }
+
+  private static Dataset<Row> withInputFile(Dataset<Row> data) {
+    return data.withColumn(Transactions.INPUT_FILE, col("_metadata.file_path"));
+  }
+
+  /** Column name to type over all groups, in the order the columns first appear. */
+  private static Map<String, DataType> unifiedSchema(List<Dataset<Row>> groups, Map<String, List<Path>> bySchema,
+      String what) {
+    List<List<Path>> files = new ArrayList<>(bySchema.values());
+    Map<String, DataType> types = new LinkedHashMap<>();
+    Map<String, Path> firstFile = new LinkedHashMap<>();
+    for (int g = 0; g < groups.size(); g++) {
+      Path groupFile = files.get(g).get(0);
+      for (StructField field : groups.get(g).schema().fields()) {
+        DataType known = types.get(field.name());
+        if (known == null) {
+          types.put(field.name(), field.dataType());
+          firstFile.put(field.name(), groupFile);
+          continue;
+        }
+        DataType wider = wider(known, field.dataType()).orElseThrow(() -> new InvalidInputException(
+            "The files of " + what + " disagree on column '" + field.name() + "': " + known.sql() + " in "
+                + firstFile.get(field.name()) + " but " + field.dataType().sql() + " in " + groupFile
+                + ", which cannot be read as one type. Rewrite one of them with the other's type."));
+        types.put(field.name(), wider);
+      }
+    }
+    return types;
+  }
+
+  /** The type both can be read as without losing values, if there is one. */
+  static Optional<DataType> wider(DataType a, DataType b) {
+    if (a.equals(b)) {
+      return Optional.of(a);
+    }
+    if (isIntegral(a) && isIntegral(b)) {
+      return Optional.of(DataTypes.LongType);
+    }
+    if (isExactNumber(a) && isExactNumber(b)) {
+      DecimalType x = asDecimal(a);
+      DecimalType y = asDecimal(b);
+      int scale = Math.max(x.scale(), y.scale());
+      int integral = Math.max(x.precision() - x.scale(), y.precision() - y.scale());
+      return integral + scale > 38 ? Optional.empty() : Optional.of(DataTypes.createDecimalType(integral + scale, scale));
+    }
+    if (isNumber(a) && isNumber(b)) {
+      return Optional.of(DataTypes.DoubleType);
+    }
+    if (isDateOr(a, b, DataTypes.TimestampType)) {
+      return Optional.of(DataTypes.TimestampType);
+    }
+    if (isDateOr(a, b, DataTypes.TimestampNTZType)) {
+      return Optional.of(DataTypes.TimestampNTZType);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isDateOr(DataType a, DataType b, DataType timestamp) {
+    return (a.equals(DataTypes.DateType) && b.equals(timestamp)) || (b.equals(DataTypes.DateType) && a.equals(timestamp));
+  }
+
+  private static boolean isIntegral(DataType type) {
+    return type.equals(DataTypes.ByteType) || type.equals(DataTypes.ShortType) || type.equals(DataTypes.IntegerType)
+        || type.equals(DataTypes.LongType);
+  }
+
+  private static boolean isExactNumber(DataType type) {
+    return isIntegral(type) || type instanceof DecimalType;
+  }
+
+  private static boolean isNumber(DataType type) {
+    return isExactNumber(type) || type.equals(DataTypes.FloatType) || type.equals(DataTypes.DoubleType);
+  }
+
+  private static DecimalType asDecimal(DataType type) {
+    if (type instanceof DecimalType decimal) {
+      return decimal;
+    }
+    int digits = type.equals(DataTypes.LongType) ? 20 : type.equals(DataTypes.IntegerType) ? 10 : 5;
+    return DataTypes.createDecimalType(digits, 0);
+  }
+
+  /** The data files the path means: a file, the files below a directory, or a glob's matches. */
+  private static List<Path> files(Configuration hadoopConf, String path, String what) {
+    try {
+      Path pattern = new Path(path);
+      FileSystem fileSystem = pattern.getFileSystem(hadoopConf);
+      FileStatus[] matches = fileSystem.globStatus(pattern);
+      if (matches == null || matches.length == 0) {
+        throw new InvalidInputException("The " + what + " at " + path + " does not exist.");
+      }
+      List<Path> files = new ArrayList<>();
+      for (FileStatus match : matches) {
+        if (match.isFile()) {
+          files.add(match.getPath());
+          continue;
+        }
+        RemoteIterator<LocatedFileStatus> below = fileSystem.listFiles(match.getPath(), true);
+        while (below.hasNext()) {
+          Path file = below.next().getPath();
+          if (!isHidden(match.getPath(), file)) {
+            files.add(file);
+          }
+        }
+      }
+      if (files.isEmpty()) {
+        throw new InvalidInputException("The " + what + " at " + path + " holds no data files (only hidden ones, "
+            + "starting with _ or ., if any).");
+      }
+      return files;
+    } catch (IOException e) {
+      throw new InvalidInputException("Cannot list the " + what + " at " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Spark's convention: names starting with _ or . (markers, checksums, staging) are not data. */
+  private static boolean isHidden(Path root, Path file) {
+    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+      if (p.getName().startsWith("_") || p.getName().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static MessageType footerSchema(Configuration hadoopConf, Path file, String what) {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoopConf))) {
+      return reader.getFooter().getFileMetaData().getSchema();
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidInputException("The " + what + " file " + file + " is not a readable Parquet file ("
+          + e.getMessage() + "). Remove or replace it: no file is skipped silently.", e);
+    }
+  }
+
+  private static Optional<String> directory(Configuration hadoopConf, String path) {
+    try {
+      Path given = new Path(path);
+      return given.getFileSystem(hadoopConf).isDirectory(given) ? Optional.of(given.toString()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}
