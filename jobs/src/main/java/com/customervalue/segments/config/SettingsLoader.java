@@ -4,6 +4,7 @@ import com.customervalue.segments.classify.Lifecycle;
 import com.customervalue.segments.classify.LifecycleThresholds;
 import com.customervalue.segments.classify.PlaybookRule;
 import com.customervalue.segments.classify.ValueGradeShares;
+import com.customervalue.segments.privacy.PseudonymKey;
 import com.customervalue.segments.score.QuantileMode;
 import com.customervalue.segments.score.ScoreRange;
 import com.customervalue.segments.score.SegmentRule;
@@ -97,6 +98,7 @@ public final class SettingsLoader {
         readTiers(config),
         readClassification(config),
         readServing(config, environment),
+        readPseudonymKey(config, environment),
         digest(config));
   }
 
@@ -170,6 +172,21 @@ public final class SettingsLoader {
           + JdbcCredentials.USER_VARIABLE + " (and the password in " + JdbcCredentials.PASSWORD_VARIABLE + ").");
     }
     return new ServingSettings(Optional.of(url), schema, batchSize, credentials);
+  }
+
+  private static Optional<PseudonymKey> readPseudonymKey(Config config, Map<String, String> environment) {
+    String key = "segments.privacy.pseudonymize-customer-ids";
+    if (!read(config, key, config::getBoolean)) {
+      return Optional.empty();
+    }
+    PseudonymKey secret = PseudonymKey.fromEnvironment(environment).orElseThrow(() -> new InvalidSettingsException(
+        "Invalid setting " + key + ": pseudonymizing needs a secret key in the environment variable "
+            + PseudonymKey.VARIABLE + "."));
+    if (secret.bytes().length < PseudonymKey.MINIMUM_LENGTH) {
+      throw new InvalidSettingsException("Invalid setting " + key + ": the key in " + PseudonymKey.VARIABLE
+          + " must be at least " + PseudonymKey.MINIMUM_LENGTH + " bytes long.");
+    }
+    return Optional.of(secret);
   }
 
   private static OutputSettings readOutput(Config config) {

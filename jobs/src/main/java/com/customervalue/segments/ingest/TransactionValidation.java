@@ -24,6 +24,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,6 +55,15 @@ public final class TransactionValidation {
    */
   public static Dataset<Row> classify(
       Dataset<Row> raw, ColumnMapping columns, LocalDate earliestDate, Column sourceFile) {
+    return classify(raw, columns, earliestDate, sourceFile, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #classify(Dataset, ColumnMapping, LocalDate, Column)}, with the customer id inside
+   * the raw record replaced by {@code recordCustomerId} of the (trimmed) id, e.g. a pseudonym.
+   */
+  public static Dataset<Row> classify(Dataset<Row> raw, ColumnMapping columns, LocalDate earliestDate,
+      Column sourceFile, UnaryOperator<Column> recordCustomerId) {
     DataType customerType = typeOf(raw, columnRef(columns.customerId()));
     Column rawCustomerId = columnRef(columns.customerId());
     Column customerId = isString(customerType) ? trim(rawCustomerId) : rawCustomerId;
@@ -93,8 +103,10 @@ public final class TransactionValidation {
             .when(infinite, RejectReason.INFINITE_AMOUNT.code())
             .when(amount.isNull(), RejectReason.AMOUNT_OUT_OF_RANGE.code());
 
+    Column recordId = recordCustomerId.apply(customerId);
     Column[] rawColumns = Arrays.stream(raw.columns()).filter(name -> !name.equals(Transactions.INPUT_FILE))
-        .map(TransactionValidation::columnRef).toArray(Column[]::new);
+        .map(name -> name.equals(columns.customerId()) ? recordId.as(name) : columnRef(name))
+        .toArray(Column[]::new);
     return raw.select(
         customerId.as(CUSTOMER_ID),
         orderId.as(ORDER_ID),

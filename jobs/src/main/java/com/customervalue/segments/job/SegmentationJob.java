@@ -22,6 +22,7 @@ import com.customervalue.segments.ingest.TransactionValidation;
 import com.customervalue.segments.ingest.Transactions;
 import com.customervalue.segments.metrics.CustomerMaster;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.privacy.Pseudonyms;
 import com.customervalue.segments.publish.RunRecord;
 import com.customervalue.segments.publish.SnapshotPublisher;
 import com.customervalue.segments.publish.SnapshotPublisher.StagedTable;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
@@ -127,8 +129,10 @@ public final class SegmentationJob {
     Dataset<Row> raw = ParquetInput.read(spark, input.transactionsPath(), "transactions (segments.input.path)");
     InputSchemaCheck.check(raw, input.columns(), input.transactionsPath());
     Optional<Dataset<Row>> master = input.customersPath().map(path -> readCustomerMaster(spark, path, input));
+    UnaryOperator<Column> publishedId = id -> settings.pseudonymKey()
+        .map(key -> Pseudonyms.keyedHash(id, key)).orElse(id);
     Dataset<Row> classified = TransactionValidation.classify(
-        raw, input.columns(), settings.quality().earliestDate(), col(Transactions.INPUT_FILE));
+        raw, input.columns(), settings.quality().earliestDate(), col(Transactions.INPUT_FILE), publishedId);
 
     List<DailyCount> profile = timer.time("validate", "checking every row of " + input.transactionsPath(),
         () -> dailyProfile(classified));
@@ -173,7 +177,8 @@ public final class SegmentationJob {
           + " customers", () -> publisher.stage(segments, CUSTOMER_SEGMENTS, asOf));
       staged.add(segmentsTable);
       staged.add(timer.time("quarantine", "writing " + counts.rowsQuarantined() + " rejected rows",
-          () -> publisher.stage(TransactionValidation.quarantined(classified, asOf), QUARANTINE, asOf)));
+          () -> publisher.stage(TransactionValidation.quarantined(classified, asOf)
+              .withColumn(Transactions.CUSTOMER_ID, publishedId.apply(col(Transactions.CUSTOMER_ID))), QUARANTINE, asOf)));
       staged.addAll(timer.time("distribute", "summaries, distributions and tier migration",
           () -> distributions(spark, publisher, segmentsTable, breaks, tiering, scoring, asOf)));
       Map<String, String> published = timer.time("publish", "saving the tier model; the snapshot moves into place",
@@ -348,7 +353,10 @@ public final class SegmentationJob {
     List<String> order = new ArrayList<>(CustomerMetrics.COLUMNS);
     order.addAll(SEGMENT_COLUMNS);
     master.ifPresent(keyed -> Arrays.stream(keyed.columns()).filter(c -> !order.contains(c)).forEach(order::add));
-    return classified.select(order.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new));
+    Dataset<Row> ordered = classified.select(order.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new));
+    return settings.pseudonymKey()
+        .map(key -> ordered.withColumn(CustomerMetrics.CUSTOMER_ID, Pseudonyms.keyedHash(col(CustomerMetrics.CUSTOMER_ID), key)))
+        .orElse(ordered);
   }
 
   private static List<DailyCount> dailyProfile(Dataset<Row> classified) {
