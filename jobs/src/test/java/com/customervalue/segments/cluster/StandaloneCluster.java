@@ -1,0 +1,159 @@
+package com.customervalue.segments.cluster;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * A real Spark standalone cluster on this machine: a Master and two Workers as separate JVMs,
+ * started from a SPARK_HOME whose jars/ links to the project's own Spark artifacts (no Spark
+ * download), with SPARK_SCALA_VERSION=2.13 and the Java 17 module flags of target/jvm-options.
+ * {@link #close()} stops everything it started, executors included, also when a test failed.
+ */
+final class StandaloneCluster implements AutoCloseable {
+  static final int WORKERS = 2;
+
+  private final Path home;
+  private final Path directory;
+  private final int masterPort;
+  private final List<Process> daemons = new ArrayList<>();
+
+  private StandaloneCluster(Path home, Path directory, int masterPort) {
+    this.home = home;
+    this.directory = directory;
+    this.masterPort = masterPort;
+  }
+
+  static Path repositoryRoot() {
+    return Path.of(System.getProperty("segments.home", "..")).toAbsolutePath().normalize();
+  }
+
+  static Path target() {
+    return repositoryRoot().resolve("jobs/target");
+  }
+
+  static StandaloneCluster start(Path directory) throws Exception {
+    Path home = directory.resolve("spark-home");
+    Files.createDirectories(home.resolve("jars"));
+    for (String jar : Files.readString(target().resolve("spark-classpath.txt")).trim().split(":")) {
+      Path source = Path.of(jar);
+      Files.createSymbolicLink(home.resolve("jars").resolve(source.getFileName()), source);
+    }
+    StandaloneCluster cluster = new StandaloneCluster(home, directory, freePort());
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::stopAll));
+    try {
+      Path masterLog = directory.resolve("master.log");
+      cluster.daemons.add(cluster.java(List.of("-Xmx512m", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+          "--port", String.valueOf(cluster.masterPort), "--webui-port", String.valueOf(freePort())), masterLog));
+      for (int worker = 1; worker <= WORKERS; worker++) {
+        cluster.daemons.add(cluster.java(List.of("-Xmx512m", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+            "--cores", "1", "--memory", "2g", "--webui-port", "0",
+            "--work-dir", directory.resolve("work-" + worker).toString(), cluster.masterUrl()),
+            directory.resolve("worker-" + worker + ".log")));
+      }
+      awaitLog(masterLog, text -> text.split("Registering worker", -1).length - 1 == WORKERS, Duration.ofSeconds(120));
+      return cluster;
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  String masterUrl() {
+    return "spark://127.0.0.1:" + masterPort;
+  }
+
+  /** Starts {@code spark-submit} of the project's jar as a data engineer would, logging to {@code log}. */
+  Process submit(String master, Path log, String... jobArguments) throws IOException {
+    String jvmOptions = Files.readString(target().resolve("jvm-options")).trim();
+    List<String> command = new ArrayList<>(List.of("-Xmx1g",
+        "-Dlog4j2.configurationFile=" + repositoryRoot().resolve("conf/log4j2.properties"),
+        "org.apache.spark.deploy.SparkSubmit", "--master", master,
+        "--class", "com.customervalue.segments.SegmentsCli",
+        "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
+        "--conf", "spark.executor.extraJavaOptions=" + jvmOptions,
+        "--conf", "spark.ui.enabled=false",
+        target().resolve("segments-jobs.jar").toString()));
+    command.addAll(Arrays.asList(jobArguments));
+    return java(command, log);
+  }
+
+  /** The executor processes the workers are running now. */
+  List<ProcessHandle> executors() {
+    List<ProcessHandle> executors = new ArrayList<>();
+    for (Process daemon : daemons) {
+      daemon.descendants()
+          .filter(process -> process.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+          .forEach(executors::add);
+    }
+    return executors;
+  }
+
+  private Process java(List<String> arguments, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("@" + target().resolve("jvm-options"));
+    command.add("-cp");
+    command.add(home.resolve("jars") + "/*");
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SPARK_HOME", home.toString());
+    builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    builder.directory(repositoryRoot().toFile());
+    return builder.start();
+  }
+
+  /** Waits until the log satisfies {@code condition}; returns its text. */
+  static String awaitLog(Path log, Predicate<String> condition, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      if (condition.test(text)) {
+        return text;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("Timed out after " + timeout + " waiting for " + log + ":\n"
+        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+  }
+
+  static Optional<String> tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return Optional.of(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void stopAll() {
+    for (Process daemon : daemons) {
+      daemon.descendants().forEach(ProcessHandle::destroyForcibly);
+      daemon.destroyForcibly();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stopAll();
+    for (Process daemon : daemons) {
+      daemon.waitFor();
+    }
+  }
+}

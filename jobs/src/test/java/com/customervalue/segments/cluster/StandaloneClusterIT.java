@@ -1,0 +1,103 @@
+package com.customervalue.segments.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.customervalue.segments.SparkTestSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spark-submit jar on a real standalone cluster (a Master and two Workers as separate JVMs):
+ * it must publish the same customer_segments as a local run, row for row, also when an executor
+ * is killed in the middle of the job.
+ */
+class StandaloneClusterIT extends SparkTestSession {
+  @TempDir static Path directory;
+  private static StandaloneCluster cluster;
+  private static Path localOutput;
+
+  @BeforeAll
+  static void startClusterAndRunLocally() throws Exception {
+    cluster = StandaloneCluster.start(directory);
+    localOutput = directory.resolve("local");
+    assertEquals(0, runJob("local[2]", localOutput, directory.resolve("local.log")), "the local run");
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+      assertTrue(cluster.executors().isEmpty(), "no executor outlives the cluster");
+    }
+  }
+
+  private static String[] job(Path output) {
+    Path root = StandaloneCluster.repositoryRoot();
+    return new String[] {"run", "--config", root.resolve("conf/online-retail.conf").toString(),
+        "--input", root.resolve("data-samples/online_retail.parquet").toString(),
+        "--output", output.toString(), "--as-of", "2011-12-10"};
+  }
+
+  private static int runJob(String master, Path output, Path log) throws Exception {
+    Process submit = cluster.submit(master, log, job(output));
+    if (!submit.waitFor(10, TimeUnit.MINUTES)) {
+      submit.destroyForcibly();
+      throw new IllegalStateException("The job did not finish in 10 minutes:\n" + StandaloneCluster.tail(log).orElse(""));
+    }
+    return submit.exitValue();
+  }
+
+  private static void assertSameRows(Path output) {
+    Dataset<Row> local = spark.read().parquet(localOutput.resolve("customer_segments").toString());
+    Dataset<Row> onCluster = spark.read().parquet(output.resolve("customer_segments").toString());
+    assertEquals(4_372, local.count());
+    assertEquals(local.count(), onCluster.count());
+    assertEquals(0, onCluster.exceptAll(local).count(), "rows the cluster published that the local run did not");
+    assertEquals(0, local.exceptAll(onCluster).count(), "rows the local run published that the cluster did not");
+  }
+
+  @Test
+  void theClusterPublishesWhatALocalRunDoes() throws Exception {
+    Path output = directory.resolve("cluster");
+    Path log = directory.resolve("cluster.log");
+    assertEquals(0, runJob(cluster.masterUrl(), output, log), StandaloneCluster.tail(log).orElse(""));
+    for (int worker = 1; worker <= StandaloneCluster.WORKERS; worker++) {
+      // A worker keeps <work-dir>/<app-id>/<executor-id>/stderr for every executor it ran.
+      try (var executorLogs = Files.find(directory.resolve("work-" + worker), 3,
+          (path, attributes) -> path.getFileName().toString().equals("stderr"))) {
+        assertTrue(executorLogs.findAny().isPresent(), "worker " + worker + " ran an executor");
+      }
+    }
+    assertSameRows(output);
+  }
+
+  @Test
+  void killingAnExecutorMidJobChangesNothing() throws Exception {
+    Path output = directory.resolve("killed");
+    Path log = directory.resolve("killed.log");
+    Process submit = cluster.submit(cluster.masterUrl(), log, job(output));
+    // The tier stage iterates k-means over cached data on both executors: kill one of them there.
+    StandaloneCluster.awaitLog(log, text -> text.contains("[4/8] tier"), Duration.ofMinutes(5));
+    List<ProcessHandle> executors = cluster.executors();
+    assertFalse(executors.isEmpty(), "executors are running");
+    executors.get(0).destroyForcibly();
+
+    assertTrue(submit.waitFor(10, TimeUnit.MINUTES), "the job finished");
+    String driverLog = Files.readString(log);
+    assertEquals(0, submit.exitValue(), StandaloneCluster.tail(log).orElse(""));
+    assertTrue(driverLog.contains("Lost executor"), "Spark noticed the lost executor");
+    assertTrue(driverLog.contains("succeeded in"), "and the run succeeded");
+    assertSameRows(output);
+  }
+}
