@@ -74,13 +74,13 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Starts {@code spark-submit} of the project's jar as a data engineer would, logging to {@code log}. */
   Process submit(String master, Path log, String... jobArguments) throws IOException {
-    String jvmOptions = Files.readString(target().resolve("jvm-options")).trim();
+    // The driver JVM gets the module flags as bin/spark-submit's launcher would add them; Spark
+    // adds them to the executors' options itself (SparkContext.supplementJavaModuleOptions).
     List<String> command = new ArrayList<>(List.of("-Xmx1g",
         "-Dlog4j2.configurationFile=" + repositoryRoot().resolve("conf/log4j2.properties"),
         "org.apache.spark.deploy.SparkSubmit", "--master", master,
         "--class", "com.customervalue.segments.SegmentsCli",
         "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
-        "--conf", "spark.executor.extraJavaOptions=" + jvmOptions,
         "--conf", "spark.ui.enabled=false",
         target().resolve("segments-jobs.jar").toString()));
     command.addAll(Arrays.asList(jobArguments));
