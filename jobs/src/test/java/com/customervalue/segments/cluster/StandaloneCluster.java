@@ -41,14 +41,23 @@ final class StandaloneCluster implements AutoCloseable {
     return repositoryRoot().resolve("jobs/target");
   }
 
-  static StandaloneCluster start(Path directory) throws Exception {
+  /** A SPARK_HOME to submit from, without starting a Master or Workers (for local-mode runs). */
+  static StandaloneCluster withoutDaemons(Path directory) throws IOException {
+    return new StandaloneCluster(sparkHome(directory), directory, 0);
+  }
+
+  private static Path sparkHome(Path directory) throws IOException {
     Path home = directory.resolve("spark-home");
     Files.createDirectories(home.resolve("jars"));
     for (String jar : Files.readString(target().resolve("spark-classpath.txt")).trim().split(":")) {
       Path source = Path.of(jar);
       Files.createSymbolicLink(home.resolve("jars").resolve(source.getFileName()), source);
     }
-    StandaloneCluster cluster = new StandaloneCluster(home, directory, freePort());
+    return home;
+  }
+
+  static StandaloneCluster start(Path directory) throws Exception {
+    StandaloneCluster cluster = new StandaloneCluster(sparkHome(directory), directory, freePort());
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::stopAll));
     try {
       Path masterLog = directory.resolve("master.log");

@@ -1,0 +1,127 @@
+package com.customervalue.segments.cluster;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.job.SegmentationJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs of the spark-submit jar (local mode, separate JVMs) that are killed or overlap: a run
+ * killed with SIGKILL while publishing leaves the previous snapshot whole and nothing partial
+ * visible, and the next run succeeds; two runs publishing different snapshots to one output root
+ * at the same time both land intact.
+ */
+class FaultsIT extends SparkTestSession {
+  private static final String JUNE = "2011-06-01";
+  private static final String SEPTEMBER = "2011-09-01";
+
+  @TempDir static Path directory;
+  private static StandaloneCluster submitter;
+  private static Path reference;
+
+  @BeforeAll
+  static void referenceSnapshot() throws Exception {
+    submitter = StandaloneCluster.withoutDaemons(directory);
+    reference = directory.resolve("reference");
+    assertEquals(0, finish(start(reference, JUNE, "reference")), "the reference run");
+  }
+
+  @AfterAll
+  static void stopAll() throws Exception {
+    submitter.close();
+  }
+
+  private static Process start(Path output, String asOf, String name) throws Exception {
+    Path root = StandaloneCluster.repositoryRoot();
+    return submitter.submit("local[2]", directory.resolve(name + ".log"), "run",
+        "--config", root.resolve("conf/online-retail.conf").toString(),
+        "--input", root.resolve("data-samples/online_retail.parquet").toString(),
+        "--output", output.toString(), "--as-of", asOf);
+  }
+
+  private static int finish(Process run) throws Exception {
+    assertTrue(run.waitFor(10, TimeUnit.MINUTES), "the run finished");
+    return run.exitValue();
+  }
+
+  private static Dataset<Row> snapshot(Path root, String table, String asOf) {
+    return spark.read().parquet(root.resolve(table).toString()).filter(col("snapshot_date").equalTo(Date.valueOf(asOf)))
+        .drop("snapshot_date");
+  }
+
+  private static void assertSameSnapshot(Path expected, Path actual, String asOf) {
+    for (String table : SegmentationJob.SNAPSHOT_TABLES) {
+      if (table.equals(SegmentationJob.TIER_MODEL) || table.equals(SegmentationJob.TIER_MIGRATION)) {
+        continue;   // a model directory; migration depends on which snapshots came before
+      }
+      Dataset<Row> want = snapshot(expected, table, asOf);
+      Dataset<Row> have = snapshot(actual, table, asOf);
+      assertEquals(want.count(), have.count(), table);
+      assertEquals(0, want.exceptAll(have).count() + have.exceptAll(want).count(), table + " differs");
+    }
+  }
+
+  private static List<String> leftovers(Path root, String kind) throws Exception {
+    try (Stream<Path> paths = Files.walk(root, 2)) {
+      return paths.filter(p -> p.getFileName().toString().equals(kind)).filter(p -> {
+        try (Stream<Path> inside = Files.list(p)) {
+          return inside.findAny().isPresent();
+        } catch (Exception e) {
+          return true;
+        }
+      }).map(Path::toString).toList();
+    }
+  }
+
+  @Test
+  void aRunKilledWhilePublishingLeavesThePreviousSnapshotWhole() throws Exception {
+    Path output = directory.resolve("killed");
+    assertEquals(0, finish(start(output, JUNE, "first")));
+
+    Process rerun = start(output, JUNE, "killed");
+    // The first table of the snapshot has just moved into place; the others have not.
+    StandaloneCluster.awaitLog(directory.resolve("killed.log"), text -> text.contains("Published file:"), Duration.ofMinutes(5));
+    rerun.destroyForcibly();
+    rerun.waitFor();
+
+    assertSameSnapshot(reference, output, JUNE);
+    assertEquals(1, spark.read().parquet(output.resolve("job_runs").toString()).count(), "the killed run logged nothing");
+
+    assertEquals(0, finish(start(output, SEPTEMBER, "after")), "the next run succeeds");
+    assertSameSnapshot(reference, output, JUNE);
+    assertEquals(List.of(), leftovers(output, "_trash"));
+  }
+
+  @Test
+  void twoRunsPublishingDifferentSnapshotsAtOnceBothLand() throws Exception {
+    Path output = directory.resolve("concurrent");
+    Process june = start(output, JUNE, "concurrent-june");
+    Process september = start(output, SEPTEMBER, "concurrent-september");
+    assertEquals(0, finish(june), StandaloneCluster.tail(directory.resolve("concurrent-june.log")).orElse(""));
+    assertEquals(0, finish(september), StandaloneCluster.tail(directory.resolve("concurrent-september.log")).orElse(""));
+
+    assertSameSnapshot(reference, output, JUNE);
+    Path september2 = directory.resolve("september-alone");
+    assertEquals(0, finish(start(september2, SEPTEMBER, "september-alone")));
+    assertSameSnapshot(september2, output, SEPTEMBER);
+    assertEquals(2, spark.read().parquet(output.resolve("job_runs").toString())
+        .filter(col("status").equalTo("succeeded")).count());
+    assertEquals(List.of(), leftovers(output, "_staging"));
+    assertEquals(List.of(), leftovers(output, "_trash"));
+  }
+}
