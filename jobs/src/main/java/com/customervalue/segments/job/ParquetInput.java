@@ -181,6 +181,7 @@ final class ParquetInput {
         throw new InvalidInputException("The " + what + " at " + path + " holds no data files (only hidden ones, "
             + "starting with _ or ., if any).");
       }
+      files.sort(Path::compareTo);   // the same input, the same schema groups and messages
       return files;
     } catch (IOException e) {
       throw new InvalidInputException("Cannot list the " + what + " at " + path + ": " + e.getMessage(), e);
