@@ -130,7 +130,7 @@ final class StandaloneCluster implements AutoCloseable {
       if (condition.test(text)) {
         return text;
       }
-      Thread.sleep(200);
+      Thread.sleep(20);
     }
     throw new IllegalStateException("Timed out after " + timeout + " waiting for " + log + ":\n"
         + (Files.exists(log) ? Files.readString(log) : "(no log)"));
