@@ -224,7 +224,7 @@ public final class SegmentsCli {
     result.buyers().ifPresent(buyers -> line("buyers (frequency >= 1)", buyers));
     if (!result.publishedTables().isEmpty()) {
       out.println("  tables:");
-      result.publishedTables().forEach((table, path) -> out.printf("    %-18s %s%n", table, path));
+      result.publishedTables().forEach((table, path) -> out.printf("    %-20s %s%n", table, path));
     }
     out.println("  seconds by stage: " + result.stageSeconds().entrySet().stream()
         .map(entry -> String.format("%s %.1f", entry.getKey(), entry.getValue()))
