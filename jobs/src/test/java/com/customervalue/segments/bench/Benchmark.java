@@ -1,0 +1,163 @@
+package com.customervalue.segments.bench;
+
+import com.customervalue.segments.config.JobSettings;
+import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.generate.GeneratorSettings;
+import com.customervalue.segments.job.GenerateJob;
+import com.customervalue.segments.job.RunResult;
+import com.customervalue.segments.job.SegmentationJob;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bin/segments bench}: generates synthetic transactions once per size and seed (cached),
+ * runs the whole segmentation job on them, computes the same per-customer metrics with DuckDB on
+ * the same files as the single-machine reference, and prints one table of figures.
+ */
+public final class Benchmark {
+  private Benchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> flags = flags(args);
+    long transactions = Long.parseLong(flags.getOrDefault("transactions", "10000000").replace("_", ""));
+    long customers = Long.parseLong(flags.getOrDefault("customers", String.valueOf(Math.max(1, transactions / 10))).replace("_", ""));
+    long seed = Long.parseLong(flags.getOrDefault("seed", "1"));
+    Path work = Path.of(flags.getOrDefault("work-dir", "output/bench")).toAbsolutePath();
+    Path data = work.resolve("data").resolve("t" + transactions + "-c" + customers + "-s" + seed);
+    Path output = work.resolve("output");
+
+    SparkSession spark = SparkSession.builder().appName("customer-segments bench")
+        .master(flags.getOrDefault("master", "local[*]")).getOrCreate();
+    try {
+      double generateSeconds = 0;
+      if (!Files.exists(data.resolve("_SUCCESS"))) {
+        deleteRecursively(data);
+        long start = System.nanoTime();
+        GenerateJob.run(spark, new GeneratorSettings(customers, transactions, seed, GeneratorSettings.DEFAULT_LINES_PER_ORDER,
+            GeneratorSettings.DEFAULT_RETURN_SHARE, GeneratorSettings.DEFAULT_FIRST_DAY, GeneratorSettings.DEFAULT_LAST_DAY),
+            data.toString());
+        generateSeconds = (System.nanoTime() - start) / 1e9;
+      }
+      deleteRecursively(output);
+      Map<String, String> overrides = new HashMap<>();
+      overrides.put("segments.input.path", data.toString());
+      overrides.put("segments.output.root", output.toString());
+      overrides.put("segments.snapshot.as-of", GeneratorSettings.DEFAULT_LAST_DAY.plusDays(1).toString());
+      overrides.put("segments.scoring.quantiles", flags.getOrDefault("quantiles", "approximate"));
+      JobSettings settings = SettingsLoader.load(SettingsLoader.layered(
+          Optional.of(Path.of(flags.getOrDefault("config", "conf/synthetic.conf")).toFile()), overrides));
+
+      resetPeaks();
+      long start = System.nanoTime();
+      RunResult result = SegmentationJob.run(spark, settings);
+      double jobSeconds = (System.nanoTime() - start) / 1e9;
+      long peakHeap = peakHeapBytes();
+      double duckdbSeconds = duckdbMetricsSeconds(data, settings.snapshot().asOf().orElseThrow().toString(),
+          Runtime.getRuntime().availableProcessors());
+
+      Map<String, String> table = new LinkedHashMap<>();
+      table.put("transactions (order lines)", String.format("%,d", result.counts().orElseThrow().rowsRead()));
+      table.put("customers", String.format("%,d", result.customers().orElseThrow()));
+      table.put("buyers", String.format("%,d", result.buyers().orElseThrow()));
+      table.put("cores / max heap", Runtime.getRuntime().availableProcessors() + " / "
+          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+      if (generateSeconds > 0) {
+        table.put("generate (once, cached)", String.format("%.1f s", generateSeconds));
+      }
+      result.stageSeconds().forEach((stage, seconds) -> table.put("  stage " + stage, String.format("%.1f s", seconds)));
+      table.put("whole job", String.format("%.1f s", jobSeconds));
+      table.put("rows / s", String.format("%,.0f", result.counts().orElseThrow().rowsRead() / jobSeconds));
+      table.put("peak heap", String.format("%,d MiB", peakHeap / (1 << 20)));
+      table.put("DuckDB metrics (same files)", String.format("%.1f s", duckdbSeconds));
+      table.put("our metrics / DuckDB", String.format("%.2f x", result.stageSeconds().get("metrics") / duckdbSeconds));
+      table.put("k-means share of job", String.format("%.1f %%", 100 * result.stageSeconds().get("tier") / jobSeconds));
+      print(table);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * DuckDB doing the work of our metrics stage: net the lines of each order, then aggregate per
+   * customer, materialized as a table.
+   */
+  static double duckdbMetricsSeconds(Path data, String asOf, int threads) throws Exception {
+    String query = """
+        CREATE TABLE metrics AS
+        WITH orders AS (
+          SELECT customer_id, order_id, min(order_ts)::DATE AS order_date, sum(amount) AS amount
+          FROM read_parquet('%s/*.parquet') WHERE order_ts < DATE '%s'
+          GROUP BY customer_id, order_id)
+        SELECT customer_id,
+               min(order_date) FILTER (WHERE amount > 0) AS first_purchase_date,
+               max(order_date) FILTER (WHERE amount > 0) AS last_purchase_date,
+               count(*) FILTER (WHERE amount > 0) AS frequency,
+               sum(amount) AS monetary,
+               coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS gross_revenue,
+               coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS returns_amount
+        FROM orders GROUP BY customer_id
+        """.formatted(data, asOf);
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET threads = " + threads);
+      long start = System.nanoTime();
+      statement.execute(query);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      try (ResultSet count = statement.executeQuery("SELECT count(*) FROM metrics")) {
+        count.next();
+      }
+      return seconds;
+    }
+  }
+
+  private static void resetPeaks() {
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  private static long peakHeapBytes() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+        .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+  }
+
+  private static void print(Map<String, String> table) {
+    int width = table.keySet().stream().mapToInt(String::length).max().orElse(10);
+    System.out.println();
+    table.forEach((name, value) -> System.out.printf("%-" + width + "s  %15s%n", name, value));
+  }
+
+  private static Map<String, String> flags(String[] args) {
+    Map<String, String> flags = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 == args.length) {
+        throw new IllegalArgumentException("usage: segments bench [--transactions N] [--customers M] [--seed S] "
+            + "[--work-dir DIR] [--quantiles exact|approximate] [--config FILE] [--master URL]");
+      }
+      flags.put(args[i].substring(2), args[++i]);
+    }
+    return flags;
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
