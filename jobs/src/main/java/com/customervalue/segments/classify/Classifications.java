@@ -7,8 +7,13 @@ import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
 import static com.customervalue.segments.metrics.CustomerMetrics.TENURE_DAYS;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log10;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -30,6 +35,7 @@ public final class Classifications {
   public static final String VALUE_GRADE = "value_grade";
   public static final String AMOUNT_LEVEL = "amount_level";
   public static final String RECOMMENDED_ACTION = "recommended_action";
+  private static final String GRADE_BUCKET = "grade_bucket";
 
   private Classifications() {}
 
@@ -53,21 +59,43 @@ public final class Classifications {
    * set by the share of revenue of everyone ranked above them: below a-share A, below b-share B,
    * below c-share C, else D. So the customers who together make the first a-share are A,
    * including the one who crosses it. Customers with no positive monetary are D.
+   *
+   * <p>The ranking is distributed: customers fall into fine buckets of monetary (100 a decade),
+   * so everyone ranked above a customer is in the same bucket or a higher one. Sums run within
+   * each bucket in parallel, and each bucket starts from the revenue of all higher buckets, which
+   * a window over the few hundred bucket totals gives. The shares are exact.
    */
   public static Dataset<Row> valueGrade(Dataset<Row> customers, ValueGradeShares shares) {
-    Column positive = when(col(MONETARY).gt(0), col(MONETARY)).otherwise(lit(0));
-    // One ordering of everyone: Spark moves the customers to one partition for it.
-    WindowSpec ranked = Window.orderBy(col(MONETARY).desc_nulls_last(), col(CUSTOMER_ID));
-    Column before = sum(positive).over(ranked.rowsBetween(Window.unboundedPreceding(), -1));
-    Column total = sum(positive).over(Window.partitionBy());
-    Column shareBefore = when(before.isNull(), lit(0.0)).otherwise(before.cast(DataTypes.DoubleType))
-        .divide(total.cast(DataTypes.DoubleType));
-    Column grade = when(col(MONETARY).isNull().or(col(MONETARY).leq(0)), "D")
-        .when(shareBefore.lt(shares.aShare()), "A")
+    Column positive = col(MONETARY).gt(0);
+    Column bucket = floor(log10(col(MONETARY).cast(DataTypes.DoubleType)).multiply(100));
+    Dataset<Row> ranked = customers.filter(positive).withColumn(GRADE_BUCKET, bucket);
+    Dataset<Row> bucketOffsets = ranked.groupBy(col(GRADE_BUCKET)).agg(sum(col(MONETARY)).as("bucket_revenue"))
+        .withColumn("revenue_above", coalesce(sum(col("bucket_revenue"))
+            .over(Window.orderBy(col(GRADE_BUCKET).desc()).rowsBetween(Window.unboundedPreceding(), -1)), lit(0)))
+        .withColumn("total_revenue", sum(col("bucket_revenue")).over(Window.partitionBy()))
+        .drop("bucket_revenue");
+    WindowSpec withinBucket = Window.partitionBy(col(GRADE_BUCKET)).orderBy(col(MONETARY).desc(), col(CUSTOMER_ID))
+        .rowsBetween(Window.unboundedPreceding(), -1);
+    Column before = col("revenue_above").plus(coalesce(sum(col(MONETARY)).over(withinBucket), lit(0)));
+    Column shareBefore = before.cast(DataTypes.DoubleType).divide(col("total_revenue").cast(DataTypes.DoubleType));
+    Column grade = when(shareBefore.lt(shares.aShare()), "A")
         .when(shareBefore.lt(shares.bShare()), "B")
         .when(shareBefore.lt(shares.cShare()), "C")
         .otherwise("D");
-    return customers.withColumn(VALUE_GRADE, grade);
+    Dataset<Row> graded = ranked.join(broadcast(bucketOffsets), GRADE_BUCKET)
+        .withColumn(VALUE_GRADE, grade)
+        .select(columnsWith(customers, VALUE_GRADE));
+    Dataset<Row> others = customers.filter(not(positive).or(col(MONETARY).isNull())).withColumn(VALUE_GRADE, lit("D"));
+    return graded.unionByName(others);
+  }
+
+  private static Column[] columnsWith(Dataset<Row> customers, String added) {
+    List<Column> columns = new java.util.ArrayList<>();
+    for (String name : customers.columns()) {
+      columns.add(col("`" + name + "`"));
+    }
+    columns.add(col(added));
+    return columns.toArray(Column[]::new);
   }
 
   /** Adds {@code amount_level}: how many of the ascending lower bounds monetary reaches (0 below the first). */

@@ -140,10 +140,14 @@ public final class ValueTiers {
     return sizes;
   }
 
-  /** How many distinct buyer profiles there are, counting no further than {@code atMost}. */
+  /**
+   * How many distinct buyer profiles there are, counting no further than {@code atMost}. A
+   * slice of the buyers usually settles it; only a small or uniform base needs the full count.
+   */
   public static long distinctProfiles(Dataset<Row> features, int atMost) {
-    return features.select(FEATURE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
-        .distinct().limit(atMost).count();
+    Dataset<Row> profiles = features.select(FEATURE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    long inSlice = profiles.limit(10_000).distinct().count();
+    return inSlice >= atMost ? atMost : Math.min(atMost, profiles.distinct().count());
   }
 
   private static Column[] withTier(List<Column> columns, Column tier, Column name, Column rank) {
