@@ -3,7 +3,9 @@ package com.customervalue.segments.tier;
 import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
 import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
+import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
@@ -129,6 +131,31 @@ public final class ValueTiers {
         .setFeaturesCol(SCALED_FEATURES)
         .setPredictionCol(CLUSTER)
         .evaluate(model.pipeline().transform(features));
+  }
+
+  /**
+   * The within-cluster sum of squared distances of {@code features}' buyers to the centroids
+   * the model assigns them to, in the standardized space: the cost k-means minimizes, here on
+   * any set of buyers (e.g. all of them, for a model trained on a sample).
+   */
+  public static double cost(Dataset<Row> features, TierModel model) {
+    StringBuilder centers = new StringBuilder("array(");
+    Vector[] clusterCenters = kmeansOf(model.pipeline()).clusterCenters();
+    for (int i = 0; i < clusterCenters.length; i++) {
+      centers.append(i == 0 ? "" : ", ").append("array(");
+      double[] center = clusterCenters[i].toArray();
+      for (int d = 0; d < center.length; d++) {
+        centers.append(d == 0 ? "" : ", ").append(center[d]).append("D");
+      }
+      centers.append(")");
+    }
+    centers.append(")");
+    Row total = model.pipeline().transform(features)
+        .select(vector_to_array(col(SCALED_FEATURES)).as("x"), col(CLUSTER))
+        .select(expr("aggregate(zip_with(x, element_at(" + centers + ", " + CLUSTER + " + 1), (a, b) -> (a - b) * (a - b)), "
+            + "0D, (sum, v) -> sum + v)").as("squared_distance"))
+        .agg(org.apache.spark.sql.functions.sum("squared_distance")).first();
+    return total.isNullAt(0) ? 0 : total.getDouble(0);
   }
 
   /** Buyers per k-means cluster index. */

@@ -2,10 +2,13 @@ package com.customervalue.segments.bench;
 
 import com.customervalue.segments.config.JobSettings;
 import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.TierSettings;
 import com.customervalue.segments.generate.GeneratorSettings;
 import com.customervalue.segments.job.GenerateJob;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
+import com.customervalue.segments.tier.TierModel;
+import com.customervalue.segments.tier.ValueTiers;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -22,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -86,10 +92,38 @@ public final class Benchmark {
       table.put("DuckDB metrics (same files)", String.format("%.1f s", duckdbSeconds));
       table.put("our metrics / DuckDB", String.format("%.2f x", result.stageSeconds().get("metrics") / duckdbSeconds));
       table.put("k-means share of job", String.format("%.1f %%", 100 * result.stageSeconds().get("tier") / jobSeconds));
+      if (Boolean.parseBoolean(flags.getOrDefault("tier-quality", "false"))) {
+        tierQuality(spark, settings, output, table);
+      }
       print(table);
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * The cost, on all buyers, of the model the job trained (on a sample above the training cap)
+   * against a model trained on every buyer: how much tier quality the sample gives up.
+   */
+  private static void tierQuality(SparkSession spark, JobSettings settings, Path output, Map<String, String> table) {
+    Dataset<Row> segments = spark.read().parquet(output.resolve("customer_segments").toString());
+    Dataset<Row> features = ValueTiers.buyerFeatures(segments).cache();
+    long buyers = features.count();
+    String snapshot = "snapshot_date=" + settings.snapshot().asOf().orElseThrow();
+    TierSettings tiers = settings.tiers();
+    TierModel used = ValueTiers.load(PipelineModel.load(output.resolve("tier_model").resolve(snapshot).toString()),
+        tiers.labels(), tiers.displayNames());
+    long start = System.nanoTime();
+    TierModel everyone = ValueTiers.fit(features, buyers, tiers.k(), tiers.seed(), tiers.maxIterations(),
+        tiers.labels(), tiers.displayNames());
+    double fitSeconds = (System.nanoTime() - start) / 1e9;
+    double usedCost = ValueTiers.cost(features, used);
+    double everyoneCost = ValueTiers.cost(features, everyone);
+    table.put("k-means on every buyer (for quality)", String.format("%.1f s", fitSeconds));
+    table.put("cost, all buyers: job's model", String.format("%,.1f", usedCost));
+    table.put("cost, all buyers: trained on all", String.format("%,.1f", everyoneCost));
+    table.put("job's model vs trained on all", String.format("%+.2f %%", 100 * (usedCost / everyoneCost - 1)));
+    features.unpersist();
   }
 
   /**
@@ -145,7 +179,7 @@ public final class Benchmark {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 == args.length) {
         throw new IllegalArgumentException("usage: segments bench [--transactions N] [--customers M] [--seed S] "
-            + "[--work-dir DIR] [--quantiles exact|approximate] [--config FILE] [--master URL]");
+            + "[--work-dir DIR] [--quantiles exact|approximate] [--tier-quality true] [--config FILE] [--master URL]");
       }
       flags.put(args[i].substring(2), args[++i]);
     }

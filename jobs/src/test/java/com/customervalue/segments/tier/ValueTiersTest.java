@@ -96,6 +96,14 @@ class ValueTiersTest extends SparkTestSession {
   }
 
   @Test
+  void costOnTheTrainingBuyersIsKMeansOwnTrainingCost() {
+    TierModel model = fit();
+    double cost = ValueTiers.cost(ValueTiers.buyerFeatures(metrics), model);
+    assertEquals(model.trainingCost(), cost, 1e-9 * model.trainingCost());
+    assertTrue(cost > 0);
+  }
+
+  @Test
   void theSameDataAndSeedGiveTheSameTiers() {
     assertEquals(tiers(fit()), tiers(fit()));
   }
