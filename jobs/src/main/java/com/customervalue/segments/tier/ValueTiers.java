@@ -151,7 +151,7 @@ public final class ValueTiers {
     }
     centers.append(")");
     Row total = model.pipeline().transform(features)
-        .select(vector_to_array(col(SCALED_FEATURES)).as("x"), col(CLUSTER))
+        .select(vector_to_array(col(SCALED_FEATURES), "float64").as("x"), col(CLUSTER))
         .select(expr("aggregate(zip_with(x, element_at(" + centers + ", " + CLUSTER + " + 1), (a, b) -> (a - b) * (a - b)), "
             + "0D, (sum, v) -> sum + v)").as("squared_distance"))
         .agg(org.apache.spark.sql.functions.sum("squared_distance")).first();
