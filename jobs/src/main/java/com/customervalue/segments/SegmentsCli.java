@@ -38,6 +38,7 @@ public final class SegmentsCli {
         generate  write synthetic transactions (Parquet) for trying the product out
         sql       query the published tables with Spark SQL, e.g.
                   segments sql "SELECT value_tier, customers FROM tier_summary ORDER BY tier_rank"
+        bench     benchmark the job on synthetic data against DuckDB (bin/segments only; see README)
         help      show this help
 
       run flags (each overrides the config file, which overrides reference.conf):
