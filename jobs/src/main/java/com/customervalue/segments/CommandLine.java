@@ -17,6 +17,9 @@ record CommandLine(String command, Optional<String> argument, Map<String, String
   /** Commands that take one argument before or among their flags (the query of {@code sql}). */
   private static final Set<String> WITH_ARGUMENT = Set.of("sql");
 
+  /** Flags that take no value: present or not. */
+  private static final Set<String> SWITCHES = Set.of("no-report");
+
   static CommandLine parse(String[] args, Map<String, Set<String>> flagsByCommand) {
     if (args.length == 0) {
       throw new UsageException("no command given");
@@ -40,7 +43,12 @@ record CommandLine(String command, Optional<String> argument, Map<String, String
       String name = arg.substring(2);
       String value;
       int equals = name.indexOf('=');
-      if (equals >= 0) {
+      if (SWITCHES.contains(equals >= 0 ? name.substring(0, equals) : name)) {
+        if (equals >= 0) {
+          throw new UsageException("--" + name.substring(0, equals) + " takes no value");
+        }
+        value = "true";
+      } else if (equals >= 0) {
         value = name.substring(equals + 1);
         name = name.substring(0, equals);
       } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
@@ -56,6 +64,11 @@ record CommandLine(String command, Optional<String> argument, Map<String, String
       }
     }
     return new CommandLine(command, Optional.ofNullable(argument), flags);
+  }
+
+  /** Whether a switch (a flag without value, such as {@code --no-report}) was given. */
+  boolean has(String flag) {
+    return flags.containsKey(flag);
   }
 
   Optional<String> text(String flag) {

@@ -52,6 +52,7 @@ public final class SegmentsCli {
         --keep-snapshots N   keep the N newest snapshots of each table, delete older ones (0: all)
         --publish-jdbc URL   also copy the tables to PostgreSQL, e.g. jdbc:postgresql://host:5432/db
                              (user and password from SEGMENTS_JDBC_USER / SEGMENTS_JDBC_PASSWORD)
+        --no-report          skip the HTML report (<output>/report/snapshot_date=.../index.html)
         --master URL         Spark master, e.g. local[*] (default: as spark-submit sets it)
 
       sql "QUERY" flags: every table is a view of its latest snapshot, <table>_history holds all
@@ -72,7 +73,7 @@ public final class SegmentsCli {
 
   private static final Map<String, Set<String>> FLAGS = Map.of(
       "run", Set.of("config", "input", "customers", "output", "as-of", "window-days", "tier-model", "keep-snapshots",
-          "publish-jdbc", "master"),
+          "publish-jdbc", "no-report", "master"),
       "generate", Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
       "sql", Set.of("config", "output", "format", "limit", "master"),
       "help", Set.of());
@@ -121,6 +122,9 @@ public final class SegmentsCli {
     commandLine.text("publish-jdbc").ifPresent(value -> overrides.put("segments.serving.jdbc-url", value));
     commandLine.wholeNumber("keep-snapshots", 0)
         .ifPresent(value -> overrides.put("segments.output.keep-snapshots", value.toString()));
+    if (commandLine.has("no-report")) {
+      overrides.put("segments.output.report", "false");
+    }
     commandLine.date("as-of").ifPresent(value -> overrides.put("segments.snapshot.as-of", value.toString()));
     commandLine.wholeNumber("window-days", 0)
         .ifPresent(value -> overrides.put("segments.snapshot.window-days", value.toString()));

@@ -194,7 +194,8 @@ public final class SettingsLoader {
     if (keep < 0) {
       throw invalid(config, "segments.output.keep-snapshots", "must be 0 (keep all) or a positive number");
     }
-    return new OutputSettings(requiredString(config, "segments.output.root", "--output"), keep);
+    return new OutputSettings(requiredString(config, "segments.output.root", "--output"), keep,
+        read(config, "segments.output.report", config::getBoolean));
   }
 
   private static ScoringSettings readScoring(Config config) {

@@ -24,6 +24,9 @@ import com.customervalue.segments.metrics.CustomerMaster;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.privacy.Pseudonyms;
 import com.customervalue.segments.publish.RunRecord;
+import com.customervalue.segments.report.HtmlReport;
+import com.customervalue.segments.report.ReportFigures;
+import com.customervalue.segments.report.ReportFigures.RunFacts;
 import com.customervalue.segments.publish.SnapshotPublisher;
 import com.customervalue.segments.publish.SnapshotPublisher.StagedTable;
 import com.customervalue.segments.score.RfmScores;
@@ -36,6 +39,7 @@ import com.customervalue.segments.tier.TierOutcome;
 import com.customervalue.segments.tier.ValueTiers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,8 +52,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -83,6 +90,14 @@ public final class SegmentationJob {
   /** Every output kept as one directory per snapshot (job_runs, the log of runs, is not one). */
   public static final List<String> SNAPSHOT_TABLES = List.of(CUSTOMER_SEGMENTS, QUARANTINE, RFM_THRESHOLDS,
       TIER_CENTROIDS, TIER_SUMMARY, RFM_SEGMENT_SUMMARY, VALUE_DISTRIBUTION, TIER_MIGRATION, TIER_MODEL);
+
+  /** Not a table: the HTML report of the snapshot, {@code report/snapshot_date=.../index.html}. */
+  public static final String REPORT = "report";
+  public static final String REPORT_FILE = "index.html";
+
+  /** Every directory kept per snapshot, repaired and pruned alike: the tables, the model and the report. */
+  private static final List<String> SNAPSHOT_DIRECTORIES = Stream.concat(SNAPSHOT_TABLES.stream(), Stream.of(REPORT))
+      .toList();
 
   /** Primary keys of the tables in the PostgreSQL copy (quarantine rows have none: duplicates are real). */
   static final Map<String, List<String>> SERVING_KEYS = Map.of(
@@ -127,7 +142,8 @@ public final class SegmentationJob {
     // The metrics and tier features are cached and then scanned many times (k-means iterates);
     // let adaptive execution size their partitions from the data instead of keeping 200.
     spark.conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
-    StageTimer timer = new StageTimer(spark.sparkContext(), settings.serving().jdbcUrl().isPresent() ? 9 : 8);
+    int stages = 8 + (settings.output().report() ? 1 : 0) + (settings.serving().jdbcUrl().isPresent() ? 1 : 0);
+    StageTimer timer = new StageTimer(spark.sparkContext(), stages);
 
     Dataset<Row> raw = ParquetInput.read(spark, input.transactionsPath(), "transactions (segments.input.path)");
     InputSchemaCheck.check(raw, input.columns(), input.transactionsPath());
@@ -154,7 +170,7 @@ public final class SegmentationJob {
         new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), settings.output().root(), runId);
     List<StagedTable> staged = new ArrayList<>();
     List<Dataset<Row>> cached = new ArrayList<>();
-    SNAPSHOT_TABLES.forEach(publisher::recover);
+    SNAPSHOT_DIRECTORIES.forEach(publisher::recover);
     try {
       requireUsableInput(counts, settings, asOf);
       Dataset<Row> metrics = cache(cached, customerMetrics(classified, master, settings, asOf));
@@ -184,13 +200,19 @@ public final class SegmentationJob {
               .withColumn(Transactions.CUSTOMER_ID, publishedId.apply(col(Transactions.CUSTOMER_ID))), QUARANTINE, asOf)));
       staged.addAll(timer.time("distribute", "summaries, distributions and tier migration",
           () -> distributions(spark, publisher, segmentsTable, breaks, tiering, scoring, asOf)));
+      if (settings.output().report()) {
+        RunFacts facts = new RunFacts(asOf, runId, input.transactionsPath(), windowDays, customers, buyers, counts,
+            tiering.outcome());
+        staged.add(timer.time("report", "the HTML report with charts",
+            () -> publisher.stage(REPORT, asOf, path -> writeReport(spark, path, facts, staged))));
+      }
       Map<String, String> published = timer.time("publish", "saving the tier model; the snapshot moves into place",
           () -> {
             staged.add(publisher.stage(TIER_MODEL, asOf, path -> saveModel(tiering.model().pipeline(), path)));
             Map<String, String> paths = new LinkedHashMap<>();
             staged.forEach(table -> paths.put(table.table(), publisher.commit(table).toString()));
             if (settings.output().keepSnapshots() > 0) {
-              SNAPSHOT_TABLES.forEach(table -> publisher.prune(table, settings.output().keepSnapshots()));
+              SNAPSHOT_DIRECTORIES.forEach(table -> publisher.prune(table, settings.output().keepSnapshots()));
             }
             return paths;
           });
@@ -266,6 +288,22 @@ public final class SegmentationJob {
     }
     tables.add(new ServedTable(JOB_RUNS, runRecord, List.of("run_id"), List.of(List.of("snapshot_date")), false));
     new PostgresServingCopy(settings.serving(), runId).publish(tables, asOf, settings.output().keepSnapshots());
+  }
+
+  /** Renders the report from the staged tables of this snapshot into {@code directory}/index.html. */
+  private static void writeReport(SparkSession spark, String directory, RunFacts facts, List<StagedTable> staged) {
+    Function<String, Dataset<Row>> table = name -> staged.stream().filter(candidate -> candidate.table().equals(name))
+        .findFirst().map(candidate -> spark.read().parquet(candidate.stagingPath().toString()))
+        .orElseThrow(() -> new IllegalStateException("The report needs " + name + ", which was not staged"));
+    ReportFigures figures = ReportFigures.gather(facts, table.apply(CUSTOMER_SEGMENTS), table.apply(TIER_SUMMARY),
+        table.apply(RFM_SEGMENT_SUMMARY), table.apply(VALUE_DISTRIBUTION), table.apply(TIER_MIGRATION));
+    byte[] page = HtmlReport.render(figures).getBytes(StandardCharsets.UTF_8);
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(directory, REPORT_FILE);
+    try (FSDataOutputStream out = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, false)) {
+      out.write(page);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the report to " + file, e);
+    }
   }
 
   /** The fitted (or reused) tier model, its quality and the buyers per cluster. */
