@@ -36,7 +36,7 @@ public final class HtmlReport {
       figure svg { width: 100%; height: auto; display: block; }
       figcaption { color: #555; font-size: 13px; margin-top: 4px; }
       .pair { display: flex; gap: 16px; flex-wrap: wrap; }
-      .pair figure { flex: 1 1 420px; }
+      .pair figure { flex: 0 1 560px; }
       table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
       th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
       th { background: #f2f2f2; }

@@ -1,0 +1,217 @@
+package com.customervalue.segments.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.ingest.IngestCounts;
+import com.customervalue.segments.job.SegmentationJob;
+import com.customervalue.segments.report.ReportFigures.RunFacts;
+import com.customervalue.segments.tier.TierOutcome;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTML report of a real run: Online Retail as of 2011-06-01 without a report (--no-report),
+ * then as of 2011-12-10 with one. Its figures are checked against the published tables, and
+ * headless Chromium draws it: the screenshot is kept in jobs/target/report-screenshots/.
+ */
+class RunReportTest extends SparkTestSession {
+  private static final String JUNE = "2011-06-01";
+  private static final String DECEMBER = "2011-12-10";
+  private static final Path SCREENSHOTS = repositoryRoot().resolve("jobs/target/report-screenshots");
+  private static final Pattern SVG = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL);
+  private static final Pattern TEXT = Pattern.compile("<text [^>]*style='([^']*)'[^>]*>([^<]*)</text>");
+
+  @TempDir static Path root;
+  @TempDir static Path scratch;
+  static String html;
+
+  @BeforeAll
+  static void twoSnapshotsTheSecondWithReport() throws IOException {
+    run(JUNE, false);
+    run(DECEMBER, true);
+    html = Files.readString(reportOf(DECEMBER), StandardCharsets.UTF_8);
+  }
+
+  private static void run(String asOf, boolean report) {
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put("segments.input.path", repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
+    overrides.put("segments.output.root", root.toString());
+    overrides.put("segments.snapshot.as-of", asOf);
+    overrides.put("segments.output.report", Boolean.toString(report));
+    SegmentationJob.run(spark, SettingsLoader.load(SettingsLoader.layered(
+        Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides)));
+  }
+
+  private static Path reportOf(String snapshot) {
+    return root.resolve(SegmentationJob.REPORT).resolve("snapshot_date=" + snapshot).resolve(SegmentationJob.REPORT_FILE);
+  }
+
+  private static Dataset<Row> table(String name, String snapshot) {
+    return spark.read().parquet(root.resolve(name).resolve("snapshot_date=" + snapshot).toString());
+  }
+
+  @Test
+  void aRunWithoutReportWritesNoneButPublishesItsTables() {
+    assertFalse(Files.exists(reportOf(JUNE).getParent()), "no report for the --no-report run");
+    assertTrue(Files.isDirectory(root.resolve(SegmentationJob.CUSTOMER_SEGMENTS).resolve("snapshot_date=" + JUNE)));
+  }
+
+  @Test
+  void theReportIsOneSelfContainedPageOfInlineCharts() {
+    assertEquals(6, SVG.matcher(html).results().count(), "tiers, heat map, histogram, Lorenz, segments, migration");
+    for (String external : List.of("<script", "<link", "<img", "<iframe", "src=", "@import", "url(http")) {
+      assertFalse(html.contains(external), "the page must need nothing from elsewhere: " + external);
+    }
+    assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<meta charset=\"utf-8\">"));
+  }
+
+  @Test
+  void theTierTableShowsTierSummaryWithTheConfiguredNames() {
+    List<Row> tiers = table(SegmentationJob.TIER_SUMMARY, DECEMBER).orderBy("tier_rank")
+        .select("value_tier_name", "customers", "buyers").collectAsList();
+    assertEquals(List.of("金钻客户 Gold", "白银客户 Silver", "铜客户 Copper", "铁客户 Iron"),
+        tiers.stream().map(row -> row.getString(0)).toList());
+    for (Row tier : tiers) {
+      String expected = "<tr><td>" + tier.getString(0) + "</td><td>" + whole(tier.getLong(1)) + "</td>";
+      int at = html.indexOf(expected);
+      assertTrue(at >= 0, "tier row " + expected);
+      assertTrue(html.indexOf("<td>" + whole(tier.getLong(2)) + "</td>", at) > at, "buyers of " + tier.getString(0));
+    }
+  }
+
+  @Test
+  void theHeatMapCellsAreTheBuyersOfEachRecencyAndFrequencyScore() {
+    String heatMap = chartAfter("RFM heat map");
+    List<Long> expected = table(SegmentationJob.CUSTOMER_SEGMENTS, DECEMBER).where(col("r_score").isNotNull())
+        .groupBy("r_score", "f_score").count().orderBy("f_score", "r_score")
+        .collectAsList().stream().map(row -> row.getLong(2)).sorted().toList();
+    // The cell labels are the only bold numbers in the chart (ticks are regular, axis labels words).
+    List<Long> cells = new ArrayList<>();
+    Matcher text = TEXT.matcher(heatMap);
+    while (text.find()) {
+      if (text.group(1).contains("bold") && text.group(2).matches("[0-9,]+")) {
+        cells.add(Long.parseLong(text.group(2).replace(",", "")));
+      }
+    }
+    assertEquals(expected, cells.stream().sorted().toList());
+    assertEquals(25, cells.size(), "5 × 5 scores");
+  }
+
+  @Test
+  void theMigrationMatrixIsTierMigration() {
+    assertTrue(html.contains("by the tier they had on " + JUNE));
+    List<String> to = List.of("gold", "silver", "copper", "iron", "departed");
+    Map<String, String> names = Map.of("gold", "金钻客户 Gold", "silver", "白银客户 Silver", "copper", "铜客户 Copper",
+        "iron", "铁客户 Iron", "new", "new");
+    Map<String, Long> moves = new HashMap<>();
+    table(SegmentationJob.TIER_MIGRATION, DECEMBER).collectAsList().forEach(row ->
+        moves.put(row.getAs("from_tier") + ">" + row.getAs("to_tier"), row.getAs("customers")));
+    for (String from : List.of("gold", "silver", "copper", "iron", "new")) {
+      StringBuilder row = new StringBuilder("<tr><td>" + names.get(from) + "</td>");
+      long total = 0;
+      for (String target : to) {
+        long customers = moves.getOrDefault(from + ">" + target, 0L);
+        total += customers;
+        row.append("<td>").append(customers == 0 ? "" : whole(customers)).append("</td>");
+      }
+      row.append("<td>").append(whole(total)).append("</td></tr>");
+      assertTrue(html.contains(row), "migration row " + row);
+    }
+  }
+
+  @Test
+  void dataQualityIsTheRunRecordsCounts() {
+    Row record = table(SegmentationJob.JOB_RUNS, DECEMBER).first();
+    long read = record.getAs("rows_read");
+    long quarantined = record.getAs("rows_quarantined");
+    assertTrue(html.contains("<tr><td>rows read</td><td>" + whole(read) + "</td></tr>"));
+    assertTrue(html.contains("<tr><td>quarantined</td><td>" + whole(quarantined) + "</td></tr>"));
+    scala.collection.Map<String, Long> reasons = record.getAs("quarantined_by_reason");
+    assertFalse(reasons.isEmpty(), "Online Retail has rows without customer");
+    reasons.foreach(reason -> {
+      assertTrue(html.contains("<td>&nbsp;&nbsp;" + reason._1() + "</td><td>" + whole(reason._2()) + "</td>"),
+          "quarantine reason " + reason._1());
+      return null;
+    });
+  }
+
+  @Test
+  void aFirstSnapshotHasNoMigrationChartButSaysWhy() {
+    RunFacts facts = new RunFacts(LocalDate.parse(JUNE), "test", "online_retail.parquet", 0, 1, 1,
+        new IngestCounts(1, 1, Map.of(), 0, 0), new TierOutcome(4, 0.5, Optional.empty(), 1, Optional.empty()));
+    String first = HtmlReport.render(ReportFigures.gather(facts, table(SegmentationJob.CUSTOMER_SEGMENTS, JUNE),
+        table(SegmentationJob.TIER_SUMMARY, JUNE), table(SegmentationJob.RFM_SEGMENT_SUMMARY, JUNE),
+        table(SegmentationJob.VALUE_DISTRIBUTION, JUNE), table(SegmentationJob.TIER_MIGRATION, JUNE)));
+    assertEquals(5, SVG.matcher(first).results().count());
+    assertTrue(first.contains("This is the first snapshot under this output root"));
+  }
+
+  @Test
+  void chromiumDrawsThePageWithItsCharts() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.findOrSkip(scratch);
+    Path page = reportOf(DECEMBER);
+    Path png = SCREENSHOTS.resolve("online-retail-" + DECEMBER + ".png");
+    chromium.screenshot(page, png, 1100, 6400);
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertEquals(1100, image.getWidth());
+
+    int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    long background = Arrays.stream(pixels)
+        .filter(pixel -> near(pixel, Color.WHITE) || near(pixel, new Color(0xF6, 0xF6, 0xF4))).count();
+    double drawn = 1 - (double) background / pixels.length;
+    assertTrue(drawn > 0.10, String.format("the page is nearly blank: %.1f %% drawn (%s)", 100 * drawn, png));
+    // Bars in both series colours and the heat map's top cell: the SVG charts were drawn, not just parsed.
+    for (Color colour : List.of(ReportCharts.CUSTOMERS_COLOUR, ReportCharts.REVENUE_COLOUR, ReportCharts.HEAT_HIGH)) {
+      long count = Arrays.stream(pixels).filter(pixel -> near(pixel, colour)).count();
+      assertTrue(count > 3_000, "only " + count + " pixels of chart colour " + colour + " in " + png);
+    }
+
+    String dom = chromium.dumpDom(page);
+    assertEquals(6, SVG.matcher(dom).results().count(), "charts in the DOM Chromium built");
+    assertTrue(dom.contains("金钻客户 Gold"));
+  }
+
+  /** The SVG of the first chart after the heading {@code title}. */
+  private static String chartAfter(String title) {
+    int heading = html.indexOf("<h2>" + title + "</h2>");
+    assertTrue(heading >= 0, "section " + title);
+    Matcher svg = SVG.matcher(html);
+    assertTrue(svg.find(heading), "a chart after " + title);
+    return svg.group();
+  }
+
+  private static boolean near(int rgb, Color colour) {
+    return Math.abs((rgb >> 16 & 0xFF) - colour.getRed()) <= 2 && Math.abs((rgb >> 8 & 0xFF) - colour.getGreen()) <= 2
+        && Math.abs((rgb & 0xFF) - colour.getBlue()) <= 2;
+  }
+
+  private static String whole(long value) {
+    return String.format(Locale.ROOT, "%,d", value);
+  }
+}
