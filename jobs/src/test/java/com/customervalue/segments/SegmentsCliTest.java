@@ -1,6 +1,7 @@
 package com.customervalue.segments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.config.JobSettings;
@@ -96,5 +97,20 @@ class SegmentsCliTest {
     assertEquals(Optional.of(LocalDate.of(2011, 12, 10)), settings.snapshot().asOf());
     assertEquals(30, settings.snapshot().windowDays());
     assertEquals("/out", settings.output().root());
+  }
+
+  @Test
+  void noReportIsASwitchThatTurnsTheReportOff() throws IOException {
+    Path config = dir.resolve("run.conf");
+    Files.writeString(config, "segments { input.path = \"/in\", output.root = \"/out\" }\n");
+    Map<String, Set<String>> flags = Map.of("run", Set.of("config", "no-report", "as-of"));
+    assertTrue(SegmentsCli.runSettings(CommandLine.parse(new String[] {"run", "--config", config.toString()}, flags))
+        .output().report(), "a report by default");
+    JobSettings settings = SegmentsCli.runSettings(CommandLine.parse(
+        new String[] {"run", "--no-report", "--as-of", "2011-12-10", "--config", config.toString()}, flags));
+    assertFalse(settings.output().report());
+    assertEquals(Optional.of(LocalDate.of(2011, 12, 10)), settings.snapshot().asOf(), "the next flag keeps its value");
+    assertEquals(2, execute("run", "--no-report=yes"));
+    assertEquals("segments: --no-report takes no value", firstErrorLine());
   }
 }
