@@ -87,6 +87,8 @@ public final class SegmentsCli {
   }
 
   public static void main(String[] args) {
+    // The report's charts are drawn with AWT: never look for a display on a driver.
+    System.setProperty("java.awt.headless", "true");
     System.exit(new SegmentsCli(System.out, System.err).execute(args));
   }
 

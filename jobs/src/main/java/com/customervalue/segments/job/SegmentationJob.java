@@ -203,8 +203,14 @@ public final class SegmentationJob {
       if (settings.output().report()) {
         RunFacts facts = new RunFacts(asOf, runId, input.transactionsPath(), windowDays, customers, buyers, counts,
             tiering.outcome());
-        staged.add(timer.time("report", "the HTML report with charts",
-            () -> publisher.stage(REPORT, asOf, path -> writeReport(spark, path, facts, staged))));
+        staged.add(timer.time("report", "the HTML report with charts", () -> {
+          try {
+            return publisher.stage(REPORT, asOf, path -> writeReport(spark, path, facts, staged));
+          } catch (RuntimeException | Error e) { // AWT throws Errors, e.g. on a machine without any font
+            throw new JobFailedException("The HTML report could not be drawn (" + e + "). Rerun with --no-report "
+                + "(segments.output.report = false) to publish the tables without it.", null, e);
+          }
+        }));
       }
       Map<String, String> published = timer.time("publish", "saving the tier model; the snapshot moves into place",
           () -> {

@@ -30,7 +30,7 @@ public final class SqlViews {
     List<String> views = new ArrayList<>();
     for (String table : tables(spark, root)) {
       List<LocalDate> snapshots = publisher.snapshots(table);
-      if (snapshots.isEmpty() || table.equals(SegmentationJob.TIER_MODEL)) {
+      if (snapshots.isEmpty() || table.equals(SegmentationJob.TIER_MODEL) || table.equals(SegmentationJob.REPORT)) {
         continue;
       }
       Dataset<Row> history = spark.read().option("mergeSchema", "true").parquet(new Path(root, table).toString());

@@ -13,11 +13,14 @@ import java.awt.GraphicsEnvironment;
 import java.awt.Paint;
 import java.awt.geom.Rectangle2D;
 import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jfree.chart.ChartFactory;
@@ -81,6 +84,9 @@ public final class ReportCharts {
       ? CJK_FONT : Font.SANS_SERIF;
   /** Unquoted: JFreeSVG puts it in a style attribute delimited by single quotes. */
   private static final String SVG_FONTS = FONT_FAMILY.equals(CJK_FONT) ? CJK_FONT + ", sans-serif" : "sans-serif";
+
+  /** Numbers the charts, whose clip paths must have ids of their own on a page of several. */
+  private static final AtomicLong CHARTS = new AtomicLong();
 
   private ReportCharts() {}
 
@@ -156,7 +162,7 @@ public final class ReportCharts {
     XYPlot plot = themed(chart).getXYPlot();
     LogAxis money = new LogAxis("monetary (log scale)");
     money.setBase(10);
-    money.setNumberFormatOverride(new DecimalFormat("#,##0.##"));
+    money.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     money.setSmallestValue(0.01);
     money.setAutoTickUnitSelection(false);
     money.setTickUnit(new NumberTickUnit(1)); // one tick a decade: 10, 100, 1,000, …
@@ -288,8 +294,7 @@ public final class ReportCharts {
 
   private static String svg(JFreeChart chart, int width, int height) {
     SVGGraphics2D graphics = new SVGGraphics2D(width, height);
-    // Several charts share one page: keep their clip-path ids apart.
-    graphics.setDefsKeyPrefix("c" + Integer.toHexString(System.identityHashCode(chart)));
+    graphics.setDefsKeyPrefix("chart" + CHARTS.incrementAndGet() + "-");
     graphics.setFontFunction(family -> SVG_FONTS);
     chart.draw(graphics, new Rectangle2D.Double(0, 0, width, height));
     return graphics.getSVGElement(null, false, new ViewBox(0, 0, width, height), null, null);

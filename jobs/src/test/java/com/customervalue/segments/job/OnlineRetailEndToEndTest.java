@@ -207,8 +207,8 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
         + run.<Long>getAs("rows_after_as_of"));
     assertEquals(withoutCustomer, run.getJavaMap(run.fieldIndex("quarantined_by_reason")).get("missing_customer_id"));
     assertEquals(4_372L, (Long) run.getAs("customers"));
-    assertEquals(java.util.Set.of("validate", "metrics", "score", "tier", "segments", "quarantine", "distribute", "publish"),
-        run.getJavaMap(run.fieldIndex("stage_seconds")).keySet());
+    assertEquals(java.util.Set.of("validate", "metrics", "score", "tier", "segments", "quarantine", "distribute", "report",
+        "publish"), run.getJavaMap(run.fieldIndex("stage_seconds")).keySet());
     assertEquals(64, run.<String>getAs("config_digest").length());
   }
 
