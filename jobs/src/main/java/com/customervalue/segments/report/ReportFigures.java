@@ -13,6 +13,7 @@ import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.score.RfmSegments;
 import com.customervalue.segments.tier.TierOutcome;
 import com.customervalue.segments.tier.ValueTiers;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -110,7 +111,7 @@ public record ReportFigures(
         row -> new Migration(row.getString(0), row.getString(1), row.getLong(2), number(row, 3)));
     Optional<LocalDate> previous = rows(migration.where(col("previous_snapshot_date").isNotNull())
         .selectExpr("max(previous_snapshot_date)"), row -> Optional.ofNullable(row.getDate(0)))
-        .stream().findFirst().flatMap(date -> date.map(java.sql.Date::toLocalDate));
+        .stream().findFirst().flatMap(date -> date.map(Date::toLocalDate));
     List<ActionCount> actions = rows(segments.groupBy(ValueTiers.VALUE_TIER, Classifications.RECOMMENDED_ACTION)
         .agg(count(lit(1)))
         .orderBy(col(ValueTiers.VALUE_TIER), col("count(1)").desc(), col(Classifications.RECOMMENDED_ACTION)),

@@ -88,7 +88,7 @@ class StandaloneClusterIT extends SparkTestSession {
     Path log = directory.resolve("killed.log");
     Process submit = cluster.submit(cluster.masterUrl(), log, job(output));
     // The tier stage iterates k-means over cached data on both executors: kill one of them there.
-    StandaloneCluster.awaitLog(log, text -> text.contains("[4/8] tier"), Duration.ofMinutes(5));
+    StandaloneCluster.awaitLog(log, text -> text.contains("] tier: "), Duration.ofMinutes(5));
     List<ProcessHandle> executors = cluster.executors();
     assertFalse(executors.isEmpty(), "executors are running");
     executors.get(0).destroyForcibly();
