@@ -1,9 +1,9 @@
 package com.customervalue.segments.report;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import com.customervalue.segments.classify.Classifications;
 import com.customervalue.segments.distribute.ValueDistribution;
@@ -13,11 +13,15 @@ import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.score.RfmSegments;
 import com.customervalue.segments.tier.TierOutcome;
 import com.customervalue.segments.tier.ValueTiers;
-import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -83,45 +87,76 @@ public record ReportFigures(
         row -> new Tier(row.getString(0), row.getString(1), row.getInt(2), row.getLong(3), number(row, 4),
             row.getLong(5), number(row, 6), number(row, 7), number(row, 8), number(row, 9), number(row, 10),
             number(row, 11), number(row, 12), number(row, 13)));
-    List<HeatCell> heatMap = rows(segments.where(RfmScores.isBuyer())
-        .groupBy(RfmScores.R_SCORE, RfmScores.F_SCORE)
-        .agg(count(lit(1)), avg(col(CustomerMetrics.MONETARY).cast("double")))
-        .orderBy(RfmScores.R_SCORE, RfmScores.F_SCORE),
-        row -> new HeatCell(row.getInt(0), row.getInt(1), row.getLong(2), row.getDouble(3)));
-    Dataset<Row> monetary = distribution.where(col("metric").equalTo(CustomerMetrics.MONETARY)
-        .and(col(ValueTiers.VALUE_TIER).equalTo(ValueDistribution.ALL)));
-    List<HistogramBin> histogram = rows(statistic(monetary, ValueDistribution.HISTOGRAM)
-        .selectExpr("CAST(lower_bound AS DOUBLE)", "CAST(upper_bound AS DOUBLE)", "customers", "customer_share"),
-        row -> new HistogramBin(row.isNullAt(0) ? Optional.empty() : Optional.of(row.getDouble(0)),
-            row.getDouble(1), row.getLong(2), number(row, 3)));
-    List<LorenzPoint> lorenz = rows(statistic(monetary, ValueDistribution.LORENZ)
-        .selectExpr("customer_share", "CAST(value AS DOUBLE)"),
-        row -> new LorenzPoint(number(row, 0), number(row, 1)));
-    double gini = rows(statistic(monetary, ValueDistribution.GINI).selectExpr("CAST(value AS DOUBLE)"),
-        row -> number(row, 0)).stream().findFirst().orElse(Double.NaN);
-    List<TopShare> topShares = rows(statistic(monetary, ValueDistribution.TOP_SHARE)
-        .selectExpr("position", "CAST(value AS DOUBLE)"),
-        row -> new TopShare(row.getInt(0), number(row, 1)));
+    // One aggregation of the customers gives both the R × F grid and the actions per tier.
+    List<Row> groups = segments
+        .groupBy(RfmScores.R_SCORE, RfmScores.F_SCORE, ValueTiers.VALUE_TIER, Classifications.RECOMMENDED_ACTION)
+        .agg(count(lit(1)), sum(col(CustomerMetrics.MONETARY).cast("double")))
+        .collectAsList();
+    List<HeatCell> heatMap = heatMap(groups);
+    List<ActionCount> actions = actions(groups);
+    // The monetary rows of value_distribution are a few hundred: fetch them once, split them here.
+    List<Row> monetary = distribution.where(col("metric").equalTo(CustomerMetrics.MONETARY)
+            .and(col(ValueTiers.VALUE_TIER).equalTo(ValueDistribution.ALL)))
+        .selectExpr("statistic", "position", "CAST(lower_bound AS DOUBLE)", "CAST(upper_bound AS DOUBLE)",
+            "customers", "customer_share", "CAST(value AS DOUBLE)")
+        .orderBy("statistic", "position").collectAsList();
+    List<HistogramBin> histogram = statistic(monetary, ValueDistribution.HISTOGRAM)
+        .map(row -> new HistogramBin(row.isNullAt(2) ? Optional.empty() : Optional.of(row.getDouble(2)),
+            row.getDouble(3), row.getLong(4), number(row, 5))).toList();
+    List<LorenzPoint> lorenz = statistic(monetary, ValueDistribution.LORENZ)
+        .map(row -> new LorenzPoint(number(row, 5), number(row, 6))).toList();
+    double gini = statistic(monetary, ValueDistribution.GINI).map(row -> number(row, 6))
+        .findFirst().orElse(Double.NaN);
+    List<TopShare> topShares = statistic(monetary, ValueDistribution.TOP_SHARE)
+        .map(row -> new TopShare(row.getInt(1), number(row, 6))).toList();
     List<Segment> segmentRows = rows(segmentSummary.orderBy(col("customers").desc(), col(RfmSegments.RFM_SEGMENT))
         .selectExpr(RfmSegments.RFM_SEGMENT, "customers", "customer_share", "CAST(revenue AS DOUBLE)",
             "revenue_share", "avg_recency_days", "avg_frequency", "avg_monetary"),
         row -> new Segment(row.getString(0), row.getLong(1), number(row, 2), number(row, 3), number(row, 4),
             number(row, 5), number(row, 6), number(row, 7)));
-    List<Migration> moves = rows(migration.selectExpr("from_tier", "to_tier", "customers", "CAST(revenue AS DOUBLE)"),
-        row -> new Migration(row.getString(0), row.getString(1), row.getLong(2), number(row, 3)));
-    Optional<LocalDate> previous = rows(migration.where(col("previous_snapshot_date").isNotNull())
-        .selectExpr("max(previous_snapshot_date)"), row -> Optional.ofNullable(row.getDate(0)))
-        .stream().findFirst().flatMap(date -> date.map(Date::toLocalDate));
-    List<ActionCount> actions = rows(segments.groupBy(ValueTiers.VALUE_TIER, Classifications.RECOMMENDED_ACTION)
-        .agg(count(lit(1)))
-        .orderBy(col(ValueTiers.VALUE_TIER), col("count(1)").desc(), col(Classifications.RECOMMENDED_ACTION)),
-        row -> new ActionCount(row.getString(0), row.isNullAt(1) ? "—" : row.getString(1), row.getLong(2)));
+    List<Row> migrationRows = migration.selectExpr("from_tier", "to_tier", "customers", "CAST(revenue AS DOUBLE)",
+        "previous_snapshot_date").collectAsList();
+    List<Migration> moves = migrationRows.stream()
+        .map(row -> new Migration(row.getString(0), row.getString(1), row.getLong(2), number(row, 3))).toList();
+    Optional<LocalDate> previous = migrationRows.stream().filter(row -> !row.isNullAt(4))
+        .map(row -> row.getDate(4).toLocalDate()).max(Comparator.naturalOrder());
     return new ReportFigures(run, tiers, heatMap, histogram, lorenz, gini, topShares, segmentRows, previous, moves,
         actions);
   }
 
-  private static Dataset<Row> statistic(Dataset<Row> distribution, String statistic) {
-    return distribution.where(col("statistic").equalTo(statistic)).orderBy("position");
+  /** Buyers (they have scores) per recency and frequency score, with their average monetary. */
+  private static List<HeatCell> heatMap(List<Row> groups) {
+    Map<List<Integer>, long[]> customers = new TreeMap<>(Comparator.<List<Integer>>comparingInt(key -> key.get(0))
+        .thenComparingInt(key -> key.get(1)));
+    Map<List<Integer>, Double> money = new HashMap<>();
+    for (Row group : groups) {
+      if (!group.isNullAt(0) && !group.isNullAt(1)) {
+        List<Integer> cell = List.of(group.getInt(0), group.getInt(1));
+        customers.computeIfAbsent(cell, key -> new long[1])[0] += group.getLong(4);
+        money.merge(cell, group.isNullAt(5) ? 0.0 : group.getDouble(5), Double::sum);
+      }
+    }
+    return customers.entrySet().stream().map(entry -> new HeatCell(entry.getKey().get(0), entry.getKey().get(1),
+        entry.getValue()[0], money.get(entry.getKey()) / entry.getValue()[0])).toList();
+  }
+
+  /** Customers per tier and recommended action, the most common action of a tier first. */
+  private static List<ActionCount> actions(List<Row> groups) {
+    Map<List<String>, Long> counts = new HashMap<>();
+    for (Row group : groups) {
+      counts.merge(List.of(group.getString(2), group.isNullAt(3) ? "—" : group.getString(3)), group.getLong(4),
+          Long::sum);
+    }
+    return counts.entrySet().stream()
+        .map(entry -> new ActionCount(entry.getKey().get(0), entry.getKey().get(1), entry.getValue()))
+        .sorted(Comparator.comparing(ActionCount::tier).thenComparing(ActionCount::customers, Comparator.reverseOrder())
+            .thenComparing(ActionCount::action))
+        .toList();
+  }
+
+  /** The rows of one statistic, in order of position (the list is sorted by statistic and position). */
+  private static Stream<Row> statistic(List<Row> rows, String statistic) {
+    return rows.stream().filter(row -> statistic.equals(row.getString(0)));
   }
 
   private static <T> List<T> rows(Dataset<Row> data, Function<Row, T> convert) {
