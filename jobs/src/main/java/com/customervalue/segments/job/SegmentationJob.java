@@ -24,11 +24,11 @@ import com.customervalue.segments.metrics.CustomerMaster;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.privacy.Pseudonyms;
 import com.customervalue.segments.publish.RunRecord;
+import com.customervalue.segments.publish.SnapshotPublisher;
+import com.customervalue.segments.publish.SnapshotPublisher.StagedTable;
 import com.customervalue.segments.report.HtmlReport;
 import com.customervalue.segments.report.ReportFigures;
 import com.customervalue.segments.report.ReportFigures.RunFacts;
-import com.customervalue.segments.publish.SnapshotPublisher;
-import com.customervalue.segments.publish.SnapshotPublisher.StagedTable;
 import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.score.RfmSegments;
 import com.customervalue.segments.score.ScoreBreaks;
@@ -206,6 +206,8 @@ public final class SegmentationJob {
         staged.add(timer.time("report", "the HTML report with charts", () -> {
           try {
             return publisher.stage(REPORT, asOf, path -> writeReport(spark, path, facts, staged));
+          } catch (VirtualMachineError e) {
+            throw e;
           } catch (RuntimeException | Error e) { // AWT throws Errors, e.g. on a machine without any font
             throw new JobFailedException("The HTML report could not be drawn (" + e + "). Rerun with --no-report "
                 + "(segments.output.report = false) to publish the tables without it.", null, e);
