@@ -3,7 +3,6 @@ package com.customervalue.segments.report;
 import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.report.ReportFigures.ActionCount;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
-import com.customervalue.segments.report.ReportFigures.Migration;
 import com.customervalue.segments.report.ReportFigures.RunFacts;
 import com.customervalue.segments.report.ReportFigures.Tier;
 import com.customervalue.segments.report.ReportFigures.TopShare;
@@ -136,8 +135,7 @@ public final class HtmlReport {
           + "so there is no migration to show yet.</p>\n");
       return;
     }
-    chart(html, ReportCharts.migration(figures.migration(), figures.tiers(), TierMigration.NEW,
-        TierMigration.DEPARTED), "Customers of each tier now, by the tier they had on "
+    chart(html, ReportCharts.migration(figures.migration(), figures.tiers()), "Customers of each tier now, by the tier they had on "
         + figures.previousSnapshot().get() + " (new: not a customer then).");
     Set<String> from = new LinkedHashSet<>();
     Set<String> to = new LinkedHashSet<>();
@@ -161,9 +159,7 @@ public final class HtmlReport {
       row.add(escape(tierName.apply(origin)));
       long total = 0;
       for (String target : to) {
-        long customers = figures.migration().stream()
-            .filter(move -> move.fromTier().equals(origin) && move.toTier().equals(target))
-            .mapToLong(Migration::customers).sum();
+        long customers = ReportFigures.customersMoved(figures.migration(), origin, target);
         total += customers;
         row.add(customers == 0 ? "" : whole(customers));
       }

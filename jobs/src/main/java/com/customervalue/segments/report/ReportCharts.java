@@ -1,5 +1,6 @@
 package com.customervalue.segments.report;
 
+import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.report.ReportFigures.HeatCell;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
 import com.customervalue.segments.report.ReportFigures.LorenzPoint;
@@ -68,11 +69,12 @@ public final class ReportCharts {
   static final int WIDTH = 860;
   static final int HEIGHT = 380;
 
-  /** Tiers and origins in a fixed palette, so a tier has the same colour in every chart. */
-  private static final List<Color> PALETTE = List.of(new Color(0xC9, 0xA2, 0x27), new Color(0x9A, 0xA5, 0xB1),
-      new Color(0xB8, 0x73, 0x33), new Color(0x5D, 0x5D, 0x5D), new Color(0x4C, 0x72, 0xB0),
-      new Color(0x55, 0xA8, 0x68), new Color(0x81, 0x72, 0xB3), new Color(0xC4, 0x4E, 0x52));
-  private static final Color MIGRATION_NEW = new Color(0x55, 0xA8, 0x68);
+  /** The previous tiers in the migration chart, best first: gold, silver, copper, iron, then spares. */
+  private static final List<Color> TIER_COLOURS = List.of(REVENUE_COLOUR, new Color(0x9A, 0xA5, 0xB1),
+      new Color(0xB8, 0x73, 0x33), new Color(0x5D, 0x5D, 0x5D), CUSTOMERS_COLOUR, new Color(0x81, 0x72, 0xB3),
+      new Color(0xC4, 0x4E, 0x52));
+  /** Customers who are new since the previous snapshot, in the migration chart. */
+  private static final Color NEW_CUSTOMERS_COLOUR = new Color(0x55, 0xA8, 0x68);
   /**
    * Noto Sans CJK (Debian's fonts-noto-cjk) draws Chinese, Japanese and Korean tier names as well
    * as Latin text. Charts are laid out with the font Java measures text with, and the browser
@@ -129,7 +131,8 @@ public final class ReportCharts {
     plot.setRangeGridlinesVisible(false);
     Font label = new Font(FONT_FAMILY, Font.BOLD, 13);
     for (HeatCell cell : cells) {
-      XYTextAnnotation text = new XYTextAnnotation(String.format("%,d", cell.customers()), cell.f(), cell.r());
+      XYTextAnnotation text = new XYTextAnnotation(String.format(Locale.ROOT, "%,d", cell.customers()),
+          cell.f(), cell.r());
       text.setFont(label);
       text.setPaint(scale.isDark(cell.avgMonetary()) ? Color.WHITE : Color.BLACK);
       plot.addAnnotation(text);
@@ -220,19 +223,16 @@ public final class ReportCharts {
    * the tier they had at the previous snapshot ({@code new}: not in it). Departed customers have
    * no current tier and are left to the table.
    */
-  public static String migration(List<Migration> moves, List<Tier> tiers, String newLabel, String departedLabel) {
+  public static String migration(List<Migration> moves, List<Tier> tiers) {
     Map<String, String> names = tiers.stream().collect(Collectors.toMap(Tier::tier, Tier::name));
     Function<String, String> name = tier -> names.getOrDefault(tier, tier);
     Set<String> origins = new LinkedHashSet<>();
     tiers.forEach(tier -> origins.add(tier.tier()));
-    origins.add(newLabel);
+    origins.add(TierMigration.NEW);
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (String origin : origins) {
       for (Tier to : tiers) {
-        long customers = moves.stream()
-            .filter(move -> move.fromTier().equals(origin) && move.toTier().equals(to.tier()))
-            .mapToLong(Migration::customers).sum();
-        data.addValue(customers, "from " + name.apply(origin), to.name());
+        data.addValue(ReportFigures.customersMoved(moves, origin, to.tier()), "from " + name.apply(origin), to.name());
       }
     }
     JFreeChart chart = ChartFactory.createStackedBarChart(null, null, "customers", data,
@@ -241,7 +241,8 @@ public final class ReportCharts {
     BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
     int index = 0;
     for (String origin : origins) {
-      renderer.setSeriesPaint(index, origin.equals(newLabel) ? MIGRATION_NEW : PALETTE.get(index % PALETTE.size()));
+      renderer.setSeriesPaint(index, origin.equals(TierMigration.NEW) ? NEW_CUSTOMERS_COLOUR
+          : TIER_COLOURS.get(index % TIER_COLOURS.size()));
       index++;
     }
     return svg(chart, WIDTH, HEIGHT);

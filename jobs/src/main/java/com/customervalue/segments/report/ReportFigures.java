@@ -126,18 +126,24 @@ public record ReportFigures(
 
   /** Buyers (they have scores) per recency and frequency score, with their average monetary. */
   private static List<HeatCell> heatMap(List<Row> groups) {
-    Map<List<Integer>, long[]> customers = new TreeMap<>(Comparator.<List<Integer>>comparingInt(key -> key.get(0))
+    // Per (r, f): the buyers and the sum of their monetary, summed over tiers and actions.
+    Map<List<Integer>, double[]> cells = new TreeMap<>(Comparator.<List<Integer>>comparingInt(key -> key.get(0))
         .thenComparingInt(key -> key.get(1)));
-    Map<List<Integer>, Double> money = new HashMap<>();
     for (Row group : groups) {
       if (!group.isNullAt(0) && !group.isNullAt(1)) {
-        List<Integer> cell = List.of(group.getInt(0), group.getInt(1));
-        customers.computeIfAbsent(cell, key -> new long[1])[0] += group.getLong(4);
-        money.merge(cell, group.isNullAt(5) ? 0.0 : group.getDouble(5), Double::sum);
+        double[] cell = cells.computeIfAbsent(List.of(group.getInt(0), group.getInt(1)), key -> new double[2]);
+        cell[0] += group.getLong(4);
+        cell[1] += group.isNullAt(5) ? 0.0 : group.getDouble(5);
       }
     }
-    return customers.entrySet().stream().map(entry -> new HeatCell(entry.getKey().get(0), entry.getKey().get(1),
-        entry.getValue()[0], money.get(entry.getKey()) / entry.getValue()[0])).toList();
+    return cells.entrySet().stream().map(entry -> new HeatCell(entry.getKey().get(0), entry.getKey().get(1),
+        (long) entry.getValue()[0], entry.getValue()[1] / entry.getValue()[0])).toList();
+  }
+
+  /** Customers who moved from {@code fromTier} to {@code toTier} (0 when nobody did). */
+  static long customersMoved(List<Migration> moves, String fromTier, String toTier) {
+    return moves.stream().filter(move -> move.fromTier().equals(fromTier) && move.toTier().equals(toTier))
+        .mapToLong(Migration::customers).sum();
   }
 
   /** Customers per tier and recommended action, the most common action of a tier first. */
