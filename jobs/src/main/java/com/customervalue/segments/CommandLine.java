@@ -80,42 +80,57 @@ record CommandLine(String command, Optional<String> argument, Map<String, String
   }
 
   Optional<LocalDate> date(String flag) {
-    return text(flag).map(value -> {
-      try {
-        return LocalDate.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new UsageException("--" + flag + " must be a date YYYY-MM-DD, got '" + value + "'");
-      }
-    });
+    return text(flag)
+        .map(
+            value -> {
+              try {
+                return LocalDate.parse(value);
+              } catch (DateTimeParseException e) {
+                throw new UsageException(
+                    "--" + flag + " must be a date YYYY-MM-DD, got '" + value + "'");
+              }
+            });
   }
 
   Optional<Long> wholeNumber(String flag, long minimum) {
-    return text(flag).map(value -> {
-      long number;
-      try {
-        number = Long.parseLong(value.replace("_", ""));
-      } catch (NumberFormatException e) {
-        throw new UsageException("--" + flag + " must be a whole number, got '" + value + "'");
-      }
-      if (number < minimum) {
-        throw new UsageException("--" + flag + " must be at least " + minimum + ", got " + number);
-      }
-      return number;
-    });
+    return text(flag)
+        .map(
+            value -> {
+              long number;
+              try {
+                number = Long.parseLong(value.replace("_", ""));
+              } catch (NumberFormatException e) {
+                throw new UsageException(
+                    "--" + flag + " must be a whole number, got '" + value + "'");
+              }
+              if (number < minimum) {
+                throw new UsageException(
+                    "--" + flag + " must be at least " + minimum + ", got " + number);
+              }
+              return number;
+            });
   }
 
   Optional<Double> decimalNumber(String flag, double minimum) {
-    return text(flag).map(value -> {
-      double number;
-      try {
-        number = Double.parseDouble(value);
-      } catch (NumberFormatException e) {
-        throw new UsageException("--" + flag + " must be a number, got '" + value + "'");
-      }
-      if (!(number >= minimum) || Double.isInfinite(number)) {
-        throw new UsageException("--" + flag + " must be a finite number of at least " + minimum + ", got " + value);
-      }
-      return number;
-    });
+    return text(flag)
+        .map(
+            value -> {
+              double number;
+              try {
+                number = Double.parseDouble(value);
+              } catch (NumberFormatException e) {
+                throw new UsageException("--" + flag + " must be a number, got '" + value + "'");
+              }
+              if (!(number >= minimum) || Double.isInfinite(number)) {
+                throw new UsageException(
+                    "--"
+                        + flag
+                        + " must be a finite number of at least "
+                        + minimum
+                        + ", got "
+                        + value);
+              }
+              return number;
+            });
   }
 }

@@ -7,9 +7,16 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Prints a query result for {@code segments sql}: an aligned table for people, CSV or JSON lines for scripts. */
+/**
+ * Prints a query result for {@code segments sql}: an aligned table for people, CSV or JSON lines
+ * for scripts.
+ */
 final class ResultPrinter {
-  enum Format { TABLE, CSV, JSON }
+  enum Format {
+    TABLE,
+    CSV,
+    JSON
+  }
 
   private ResultPrinter() {}
 
@@ -26,13 +33,17 @@ final class ResultPrinter {
     for (Row row : rows.subList(0, Math.min(limit, rows.size()))) {
       String[] values = new String[columns.length];
       for (int i = 0; i < columns.length; i++) {
-        values[i] = row.isNullAt(i) ? (format == Format.CSV ? "" : "NULL") : String.valueOf(row.get(i));
+        values[i] =
+            row.isNullAt(i) ? (format == Format.CSV ? "" : "NULL") : String.valueOf(row.get(i));
       }
       cells.add(values);
     }
     if (format == Format.CSV) {
       out.println(String.join(",", Arrays.stream(columns).map(ResultPrinter::csv).toList()));
-      cells.forEach(values -> out.println(String.join(",", Arrays.stream(values).map(ResultPrinter::csv).toList())));
+      cells.forEach(
+          values ->
+              out.println(
+                  String.join(",", Arrays.stream(values).map(ResultPrinter::csv).toList())));
     } else {
       printTable(columns, cells, out);
     }
@@ -62,18 +73,24 @@ final class ResultPrinter {
   private static String line(String[] values, int[] widths) {
     StringBuilder line = new StringBuilder("|");
     for (int i = 0; i < values.length; i++) {
-      line.append(' ').append(values[i]).append(" ".repeat(widths[i] - displayWidth(values[i]))).append(" |");
+      line.append(' ')
+          .append(values[i])
+          .append(" ".repeat(widths[i] - displayWidth(values[i])))
+          .append(" |");
     }
     return line.toString();
   }
 
   /** Columns a terminal gives the text: CJK characters take two. */
   private static int displayWidth(String text) {
-    return text.codePoints().map(c -> Character.isIdeographic(c) || (c >= 0xFF00 && c <= 0xFFEF) ? 2 : 1).sum();
+    return text.codePoints()
+        .map(c -> Character.isIdeographic(c) || (c >= 0xFF00 && c <= 0xFFEF) ? 2 : 1)
+        .sum();
   }
 
   private static String csv(String value) {
     return value.contains(",") || value.contains("\"") || value.contains("\n")
-        ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+        ? "\"" + value.replace("\"", "\"\"") + "\""
+        : value;
   }
 }

@@ -21,16 +21,17 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The command-line entry point, for {@code bin/segments} and {@code spark-submit} alike: parses
- * the subcommand and flags, loads the settings, builds the Spark session and runs the job.
- * Exit codes: 0 done, 1 the run failed, 2 the command line or configuration is wrong.
+ * The command-line entry point, for {@code bin/segments} and {@code spark-submit} alike: parses the
+ * subcommand and flags, loads the settings, builds the Spark session and runs the job. Exit codes:
+ * 0 done, 1 the run failed, 2 the command line or configuration is wrong.
  */
 public final class SegmentsCli {
   static final int EXIT_OK = 0;
   static final int EXIT_FAILED = 1;
   static final int EXIT_USAGE = 2;
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: segments <command> [flags]
 
       Commands:
@@ -71,12 +72,25 @@ public final class SegmentsCli {
         --master URL         Spark master
       """;
 
-  private static final Map<String, Set<String>> FLAGS = Map.of(
-      "run", Set.of("config", "input", "customers", "output", "as-of", "window-days", "tier-model", "keep-snapshots",
-          "publish-jdbc", "no-report", "master"),
-      "generate", Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
-      "sql", Set.of("config", "output", "format", "limit", "master"),
-      "help", Set.of());
+  private static final Map<String, Set<String>> FLAGS =
+      Map.of(
+          "run",
+              Set.of(
+                  "config",
+                  "input",
+                  "customers",
+                  "output",
+                  "as-of",
+                  "window-days",
+                  "tier-model",
+                  "keep-snapshots",
+                  "publish-jdbc",
+                  "no-report",
+                  "master"),
+          "generate",
+              Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
+          "sql", Set.of("config", "output", "format", "limit", "master"),
+          "help", Set.of());
 
   private final PrintStream out;
   private final PrintStream err;
@@ -118,17 +132,27 @@ public final class SegmentsCli {
   static JobSettings runSettings(CommandLine commandLine) {
     Map<String, String> overrides = new LinkedHashMap<>();
     commandLine.text("input").ifPresent(value -> overrides.put("segments.input.path", value));
-    commandLine.text("customers").ifPresent(value -> overrides.put("segments.input.customers-path", value));
+    commandLine
+        .text("customers")
+        .ifPresent(value -> overrides.put("segments.input.customers-path", value));
     commandLine.text("output").ifPresent(value -> overrides.put("segments.output.root", value));
-    commandLine.text("tier-model").ifPresent(value -> overrides.put("segments.tiers.model-path", value));
-    commandLine.text("publish-jdbc").ifPresent(value -> overrides.put("segments.serving.jdbc-url", value));
-    commandLine.wholeNumber("keep-snapshots", 0)
+    commandLine
+        .text("tier-model")
+        .ifPresent(value -> overrides.put("segments.tiers.model-path", value));
+    commandLine
+        .text("publish-jdbc")
+        .ifPresent(value -> overrides.put("segments.serving.jdbc-url", value));
+    commandLine
+        .wholeNumber("keep-snapshots", 0)
         .ifPresent(value -> overrides.put("segments.output.keep-snapshots", value.toString()));
     if (commandLine.has("no-report")) {
       overrides.put("segments.output.report", "false");
     }
-    commandLine.date("as-of").ifPresent(value -> overrides.put("segments.snapshot.as-of", value.toString()));
-    commandLine.wholeNumber("window-days", 0)
+    commandLine
+        .date("as-of")
+        .ifPresent(value -> overrides.put("segments.snapshot.as-of", value.toString()));
+    commandLine
+        .wholeNumber("window-days", 0)
         .ifPresent(value -> overrides.put("segments.snapshot.window-days", value.toString()));
     Optional<File> configFile = commandLine.text("config").map(File::new);
     return SettingsLoader.load(SettingsLoader.layered(configFile, overrides));
@@ -154,17 +178,33 @@ public final class SegmentsCli {
   }
 
   private int sql(CommandLine commandLine) {
-    String query = commandLine.argument().orElseThrow(() -> new UsageException("sql needs a query, e.g. "
-        + "segments sql \"SELECT * FROM tier_summary\""));
-    ResultPrinter.Format format = switch (commandLine.text("format").orElse("table")) {
-      case "table" -> ResultPrinter.Format.TABLE;
-      case "csv" -> ResultPrinter.Format.CSV;
-      case "json" -> ResultPrinter.Format.JSON;
-      default -> throw new UsageException("--format must be table, csv or json, got '" + commandLine.text("format").get() + "'");
-    };
+    String query =
+        commandLine
+            .argument()
+            .orElseThrow(
+                () ->
+                    new UsageException(
+                        "sql needs a query, e.g. "
+                            + "segments sql \"SELECT * FROM tier_summary\""));
+    ResultPrinter.Format format =
+        switch (commandLine.text("format").orElse("table")) {
+          case "table" -> ResultPrinter.Format.TABLE;
+          case "csv" -> ResultPrinter.Format.CSV;
+          case "json" -> ResultPrinter.Format.JSON;
+          default ->
+              throw new UsageException(
+                  "--format must be table, csv or json, got '"
+                      + commandLine.text("format").get()
+                      + "'");
+        };
     int limit = commandLine.wholeNumber("limit", 1).orElse(1000L).intValue();
-    String root = commandLine.text("output").orElseGet(() -> SettingsLoader.layered(
-        commandLine.text("config").map(File::new), Map.of()).getString("segments.output.root"));
+    String root =
+        commandLine
+            .text("output")
+            .orElseGet(
+                () ->
+                    SettingsLoader.layered(commandLine.text("config").map(File::new), Map.of())
+                        .getString("segments.output.root"));
     SparkSession spark = session("customer-segments sql", commandLine.text("master"));
     try {
       SqlViews.register(spark, root);
@@ -180,7 +220,8 @@ public final class SegmentsCli {
       if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
         throw e;
       }
-      err.println("segments: the query cannot run: " + e.getMessage().lines().findFirst().orElse(""));
+      err.println(
+          "segments: the query cannot run: " + e.getMessage().lines().findFirst().orElse(""));
       return EXIT_FAILED;
     } finally {
       spark.stop();
@@ -190,14 +231,21 @@ public final class SegmentsCli {
   private int generate(CommandLine commandLine) {
     GeneratorSettings settings;
     try {
-      settings = new GeneratorSettings(
-          commandLine.wholeNumber("customers", 1).orElseThrow(() -> new UsageException("--customers is required")),
-          commandLine.wholeNumber("transactions", 1).orElseThrow(() -> new UsageException("--transactions is required")),
-          commandLine.wholeNumber("seed", Long.MIN_VALUE).orElse(1L),
-          commandLine.decimalNumber("lines-per-order", 1).orElse(GeneratorSettings.DEFAULT_LINES_PER_ORDER),
-          GeneratorSettings.DEFAULT_RETURN_SHARE,
-          GeneratorSettings.DEFAULT_FIRST_DAY,
-          GeneratorSettings.DEFAULT_LAST_DAY);
+      settings =
+          new GeneratorSettings(
+              commandLine
+                  .wholeNumber("customers", 1)
+                  .orElseThrow(() -> new UsageException("--customers is required")),
+              commandLine
+                  .wholeNumber("transactions", 1)
+                  .orElseThrow(() -> new UsageException("--transactions is required")),
+              commandLine.wholeNumber("seed", Long.MIN_VALUE).orElse(1L),
+              commandLine
+                  .decimalNumber("lines-per-order", 1)
+                  .orElse(GeneratorSettings.DEFAULT_LINES_PER_ORDER),
+              GeneratorSettings.DEFAULT_RETURN_SHARE,
+              GeneratorSettings.DEFAULT_FIRST_DAY,
+              GeneratorSettings.DEFAULT_LAST_DAY);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -206,8 +254,14 @@ public final class SegmentsCli {
     long start = System.nanoTime();
     try {
       String written = GenerateJob.run(spark, settings, output);
-      out.printf("Wrote %,d synthetic order lines (%,d customers in the population, seed %d) to %s in %.1f s%n",
-          settings.transactions(), settings.customers(), settings.seed(), written, (System.nanoTime() - start) / 1e9);
+      out.printf(
+          "Wrote %,d synthetic order lines (%,d customers in the population, seed %d) to %s in %.1f"
+              + " s%n",
+          settings.transactions(),
+          settings.customers(),
+          settings.seed(),
+          written,
+          (System.nanoTime() - start) / 1e9);
       return EXIT_OK;
     } catch (IllegalArgumentException e) {
       err.println("segments: " + e.getMessage());
@@ -224,7 +278,11 @@ public final class SegmentsCli {
   }
 
   private void printSummary(RunResult result) {
-    out.printf("%nRun %s %s in %.1f s%s%n", result.runId(), result.status(), result.elapsed().toMillis() / 1000.0,
+    out.printf(
+        "%nRun %s %s in %.1f s%s%n",
+        result.runId(),
+        result.status(),
+        result.elapsed().toMillis() / 1000.0,
         result.snapshot().map(date -> ", snapshot " + date).orElse(""));
     result.counts().ifPresent(this::printCounts);
     result.customers().ifPresent(customers -> line("customers", customers));
@@ -233,9 +291,11 @@ public final class SegmentsCli {
       out.println("  tables:");
       result.publishedTables().forEach((table, path) -> out.printf("    %-20s %s%n", table, path));
     }
-    out.println("  seconds by stage: " + result.stageSeconds().entrySet().stream()
-        .map(entry -> String.format("%s %.1f", entry.getKey(), entry.getValue()))
-        .collect(Collectors.joining(", ")));
+    out.println(
+        "  seconds by stage: "
+            + result.stageSeconds().entrySet().stream()
+                .map(entry -> String.format("%s %.1f", entry.getKey(), entry.getValue()))
+                .collect(Collectors.joining(", ")));
   }
 
   private void printCounts(IngestCounts counts) {

@@ -19,14 +19,17 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real PostgreSQL server for the tests, started from the machine's own binaries (Debian's
- * postgresql package) in a temporary directory on a free port, and removed on close. Without
- * the binaries the calling tests are skipped, unless SEGMENTS_REQUIRE_POSTGRES=1 (set by .ci/run)
- * makes that a failure.
+ * postgresql package) in a temporary directory on a free port, and removed on close. Without the
+ * binaries the calling tests are skipped, unless SEGMENTS_REQUIRE_POSTGRES=1 (set by .ci/run) makes
+ * that a failure.
  */
 public final class PostgresTestServer implements AutoCloseable {
   public static final String DATABASE = "segments";
   public static final String USER = "segments";
-  /** Any password works (trust authentication); a recognisable one lets tests check it never leaks. */
+
+  /**
+   * Any password works (trust authentication); a recognisable one lets tests check it never leaks.
+   */
   public static final String PASSWORD = "not-a-real-secret-7f3a";
 
   private final Path binaries;
@@ -44,8 +47,9 @@ public final class PostgresTestServer implements AutoCloseable {
   public static PostgresTestServer start() throws Exception {
     Optional<Path> binaries = binaries();
     if (binaries.isEmpty()) {
-      String message = "No PostgreSQL server binaries (initdb) in PG_BIN or /usr/lib/postgresql/*/bin: "
-          + "apt-get install postgresql";
+      String message =
+          "No PostgreSQL server binaries (initdb) in PG_BIN or /usr/lib/postgresql/*/bin: "
+              + "apt-get install postgresql";
       if ("1".equals(System.getenv("SEGMENTS_REQUIRE_POSTGRES"))) {
         throw new IllegalStateException(message);
       }
@@ -62,20 +66,41 @@ public final class PostgresTestServer implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    PostgresTestServer server = new PostgresTestServer(binaries.get(), directory, port, asPostgresUser);
+    PostgresTestServer server =
+        new PostgresTestServer(binaries.get(), directory, port, asPostgresUser);
     server.initAndStart();
     return server;
   }
 
   private void initAndStart() throws Exception {
     Path data = directory.resolve("data");
-    run(List.of(binaries.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--auth=trust",
-        "-E", "UTF8", "--no-locale"), asPostgresUser);
-    run(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", directory.resolve("server.log").toString(),
-        "-o", "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=off", "-w", "start"),
+    run(
+        List.of(
+            binaries.resolve("initdb").toString(),
+            "-D",
+            data.toString(),
+            "-U",
+            USER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale"),
         asPostgresUser);
-    try (Connection connection = DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, PASSWORD);
+    run(
+        List.of(
+            binaries.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-l",
+            directory.resolve("server.log").toString(),
+            "-o",
+            "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-w",
+            "start"),
+        asPostgresUser);
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, PASSWORD);
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + DATABASE);
     }
@@ -96,8 +121,16 @@ public final class PostgresTestServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      run(List.of(binaries.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(),
-          "-m", "immediate", "-w", "stop"), asPostgresUser);
+      run(
+          List.of(
+              binaries.resolve("pg_ctl").toString(),
+              "-D",
+              directory.resolve("data").toString(),
+              "-m",
+              "immediate",
+              "-w",
+              "stop"),
+          asPostgresUser);
     } finally {
       try (Stream<Path> files = Files.walk(directory)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -115,9 +148,14 @@ public final class PostgresTestServer implements AutoCloseable {
       return Optional.empty();
     }
     try (Stream<Path> versions = Files.list(installed)) {
-      return versions.map(version -> version.resolve("bin"))
+      return versions
+          .map(version -> version.resolve("bin"))
           .filter(bin -> Files.isExecutable(bin.resolve("initdb")))
-          .max(Comparator.comparing(bin -> Integer.parseInt(bin.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+          .max(
+              Comparator.comparing(
+                  bin ->
+                      Integer.parseInt(
+                          bin.getParent().getFileName().toString().replaceAll("\\D", "0"))));
     }
   }
 

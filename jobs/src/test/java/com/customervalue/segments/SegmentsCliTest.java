@@ -26,7 +26,9 @@ class SegmentsCliTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int execute(String... args) {
-    return new SegmentsCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+    return new SegmentsCli(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
         .execute(args);
   }
 
@@ -37,7 +39,8 @@ class SegmentsCliTest {
   @Test
   void helpPrintsUsageAndSucceeds() {
     assertEquals(0, execute("help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: segments <command> [flags]"));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).startsWith("Usage: segments <command> [flags]"));
   }
 
   @Test
@@ -73,8 +76,21 @@ class SegmentsCliTest {
     assertEquals(2, execute("generate", "--customers", "10", "--output", "x"));
     assertEquals("segments: --transactions is required", firstErrorLine());
     err.reset();
-    assertEquals(2, execute("generate", "--customers", "10", "--transactions", "5", "--lines-per-order", "0.5", "--output", "x"));
-    assertEquals("segments: --lines-per-order must be a finite number of at least 1.0, got 0.5", firstErrorLine());
+    assertEquals(
+        2,
+        execute(
+            "generate",
+            "--customers",
+            "10",
+            "--transactions",
+            "5",
+            "--lines-per-order",
+            "0.5",
+            "--output",
+            "x"));
+    assertEquals(
+        "segments: --lines-per-order must be a finite number of at least 1.0, got 0.5",
+        firstErrorLine());
   }
 
   @Test
@@ -82,16 +98,35 @@ class SegmentsCliTest {
     Path config = dir.resolve("bad.conf");
     Files.writeString(config, "segments.quality.max-quarantined-share = 2\n");
     assertEquals(2, execute("run", "--config", config.toString(), "--input", "x"));
-    assertTrue(firstErrorLine().startsWith("segments: Invalid setting segments.quality.max-quarantined-share"), firstErrorLine());
+    assertTrue(
+        firstErrorLine()
+            .startsWith("segments: Invalid setting segments.quality.max-quarantined-share"),
+        firstErrorLine());
   }
 
   @Test
   void flagsBecomeSettingsOverTheConfigFile() throws IOException {
     Path config = dir.resolve("run.conf");
-    Files.writeString(config, "segments { input.path = \"/from/file\", snapshot.window-days = 90, output.root = \"/out\" }\n");
-    JobSettings settings = SegmentsCli.runSettings(CommandLine.parse(new String[] {
-        "run", "--config", config.toString(), "--input=/from/flag", "--as-of", "2011-12-10",
-        "--window-days", "30", "--customers", "/crm"}, Map.of("run", Set.of("config", "input", "as-of", "window-days", "customers"))));
+    Files.writeString(
+        config,
+        "segments { input.path = \"/from/file\", snapshot.window-days = 90, output.root = \"/out\""
+            + " }\n");
+    JobSettings settings =
+        SegmentsCli.runSettings(
+            CommandLine.parse(
+                new String[] {
+                  "run",
+                  "--config",
+                  config.toString(),
+                  "--input=/from/flag",
+                  "--as-of",
+                  "2011-12-10",
+                  "--window-days",
+                  "30",
+                  "--customers",
+                  "/crm"
+                },
+                Map.of("run", Set.of("config", "input", "as-of", "window-days", "customers"))));
     assertEquals("/from/flag", settings.input().transactionsPath());
     assertEquals(Optional.of("/crm"), settings.input().customersPath());
     assertEquals(Optional.of(LocalDate.of(2011, 12, 10)), settings.snapshot().asOf());
@@ -104,12 +139,24 @@ class SegmentsCliTest {
     Path config = dir.resolve("run.conf");
     Files.writeString(config, "segments { input.path = \"/in\", output.root = \"/out\" }\n");
     Map<String, Set<String>> flags = Map.of("run", Set.of("config", "no-report", "as-of"));
-    assertTrue(SegmentsCli.runSettings(CommandLine.parse(new String[] {"run", "--config", config.toString()}, flags))
-        .output().report(), "a report by default");
-    JobSettings settings = SegmentsCli.runSettings(CommandLine.parse(
-        new String[] {"run", "--no-report", "--as-of", "2011-12-10", "--config", config.toString()}, flags));
+    assertTrue(
+        SegmentsCli.runSettings(
+                CommandLine.parse(new String[] {"run", "--config", config.toString()}, flags))
+            .output()
+            .report(),
+        "a report by default");
+    JobSettings settings =
+        SegmentsCli.runSettings(
+            CommandLine.parse(
+                new String[] {
+                  "run", "--no-report", "--as-of", "2011-12-10", "--config", config.toString()
+                },
+                flags));
     assertFalse(settings.output().report());
-    assertEquals(Optional.of(LocalDate.of(2011, 12, 10)), settings.snapshot().asOf(), "the next flag keeps its value");
+    assertEquals(
+        Optional.of(LocalDate.of(2011, 12, 10)),
+        settings.snapshot().asOf(),
+        "the next flag keeps its value");
     assertEquals(2, execute("run", "--no-report=yes"));
     assertEquals("segments: --no-report takes no value", firstErrorLine());
   }

@@ -12,15 +12,16 @@ public abstract class SparkTestSession {
 
   @BeforeAll
   static void startSpark(TestInfo testInfo) {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName(testInfo.getTestClass().map(Class::getSimpleName).orElse("test"))
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName(testInfo.getTestClass().map(Class::getSimpleName).orElse("test"))
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
+            .getOrCreate();
   }
 
   @AfterAll

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code segments run} then {@code segments sql} through the command line, as a user types them. */
+/**
+ * {@code segments run} then {@code segments sql} through the command line, as a user types them.
+ */
 class SqlCommandTest {
   @TempDir static Path output;
 
@@ -19,25 +21,50 @@ class SqlCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int execute(String... args) {
-    return new SegmentsCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+    return new SegmentsCli(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
         .execute(args);
   }
 
   @BeforeAll
   static void publishASnapshot() {
     Path root = SparkTestSession.repositoryRoot();
-    int exit = new SegmentsCli(System.out, System.err).execute(new String[] {"run",
-        "--config", root.resolve("conf/rfm-data-orders.conf").toString(),
-        "--input", root.resolve("data-samples/rfm_data_orders.parquet").toString(),
-        "--output", output.toString(), "--as-of", "2006-12-31", "--master", "local[2]"});
+    int exit =
+        new SegmentsCli(System.out, System.err)
+            .execute(
+                new String[] {
+                  "run",
+                  "--config",
+                  root.resolve("conf/rfm-data-orders.conf").toString(),
+                  "--input",
+                  root.resolve("data-samples/rfm_data_orders.parquet").toString(),
+                  "--output",
+                  output.toString(),
+                  "--as-of",
+                  "2006-12-31",
+                  "--master",
+                  "local[2]"
+                });
     assertEquals(0, exit);
   }
 
   @Test
   void csvForScripts() {
-    assertEquals(0, execute("sql", "SELECT rfm_segment, customers FROM rfm_segment_summary ORDER BY customers DESC, rfm_segment",
-        "--output", output.toString(), "--format", "csv", "--master", "local[2]"));
-    assertEquals("""
+    assertEquals(
+        0,
+        execute(
+            "sql",
+            "SELECT rfm_segment, customers FROM rfm_segment_summary ORDER BY customers DESC,"
+                + " rfm_segment",
+            "--output",
+            output.toString(),
+            "--format",
+            "csv",
+            "--master",
+            "local[2]"));
+    assertEquals(
+        """
         rfm_segment,customers
         Potential Loyalist,341
         Loyal Customers,171
@@ -49,39 +76,74 @@ class SqlCommandTest {
         At Risk,28
         Need Attention,10
         Promising,9
-        """, out.toString(StandardCharsets.UTF_8));
+        """,
+        out.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void aTableForPeopleAndHistoryViews() {
-    assertEquals(0, execute("sql", "--output", output.toString(), "--master", "local[2]",
-        "SELECT snapshot_date, count(*) AS customers FROM customer_segments_history GROUP BY snapshot_date"));
-    assertEquals("""
+    assertEquals(
+        0,
+        execute(
+            "sql",
+            "--output",
+            output.toString(),
+            "--master",
+            "local[2]",
+            "SELECT snapshot_date, count(*) AS customers FROM customer_segments_history GROUP BY"
+                + " snapshot_date"));
+    assertEquals(
+        """
         +---------------+-----------+
         | snapshot_date | customers |
         +---------------+-----------+
         | 2006-12-31    | 995       |
         +---------------+-----------+
         1 row
-        """, out.toString(StandardCharsets.UTF_8));
+        """,
+        out.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void jsonLinesAndALimit() {
-    assertEquals(0, execute("sql", "SELECT customer_id FROM customer_segments ORDER BY customer_id",
-        "--output", output.toString(), "--format", "json", "--limit", "2", "--master", "local[2]"));
+    assertEquals(
+        0,
+        execute(
+            "sql",
+            "SELECT customer_id FROM customer_segments ORDER BY customer_id",
+            "--output",
+            output.toString(),
+            "--format",
+            "json",
+            "--limit",
+            "2",
+            "--master",
+            "local[2]"));
     assertEquals(2, out.toString(StandardCharsets.UTF_8).lines().count());
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("{\"customer_id\":\""));
-    assertEquals("segments: showing the first 2 rows; --limit shows more", err.toString(StandardCharsets.UTF_8).trim());
+    assertEquals(
+        "segments: showing the first 2 rows; --limit shows more",
+        err.toString(StandardCharsets.UTF_8).trim());
   }
 
   @Test
   void mistakesAreExplained() {
-    assertEquals(1, execute("sql", "SELECT * FROM no_such_table", "--output", output.toString(), "--master", "local[2]"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("segments: the query cannot run: [TABLE_OR_VIEW_NOT_FOUND]"));
+    assertEquals(
+        1,
+        execute(
+            "sql",
+            "SELECT * FROM no_such_table",
+            "--output",
+            output.toString(),
+            "--master",
+            "local[2]"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .startsWith("segments: the query cannot run: [TABLE_OR_VIEW_NOT_FOUND]"));
     err.reset();
     assertEquals(2, execute("sql", "SELECT 1", "--format", "xml"));
-    assertEquals("segments: --format must be table, csv or json, got 'xml'",
+    assertEquals(
+        "segments: --format must be table, csv or json, got 'xml'",
         err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
     err.reset();
     assertEquals(2, execute("sql", "--output", output.toString()));

@@ -45,47 +45,67 @@ public final class Classifications {
    * purchase at most new-days ago), active.
    */
   public static Dataset<Row> lifecycle(Dataset<Row> customers, LifecycleThresholds days) {
-    Column status = when(col(FIRST_PURCHASE_DATE).isNull(), Lifecycle.PROSPECT)
-        .when(col(FREQUENCY).equalTo(0), Lifecycle.LAPSED)
-        .when(col(RECENCY_DAYS).gt(days.churnDays()), Lifecycle.LAPSED)
-        .when(col(RECENCY_DAYS).gt(days.atRiskDays()), Lifecycle.AT_RISK)
-        .when(col(TENURE_DAYS).leq(days.newDays()), Lifecycle.NEW)
-        .otherwise(Lifecycle.ACTIVE);
+    Column status =
+        when(col(FIRST_PURCHASE_DATE).isNull(), Lifecycle.PROSPECT)
+            .when(col(FREQUENCY).equalTo(0), Lifecycle.LAPSED)
+            .when(col(RECENCY_DAYS).gt(days.churnDays()), Lifecycle.LAPSED)
+            .when(col(RECENCY_DAYS).gt(days.atRiskDays()), Lifecycle.AT_RISK)
+            .when(col(TENURE_DAYS).leq(days.newDays()), Lifecycle.NEW)
+            .otherwise(Lifecycle.ACTIVE);
     return customers.withColumn(LIFECYCLE_STATUS, status);
   }
 
   /**
-   * Adds {@code value_grade}: customers ranked by monetary (ties by id), a customer's grade is
-   * set by the share of revenue of everyone ranked above them: below a-share A, below b-share B,
-   * below c-share C, else D. So the customers who together make the first a-share are A,
-   * including the one who crosses it. Customers with no positive monetary are D.
+   * Adds {@code value_grade}: customers ranked by monetary (ties by id), a customer's grade is set
+   * by the share of revenue of everyone ranked above them: below a-share A, below b-share B, below
+   * c-share C, else D. So the customers who together make the first a-share are A, including the
+   * one who crosses it. Customers with no positive monetary are D.
    *
-   * <p>The ranking is distributed: customers fall into fine buckets of monetary (100 a decade),
-   * so everyone ranked above a customer is in the same bucket or a higher one. Sums run within
-   * each bucket in parallel, and each bucket starts from the revenue of all higher buckets, which
-   * a window over the few hundred bucket totals gives. The shares are exact.
+   * <p>The ranking is distributed: customers fall into fine buckets of monetary (100 a decade), so
+   * everyone ranked above a customer is in the same bucket or a higher one. Sums run within each
+   * bucket in parallel, and each bucket starts from the revenue of all higher buckets, which a
+   * window over the few hundred bucket totals gives. The shares are exact.
    */
   public static Dataset<Row> valueGrade(Dataset<Row> customers, ValueGradeShares shares) {
     Column positive = col(MONETARY).gt(0);
     Column bucket = floor(log10(col(MONETARY).cast(DataTypes.DoubleType)).multiply(100));
     Dataset<Row> ranked = customers.filter(positive).withColumn(GRADE_BUCKET, bucket);
-    Dataset<Row> bucketOffsets = ranked.groupBy(col(GRADE_BUCKET)).agg(sum(col(MONETARY)).as("bucket_revenue"))
-        .withColumn("revenue_above", coalesce(sum(col("bucket_revenue"))
-            .over(Window.orderBy(col(GRADE_BUCKET).desc()).rowsBetween(Window.unboundedPreceding(), -1)), lit(0)))
-        .withColumn("total_revenue", sum(col("bucket_revenue")).over(Window.partitionBy()))
-        .drop("bucket_revenue");
-    WindowSpec withinBucket = Window.partitionBy(col(GRADE_BUCKET)).orderBy(col(MONETARY).desc(), col(CUSTOMER_ID))
-        .rowsBetween(Window.unboundedPreceding(), -1);
-    Column before = col("revenue_above").plus(coalesce(sum(col(MONETARY)).over(withinBucket), lit(0)));
-    Column shareBefore = before.cast(DataTypes.DoubleType).divide(col("total_revenue").cast(DataTypes.DoubleType));
-    Column grade = when(shareBefore.lt(shares.aShare()), "A")
-        .when(shareBefore.lt(shares.bShare()), "B")
-        .when(shareBefore.lt(shares.cShare()), "C")
-        .otherwise("D");
-    Dataset<Row> graded = ranked.join(broadcast(bucketOffsets), GRADE_BUCKET)
-        .withColumn(VALUE_GRADE, grade)
-        .select(columnsWith(customers, VALUE_GRADE));
-    Dataset<Row> others = customers.filter(not(positive).or(col(MONETARY).isNull())).withColumn(VALUE_GRADE, lit("D"));
+    Dataset<Row> bucketOffsets =
+        ranked
+            .groupBy(col(GRADE_BUCKET))
+            .agg(sum(col(MONETARY)).as("bucket_revenue"))
+            .withColumn(
+                "revenue_above",
+                coalesce(
+                    sum(col("bucket_revenue"))
+                        .over(
+                            Window.orderBy(col(GRADE_BUCKET).desc())
+                                .rowsBetween(Window.unboundedPreceding(), -1)),
+                    lit(0)))
+            .withColumn("total_revenue", sum(col("bucket_revenue")).over(Window.partitionBy()))
+            .drop("bucket_revenue");
+    WindowSpec withinBucket =
+        Window.partitionBy(col(GRADE_BUCKET))
+            .orderBy(col(MONETARY).desc(), col(CUSTOMER_ID))
+            .rowsBetween(Window.unboundedPreceding(), -1);
+    Column before =
+        col("revenue_above").plus(coalesce(sum(col(MONETARY)).over(withinBucket), lit(0)));
+    Column shareBefore =
+        before.cast(DataTypes.DoubleType).divide(col("total_revenue").cast(DataTypes.DoubleType));
+    Column grade =
+        when(shareBefore.lt(shares.aShare()), "A")
+            .when(shareBefore.lt(shares.bShare()), "B")
+            .when(shareBefore.lt(shares.cShare()), "C")
+            .otherwise("D");
+    Dataset<Row> graded =
+        ranked
+            .join(broadcast(bucketOffsets), GRADE_BUCKET)
+            .withColumn(VALUE_GRADE, grade)
+            .select(columnsWith(customers, VALUE_GRADE));
+    Dataset<Row> others =
+        customers
+            .filter(not(positive).or(col(MONETARY).isNull()))
+            .withColumn(VALUE_GRADE, lit("D"));
     return graded.unionByName(others);
   }
 
@@ -98,7 +118,10 @@ public final class Classifications {
     return columns.toArray(Column[]::new);
   }
 
-  /** Adds {@code amount_level}: how many of the ascending lower bounds monetary reaches (0 below the first). */
+  /**
+   * Adds {@code amount_level}: how many of the ascending lower bounds monetary reaches (0 below the
+   * first).
+   */
   public static Dataset<Row> amountLevel(Dataset<Row> customers, List<BigDecimal> lowerBounds) {
     Column level = lit(0);
     for (BigDecimal bound : lowerBounds) {
@@ -108,7 +131,8 @@ public final class Classifications {
   }
 
   /** Adds {@code recommended_action}: the first playbook rule whose tiers and statuses match. */
-  public static Dataset<Row> recommendedAction(Dataset<Row> customers, List<PlaybookRule> playbook) {
+  public static Dataset<Row> recommendedAction(
+      Dataset<Row> customers, List<PlaybookRule> playbook) {
     Column action = lit(null).cast(DataTypes.StringType);
     for (int i = playbook.size() - 1; i >= 0; i--) {
       PlaybookRule rule = playbook.get(i);

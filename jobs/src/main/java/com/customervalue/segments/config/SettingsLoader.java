@@ -36,8 +36,8 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Builds the validated {@link JobSettings} from the three configuration layers (command-line
- * flags over the {@code --config} file over {@code reference.conf}), before any Spark work starts.
+ * Builds the validated {@link JobSettings} from the three configuration layers (command-line flags
+ * over the {@code --config} file over {@code reference.conf}), before any Spark work starts.
  */
 public final class SettingsLoader {
   static final String ROOT = "segments";
@@ -72,14 +72,17 @@ public final class SettingsLoader {
     }
   }
 
-  /** Reads and validates every {@code segments.*} setting, with credentials from the process environment. */
+  /**
+   * Reads and validates every {@code segments.*} setting, with credentials from the process
+   * environment.
+   */
   public static JobSettings load(Config config) {
     return load(config, System.getenv());
   }
 
   /**
-   * Reads and validates every {@code segments.*} setting; the serving copy's credentials come
-   * from {@code environment}. The first problem found is thrown.
+   * Reads and validates every {@code segments.*} setting; the serving copy's credentials come from
+   * {@code environment}. The first problem found is thrown.
    */
   public static JobSettings load(Config config, Map<String, String> environment) {
     Config reference = ConfigFactory.defaultReference();
@@ -115,7 +118,11 @@ public final class SettingsLoader {
         requiredString(config, "segments.input.path", "--input"),
         customersPath.isEmpty() ? Optional.empty() : Optional.of(customersPath),
         columns,
-        parsed(config, "segments.input.time-zone", ZoneId::of, "a time-zone id such as UTC or Europe/London"),
+        parsed(
+            config,
+            "segments.input.time-zone",
+            ZoneId::of,
+            "a time-zone id such as UTC or Europe/London"),
         requiredString(config, "segments.customers.customer-id-column", null));
   }
 
@@ -124,10 +131,14 @@ public final class SettingsLoader {
     Optional<LocalDate> asOfDate =
         asOf.isEmpty()
             ? Optional.empty()
-            : Optional.of(parsed(config, "segments.snapshot.as-of", LocalDate::parse, "a date YYYY-MM-DD"));
+            : Optional.of(
+                parsed(config, "segments.snapshot.as-of", LocalDate::parse, "a date YYYY-MM-DD"));
     int windowDays = integer(config, "segments.snapshot.window-days");
     if (windowDays < 0) {
-      throw invalid(config, "segments.snapshot.window-days", "must be 0 (whole history) or a positive number of days");
+      throw invalid(
+          config,
+          "segments.snapshot.window-days",
+          "must be 0 (whole history) or a positive number of days");
     }
     return new SnapshotSettings(asOfDate, windowDays);
   }
@@ -148,8 +159,10 @@ public final class SettingsLoader {
     String url = string(config, urlKey).trim();
     String schema = string(config, "segments.serving.schema").trim();
     if (!SqlIdentifiers.isSafe(schema)) {
-      throw invalid(config, "segments.serving.schema", "must be lower-case letters, digits and _ (at most 63), got '"
-          + schema + "'");
+      throw invalid(
+          config,
+          "segments.serving.schema",
+          "must be lower-case letters, digits and _ (at most 63), got '" + schema + "'");
     }
     int batchSize = integer(config, "segments.serving.batch-size");
     if (batchSize < 1) {
@@ -160,31 +173,58 @@ public final class SettingsLoader {
       return new ServingSettings(Optional.empty(), schema, batchSize, credentials);
     }
     if (!url.startsWith("jdbc:postgresql://")) {
-      throw invalid(config, urlKey, "must be a PostgreSQL JDBC URL, jdbc:postgresql://host:port/database");
+      throw invalid(
+          config, urlKey, "must be a PostgreSQL JDBC URL, jdbc:postgresql://host:port/database");
     }
     String lower = url.toLowerCase(java.util.Locale.ROOT);
     if (lower.contains("password") || lower.contains("user=") || url.contains("@")) {
-      throw new InvalidSettingsException("Invalid setting " + urlKey + ": the URL must not carry credentials; set "
-          + JdbcCredentials.USER_VARIABLE + " and " + JdbcCredentials.PASSWORD_VARIABLE + " in the environment instead.");
+      throw new InvalidSettingsException(
+          "Invalid setting "
+              + urlKey
+              + ": the URL must not carry credentials; set "
+              + JdbcCredentials.USER_VARIABLE
+              + " and "
+              + JdbcCredentials.PASSWORD_VARIABLE
+              + " in the environment instead.");
     }
     if (credentials.isEmpty()) {
-      throw new InvalidSettingsException("Invalid setting " + urlKey + ": a serving copy needs the database user in "
-          + JdbcCredentials.USER_VARIABLE + " (and the password in " + JdbcCredentials.PASSWORD_VARIABLE + ").");
+      throw new InvalidSettingsException(
+          "Invalid setting "
+              + urlKey
+              + ": a serving copy needs the database user in "
+              + JdbcCredentials.USER_VARIABLE
+              + " (and the password in "
+              + JdbcCredentials.PASSWORD_VARIABLE
+              + ").");
     }
     return new ServingSettings(Optional.of(url), schema, batchSize, credentials);
   }
 
-  private static Optional<PseudonymKey> readPseudonymKey(Config config, Map<String, String> environment) {
+  private static Optional<PseudonymKey> readPseudonymKey(
+      Config config, Map<String, String> environment) {
     String key = "segments.privacy.pseudonymize-customer-ids";
     if (!read(config, key, config::getBoolean)) {
       return Optional.empty();
     }
-    PseudonymKey secret = PseudonymKey.fromEnvironment(environment).orElseThrow(() -> new InvalidSettingsException(
-        "Invalid setting " + key + ": pseudonymizing needs a secret key in the environment variable "
-            + PseudonymKey.VARIABLE + "."));
+    PseudonymKey secret =
+        PseudonymKey.fromEnvironment(environment)
+            .orElseThrow(
+                () ->
+                    new InvalidSettingsException(
+                        "Invalid setting "
+                            + key
+                            + ": pseudonymizing needs a secret key in the environment variable "
+                            + PseudonymKey.VARIABLE
+                            + "."));
     if (secret.bytes().length < PseudonymKey.MINIMUM_LENGTH) {
-      throw new InvalidSettingsException("Invalid setting " + key + ": the key in " + PseudonymKey.VARIABLE
-          + " must be at least " + PseudonymKey.MINIMUM_LENGTH + " bytes long.");
+      throw new InvalidSettingsException(
+          "Invalid setting "
+              + key
+              + ": the key in "
+              + PseudonymKey.VARIABLE
+              + " must be at least "
+              + PseudonymKey.MINIMUM_LENGTH
+              + " bytes long.");
     }
     return Optional.of(secret);
   }
@@ -192,24 +232,33 @@ public final class SettingsLoader {
   private static OutputSettings readOutput(Config config) {
     int keep = integer(config, "segments.output.keep-snapshots");
     if (keep < 0) {
-      throw invalid(config, "segments.output.keep-snapshots", "must be 0 (keep all) or a positive number");
+      throw invalid(
+          config, "segments.output.keep-snapshots", "must be 0 (keep all) or a positive number");
     }
-    return new OutputSettings(requiredString(config, "segments.output.root", "--output"), keep,
+    return new OutputSettings(
+        requiredString(config, "segments.output.root", "--output"),
+        keep,
         read(config, "segments.output.report", config::getBoolean));
   }
 
   private static ScoringSettings readScoring(Config config) {
     int bins = integer(config, "segments.scoring.bins");
     if (bins < 2 || bins > 9) {
-      throw invalid(config, "segments.scoring.bins", "must be between 2 and 9 (a score is one digit of the RFM cell)");
+      throw invalid(
+          config,
+          "segments.scoring.bins",
+          "must be between 2 and 9 (a score is one digit of the RFM cell)");
     }
     String modeKey = "segments.scoring.quantiles";
     String mode = string(config, modeKey).trim();
-    QuantileMode quantiles = switch (mode) {
-      case "exact" -> QuantileMode.EXACT;
-      case "approximate" -> QuantileMode.APPROXIMATE;
-      default -> throw invalid(config, modeKey, "must be \"exact\" or \"approximate\", got '" + mode + "'");
-    };
+    QuantileMode quantiles =
+        switch (mode) {
+          case "exact" -> QuantileMode.EXACT;
+          case "approximate" -> QuantileMode.APPROXIMATE;
+          default ->
+              throw invalid(
+                  config, modeKey, "must be \"exact\" or \"approximate\", got '" + mode + "'");
+        };
     double relativeError = number(config, "segments.scoring.relative-error");
     if (!(relativeError > 0 && relativeError <= 0.1)) {
       throw invalid(config, "segments.scoring.relative-error", "must be above 0 and at most 0.1");
@@ -225,8 +274,12 @@ public final class SettingsLoader {
       if (name.isEmpty()) {
         throw new InvalidSettingsException("Invalid setting " + where + ".name: is empty.");
       }
-      rules.add(new SegmentRule(name, scoreRange(entry, where, "r", bins), scoreRange(entry, where, "f", bins),
-          scoreRange(entry, where, "m", bins)));
+      rules.add(
+          new SegmentRule(
+              name,
+              scoreRange(entry, where, "r", bins),
+              scoreRange(entry, where, "f", bins),
+              scoreRange(entry, where, "m", bins)));
     }
     return new ScoringSettings(bins, quantiles, relativeError, List.copyOf(rules));
   }
@@ -242,8 +295,16 @@ public final class SettingsLoader {
       problem = "must lie within 1.." + bins + " (segments.scoring.bins), got " + bounds;
     }
     if (problem != null) {
-      throw new InvalidSettingsException("Invalid setting " + where + "." + key + " ("
-          + entry.getValue(key).origin().description() + "): " + problem + ".");
+      throw new InvalidSettingsException(
+          "Invalid setting "
+              + where
+              + "."
+              + key
+              + " ("
+              + entry.getValue(key).origin().description()
+              + "): "
+              + problem
+              + ".");
     }
     return new ScoreRange(bounds.get(0), bounds.get(1));
   }
@@ -253,14 +314,30 @@ public final class SettingsLoader {
     if (k < 2) {
       throw invalid(config, "segments.tiers.k", "must be at least 2, got " + k);
     }
-    List<String> labels = read(config, "segments.tiers.labels", config::getStringList).stream().map(String::trim).toList();
-    if (labels.size() != k || labels.stream().anyMatch(String::isEmpty) || Set.copyOf(labels).size() != k) {
-      throw invalid(config, "segments.tiers.labels", "must be " + k + " distinct, non-empty names (one per cluster, "
-          + "segments.tiers.k = " + k + "), got " + labels);
+    List<String> labels =
+        read(config, "segments.tiers.labels", config::getStringList).stream()
+            .map(String::trim)
+            .toList();
+    if (labels.size() != k
+        || labels.stream().anyMatch(String::isEmpty)
+        || Set.copyOf(labels).size() != k) {
+      throw invalid(
+          config,
+          "segments.tiers.labels",
+          "must be "
+              + k
+              + " distinct, non-empty names (one per cluster, "
+              + "segments.tiers.k = "
+              + k
+              + "), got "
+              + labels);
     }
     List<String> displayNames = read(config, "segments.tiers.display-names", config::getStringList);
     if (displayNames.size() != k) {
-      throw invalid(config, "segments.tiers.display-names", "must hold " + k + " names, one per label, got " + displayNames.size());
+      throw invalid(
+          config,
+          "segments.tiers.display-names",
+          "must hold " + k + " names, one per label, got " + displayNames.size());
     }
     int maxIterations = integer(config, "segments.tiers.max-iterations");
     if (maxIterations < 1) {
@@ -268,11 +345,18 @@ public final class SettingsLoader {
     }
     long trainingCap = read(config, "segments.tiers.training-cap", config::getLong);
     if (trainingCap < k) {
-      throw invalid(config, "segments.tiers.training-cap", "must be at least segments.tiers.k = " + k);
+      throw invalid(
+          config, "segments.tiers.training-cap", "must be at least segments.tiers.k = " + k);
     }
     String modelPath = string(config, "segments.tiers.model-path").trim();
-    return new TierSettings(k, labels, List.copyOf(displayNames), read(config, "segments.tiers.seed", config::getLong),
-        maxIterations, trainingCap, modelPath.isEmpty() ? Optional.empty() : Optional.of(modelPath));
+    return new TierSettings(
+        k,
+        labels,
+        List.copyOf(displayNames),
+        read(config, "segments.tiers.seed", config::getLong),
+        maxIterations,
+        trainingCap,
+        modelPath.isEmpty() ? Optional.empty() : Optional.of(modelPath));
   }
 
   private static ClassificationSettings readClassification(Config config) {
@@ -284,26 +368,42 @@ public final class SettingsLoader {
       throw invalid(config, lifecycle + "new-days", "must be at least 1");
     }
     if (atRiskDays < 1 || atRiskDays >= churnDays) {
-      throw invalid(config, lifecycle + "at-risk-days", "must be at least 1 and below churn-days (" + churnDays + ")");
+      throw invalid(
+          config,
+          lifecycle + "at-risk-days",
+          "must be at least 1 and below churn-days (" + churnDays + ")");
     }
     String grades = "segments.classification.value-grades.";
     double a = number(config, grades + "a-share");
     double b = number(config, grades + "b-share");
     double c = number(config, grades + "c-share");
     if (!(0 < a && a < b && b < c && c <= 1)) {
-      throw invalid(config, grades + "a-share", "the grade shares must rise: 0 < a-share < b-share < c-share <= 1, got "
-          + a + ", " + b + ", " + c);
+      throw invalid(
+          config,
+          grades + "a-share",
+          "the grade shares must rise: 0 < a-share < b-share < c-share <= 1, got "
+              + a
+              + ", "
+              + b
+              + ", "
+              + c);
     }
     String levelsKey = "segments.classification.amount-levels";
-    List<BigDecimal> levels = read(config, levelsKey, config::getNumberList).stream()
-        .map(number -> new BigDecimal(number.toString())).toList();
+    List<BigDecimal> levels =
+        read(config, levelsKey, config::getNumberList).stream()
+            .map(number -> new BigDecimal(number.toString()))
+            .toList();
     for (int i = 0; i < levels.size(); i++) {
-      if (levels.get(i).signum() <= 0 || (i > 0 && levels.get(i).compareTo(levels.get(i - 1)) <= 0)) {
+      if (levels.get(i).signum() <= 0
+          || (i > 0 && levels.get(i).compareTo(levels.get(i - 1)) <= 0)) {
         throw invalid(config, levelsKey, "must be positive and strictly ascending, got " + levels);
       }
     }
-    return new ClassificationSettings(new LifecycleThresholds(newDays, atRiskDays, churnDays),
-        new ValueGradeShares(a, b, c), levels, readPlaybook(config));
+    return new ClassificationSettings(
+        new LifecycleThresholds(newDays, atRiskDays, churnDays),
+        new ValueGradeShares(a, b, c),
+        levels,
+        readPlaybook(config));
   }
 
   private static List<PlaybookRule> readPlaybook(Config config) {
@@ -319,21 +419,38 @@ public final class SettingsLoader {
       Set<String> statuses = Set.copyOf(read(entry, "statuses", entry::getStringList));
       String action = read(entry, "action", entry::getString).trim();
       if (!labels.containsAll(tiers)) {
-        throw new InvalidSettingsException("Invalid setting " + where + ".tiers: " + tiers
-            + " names a tier that segments.tiers.labels does not have " + labels + ".");
+        throw new InvalidSettingsException(
+            "Invalid setting "
+                + where
+                + ".tiers: "
+                + tiers
+                + " names a tier that segments.tiers.labels does not have "
+                + labels
+                + ".");
       }
       if (!Lifecycle.STATUSES.containsAll(statuses)) {
-        throw new InvalidSettingsException("Invalid setting " + where + ".statuses: " + statuses
-            + " names an unknown status; known: " + Lifecycle.STATUSES + ".");
+        throw new InvalidSettingsException(
+            "Invalid setting "
+                + where
+                + ".statuses: "
+                + statuses
+                + " names an unknown status; known: "
+                + Lifecycle.STATUSES
+                + ".");
       }
       if (action.isEmpty()) {
         throw new InvalidSettingsException("Invalid setting " + where + ".action: is empty.");
       }
       rules.add(new PlaybookRule(tiers, statuses, action));
     }
-    if (rules.isEmpty() || !rules.get(rules.size() - 1).tiers().isEmpty() || !rules.get(rules.size() - 1).statuses().isEmpty()) {
-      throw invalid(config, key, "must end with a rule for everyone (tiers = [], statuses = []), "
-          + "so that every customer gets an action");
+    if (rules.isEmpty()
+        || !rules.get(rules.size() - 1).tiers().isEmpty()
+        || !rules.get(rules.size() - 1).statuses().isEmpty()) {
+      throw invalid(
+          config,
+          key,
+          "must end with a rule for everyone (tiers = [], statuses = []), "
+              + "so that every customer gets an action");
     }
     return List.copyOf(rules);
   }
@@ -341,8 +458,16 @@ public final class SettingsLoader {
   private static void rejectUnknownEntryKeys(Config entry, String where, Set<String> known) {
     for (String name : entry.root().keySet()) {
       if (!known.contains(name)) {
-        throw new InvalidSettingsException("Unknown setting " + where + "." + name + " ("
-            + entry.getValue(name).origin().description() + "). Known there: " + new TreeSet<>(known) + ".");
+        throw new InvalidSettingsException(
+            "Unknown setting "
+                + where
+                + "."
+                + name
+                + " ("
+                + entry.getValue(name).origin().description()
+                + "). Known there: "
+                + new TreeSet<>(known)
+                + ".");
       }
     }
   }
@@ -356,8 +481,14 @@ public final class SettingsLoader {
       String key = ROOT + "." + entry.getKey();
       if (!isKnown(reference, key)) {
         throw new InvalidSettingsException(
-            "Unknown setting " + key + " (" + entry.getValue().origin().description() + "). "
-                + "Known settings there: " + siblings(reference, key) + ".");
+            "Unknown setting "
+                + key
+                + " ("
+                + entry.getValue().origin().description()
+                + "). "
+                + "Known settings there: "
+                + siblings(reference, key)
+                + ".");
       }
     }
   }
@@ -372,7 +503,8 @@ public final class SettingsLoader {
 
   private static String siblings(Config reference, String key) {
     String known = key.substring(0, key.lastIndexOf('.'));
-    while (!(isKnown(reference, known) && reference.getValue(known).valueType() == ConfigValueType.OBJECT)
+    while (!(isKnown(reference, known)
+            && reference.getValue(known).valueType() == ConfigValueType.OBJECT)
         && known.contains(".")) {
       known = known.substring(0, known.lastIndexOf('.'));
     }
@@ -397,12 +529,16 @@ public final class SettingsLoader {
   private static String requiredString(Config config, String key, String flag) {
     String value = string(config, key).trim();
     if (value.isEmpty()) {
-      throw invalid(config, key, "is empty; set it in the config file" + (flag == null ? "" : " or pass " + flag));
+      throw invalid(
+          config,
+          key,
+          "is empty; set it in the config file" + (flag == null ? "" : " or pass " + flag));
     }
     return value;
   }
 
-  private static <T> T parsed(Config config, String key, Function<String, T> parser, String expected) {
+  private static <T> T parsed(
+      Config config, String key, Function<String, T> parser, String expected) {
     String value = string(config, key).trim();
     try {
       return parser.apply(value);
@@ -420,7 +556,8 @@ public final class SettingsLoader {
   }
 
   private static InvalidSettingsException invalid(Config config, String key, String problem) {
-    String origin = config.hasPath(key) ? " (" + config.getValue(key).origin().description() + ")" : "";
+    String origin =
+        config.hasPath(key) ? " (" + config.getValue(key).origin().description() + ")" : "";
     return new InvalidSettingsException("Invalid setting " + key + origin + ": " + problem + ".");
   }
 
@@ -428,7 +565,8 @@ public final class SettingsLoader {
   private static String digest(Config config) {
     String rendered = config.getConfig(ROOT).root().render(ConfigRenderOptions.concise());
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(rendered.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(rendered.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -27,67 +27,110 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The summary tables dashboards start from: {@code tier_summary} (one row per value tier) and
- * {@code rfm_segment_summary} (one row per named RFM segment), both computed from
- * customer_segments by aggregation in Spark.
+ * {@code rfm_segment_summary} (one row per named RFM segment), both computed from customer_segments
+ * by aggregation in Spark.
  */
 public final class SegmentSummaries {
   private SegmentSummaries() {}
 
   /**
-   * One row per tier over every customer: customers and their share, buyers, revenue (net
-   * monetary) and its share; average and median R, F and M over the tier's buyers; the tier's
-   * centroid in original units from {@code centroids} (the tier_centroids table).
+   * One row per tier over every customer: customers and their share, buyers, revenue (net monetary)
+   * and its share; average and median R, F and M over the tier's buyers; the tier's centroid in
+   * original units from {@code centroids} (the tier_centroids table).
    */
-  public static Dataset<Row> tierSummary(Dataset<Row> segments, Dataset<Row> centroids, QuantileMode mode) {
+  public static Dataset<Row> tierSummary(
+      Dataset<Row> segments, Dataset<Row> centroids, QuantileMode mode) {
     Column buyer = RfmScores.isBuyer();
-    Dataset<Row> tiers = segments.groupBy(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK)).agg(
-        count(lit(1)).as("customers"),
-        count(when(buyer, lit(1))).as("buyers"),
-        sum(col(MONETARY)).cast(CustomerMetrics.MONEY_TYPE).as("revenue"),
-        avg(when(buyer, col(RECENCY_DAYS))).as("avg_recency_days"),
-        median(when(buyer, col(RECENCY_DAYS)), mode).as("median_recency_days"),
-        avg(when(buyer, col(FREQUENCY))).as("avg_frequency"),
-        median(when(buyer, col(FREQUENCY)), mode).as("median_frequency"),
-        avg(when(buyer, col(MONETARY))).cast(DataTypes.DoubleType).as("avg_monetary"),
-        median(when(buyer, col(MONETARY)), mode).as("median_monetary"));
+    Dataset<Row> tiers =
+        segments
+            .groupBy(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK))
+            .agg(
+                count(lit(1)).as("customers"),
+                count(when(buyer, lit(1))).as("buyers"),
+                sum(col(MONETARY)).cast(CustomerMetrics.MONEY_TYPE).as("revenue"),
+                avg(when(buyer, col(RECENCY_DAYS))).as("avg_recency_days"),
+                median(when(buyer, col(RECENCY_DAYS)), mode).as("median_recency_days"),
+                avg(when(buyer, col(FREQUENCY))).as("avg_frequency"),
+                median(when(buyer, col(FREQUENCY)), mode).as("median_frequency"),
+                avg(when(buyer, col(MONETARY))).cast(DataTypes.DoubleType).as("avg_monetary"),
+                median(when(buyer, col(MONETARY)), mode).as("median_monetary"));
     Dataset<Row> withShares = withShares(tiers);
-    Dataset<Row> centroid = centroids.select(col(VALUE_TIER).as("centroid_tier"), col("centroid_recency_days"),
-        col("centroid_frequency"), col("centroid_monetary"));
-    return withShares.join(centroid, withShares.col(VALUE_TIER).equalTo(centroid.col("centroid_tier")), "left")
+    Dataset<Row> centroid =
+        centroids.select(
+            col(VALUE_TIER).as("centroid_tier"),
+            col("centroid_recency_days"),
+            col("centroid_frequency"),
+            col("centroid_monetary"));
+    return withShares
+        .join(centroid, withShares.col(VALUE_TIER).equalTo(centroid.col("centroid_tier")), "left")
         .drop("centroid_tier")
-        .select(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK), col("customers"), col("customer_share"),
-            col("buyers"), col("revenue"), col("revenue_share"), col("avg_recency_days"), col("median_recency_days"),
-            col("avg_frequency"), col("median_frequency"), col("avg_monetary"), col("median_monetary"),
-            col("centroid_recency_days"), col("centroid_frequency"), col("centroid_monetary"))
+        .select(
+            col(VALUE_TIER),
+            col(VALUE_TIER_NAME),
+            col(TIER_RANK),
+            col("customers"),
+            col("customer_share"),
+            col("buyers"),
+            col("revenue"),
+            col("revenue_share"),
+            col("avg_recency_days"),
+            col("median_recency_days"),
+            col("avg_frequency"),
+            col("median_frequency"),
+            col("avg_monetary"),
+            col("median_monetary"),
+            col("centroid_recency_days"),
+            col("centroid_frequency"),
+            col("centroid_monetary"))
         .orderBy(col(TIER_RANK));
   }
 
   /**
-   * One row per named RFM segment over the buyers (non-buyers have no segment): customers,
-   * orders (purchases), revenue and their shares, and average R, F and M.
+   * One row per named RFM segment over the buyers (non-buyers have no segment): customers, orders
+   * (purchases), revenue and their shares, and average R, F and M.
    */
   public static Dataset<Row> rfmSegmentSummary(Dataset<Row> segments) {
-    Dataset<Row> bySegment = segments.filter(RfmScores.isBuyer()).groupBy(col(RFM_SEGMENT)).agg(
-        count(lit(1)).as("customers"),
-        sum(col(FREQUENCY)).as("orders"),
-        sum(col(MONETARY)).cast(CustomerMetrics.MONEY_TYPE).as("revenue"),
-        avg(col(RECENCY_DAYS)).as("avg_recency_days"),
-        avg(col(FREQUENCY)).as("avg_frequency"),
-        avg(col(MONETARY)).cast(DataTypes.DoubleType).as("avg_monetary"));
+    Dataset<Row> bySegment =
+        segments
+            .filter(RfmScores.isBuyer())
+            .groupBy(col(RFM_SEGMENT))
+            .agg(
+                count(lit(1)).as("customers"),
+                sum(col(FREQUENCY)).as("orders"),
+                sum(col(MONETARY)).cast(CustomerMetrics.MONEY_TYPE).as("revenue"),
+                avg(col(RECENCY_DAYS)).as("avg_recency_days"),
+                avg(col(FREQUENCY)).as("avg_frequency"),
+                avg(col(MONETARY)).cast(DataTypes.DoubleType).as("avg_monetary"));
     return withShares(bySegment)
-        .withColumn("order_share", col("orders").divide(sum(col("orders")).over(Window.partitionBy())))
-        .select(col(RFM_SEGMENT), col("customers"), col("customer_share"), col("orders"), col("order_share"),
-            col("revenue"), col("revenue_share"), col("avg_recency_days"), col("avg_frequency"), col("avg_monetary"))
+        .withColumn(
+            "order_share", col("orders").divide(sum(col("orders")).over(Window.partitionBy())))
+        .select(
+            col(RFM_SEGMENT),
+            col("customers"),
+            col("customer_share"),
+            col("orders"),
+            col("order_share"),
+            col("revenue"),
+            col("revenue_share"),
+            col("avg_recency_days"),
+            col("avg_frequency"),
+            col("avg_monetary"))
         .orderBy(col("customers").desc(), col(RFM_SEGMENT));
   }
 
-  /** Adds customer_share and revenue_share; the groups are few, so one window over them is cheap. */
+  /**
+   * Adds customer_share and revenue_share; the groups are few, so one window over them is cheap.
+   */
   private static Dataset<Row> withShares(Dataset<Row> groups) {
     Column revenue = col("revenue").cast(DataTypes.DoubleType);
     Column totalRevenue = sum(revenue).over(Window.partitionBy());
     return groups
-        .withColumn("customer_share", col("customers").divide(sum(col("customers")).over(Window.partitionBy())))
-        .withColumn("revenue_share", when(totalRevenue.equalTo(0), lit(null)).otherwise(revenue.divide(totalRevenue)));
+        .withColumn(
+            "customer_share",
+            col("customers").divide(sum(col("customers")).over(Window.partitionBy())))
+        .withColumn(
+            "revenue_share",
+            when(totalRevenue.equalTo(0), lit(null)).otherwise(revenue.divide(totalRevenue)));
   }
 
   private static Column median(Column value, QuantileMode mode) {

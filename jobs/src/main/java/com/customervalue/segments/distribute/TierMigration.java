@@ -20,8 +20,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The {@code tier_migration} table: customers and revenue by (from tier, to tier) between the
- * previous snapshot and this one. Customers only in this snapshot come from "new", customers
- * only in the previous one go to "departed".
+ * previous snapshot and this one. Customers only in this snapshot come from "new", customers only
+ * in the previous one go to "departed".
  */
 public final class TierMigration {
   public static final String NEW = "new";
@@ -33,21 +33,40 @@ public final class TierMigration {
    * {@code current} and {@code previous} are customer_segments snapshots; without a previous
    * snapshot every customer comes from "new".
    */
-  public static Dataset<Row> between(Dataset<Row> current, Optional<Dataset<Row>> previous,
-      Optional<LocalDate> previousSnapshot) {
-    Dataset<Row> now = current.select(col(CUSTOMER_ID), col(VALUE_TIER).as("to_tier"), col(MONETARY).as("revenue"));
-    Dataset<Row> before = previous
-        .map(p -> p.select(col(CUSTOMER_ID), col(VALUE_TIER).as("from_tier"), col(MONETARY).as("previous_revenue")))
-        .orElseGet(() -> now.sparkSession().emptyDataFrame().select(
-            lit(null).cast(DataTypes.StringType).as(CUSTOMER_ID), lit(null).cast(DataTypes.StringType).as("from_tier"),
-            lit(null).cast(CustomerMetrics.MONEY_TYPE).as("previous_revenue")));
+  public static Dataset<Row> between(
+      Dataset<Row> current, Optional<Dataset<Row>> previous, Optional<LocalDate> previousSnapshot) {
+    Dataset<Row> now =
+        current.select(
+            col(CUSTOMER_ID), col(VALUE_TIER).as("to_tier"), col(MONETARY).as("revenue"));
+    Dataset<Row> before =
+        previous
+            .map(
+                p ->
+                    p.select(
+                        col(CUSTOMER_ID),
+                        col(VALUE_TIER).as("from_tier"),
+                        col(MONETARY).as("previous_revenue")))
+            .orElseGet(
+                () ->
+                    now.sparkSession()
+                        .emptyDataFrame()
+                        .select(
+                            lit(null).cast(DataTypes.StringType).as(CUSTOMER_ID),
+                            lit(null).cast(DataTypes.StringType).as("from_tier"),
+                            lit(null).cast(CustomerMetrics.MONEY_TYPE).as("previous_revenue")));
     Column zero = lit(0).cast(CustomerMetrics.MONEY_TYPE);
     return now.join(before, CUSTOMER_ID, "full_outer")
-        .groupBy(coalesce(col("from_tier"), lit(NEW)).as("from_tier"), coalesce(col("to_tier"), lit(DEPARTED)).as("to_tier"))
-        .agg(count(lit(1)).as("customers"),
+        .groupBy(
+            coalesce(col("from_tier"), lit(NEW)).as("from_tier"),
+            coalesce(col("to_tier"), lit(DEPARTED)).as("to_tier"))
+        .agg(
+            count(lit(1)).as("customers"),
             sum(coalesce(col("revenue"), zero)).cast(CustomerMetrics.MONEY_TYPE).as("revenue"),
-            sum(coalesce(col("previous_revenue"), zero)).cast(CustomerMetrics.MONEY_TYPE).as("previous_revenue"))
-        .withColumn("previous_snapshot_date",
+            sum(coalesce(col("previous_revenue"), zero))
+                .cast(CustomerMetrics.MONEY_TYPE)
+                .as("previous_revenue"))
+        .withColumn(
+            "previous_snapshot_date",
             lit(previousSnapshot.map(Date::valueOf).orElse(null)).cast(DataTypes.DateType))
         .orderBy(col("from_tier"), col("to_tier"));
   }

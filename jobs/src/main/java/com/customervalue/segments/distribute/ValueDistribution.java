@@ -34,21 +34,22 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code value_distribution} table: for recency, frequency, monetary and average order value
- * of the buyers, overall ("all") and per tier, in one long table a dashboard filters by metric,
- * tier and statistic: quantiles p1..p99, a histogram (log-spaced bins for money and frequency,
- * 30-day bins for recency), Lorenz curve points, the Gini coefficient and the share of the total
- * held by the top 1/5/10/20 % of customers.
+ * The {@code value_distribution} table: for recency, frequency, monetary and average order value of
+ * the buyers, overall ("all") and per tier, in one long table a dashboard filters by metric, tier
+ * and statistic: quantiles p1..p99, a histogram (log-spaced bins for money and frequency, 30-day
+ * bins for recency), Lorenz curve points, the Gini coefficient and the share of the total held by
+ * the top 1/5/10/20 % of customers.
  *
  * <p>Spark aggregates the buyers into fine bins (each distinct value for days and purchases, 20
- * log-spaced bins per decade for money) and into quantiles; only those aggregates reach the
- * driver. The curve is exact for days and purchases and, for money, treats the customers of a
- * fine bin (values within 12 % of each other) as equal. Lorenz, Gini and top shares count money
- * below zero as zero.
+ * log-spaced bins per decade for money) and into quantiles; only those aggregates reach the driver.
+ * The curve is exact for days and purchases and, for money, treats the customers of a fine bin
+ * (values within 12 % of each other) as equal. Lorenz, Gini and top shares count money below zero
+ * as zero.
  */
 public final class ValueDistribution {
   public static final String ALL = "all";
-  public static final List<String> METRICS = List.of(RECENCY_DAYS, FREQUENCY, MONETARY, AVG_ORDER_VALUE);
+  public static final List<String> METRICS =
+      List.of(RECENCY_DAYS, FREQUENCY, MONETARY, AVG_ORDER_VALUE);
 
   public static final String QUANTILE = "quantile";
   public static final String HISTOGRAM = "histogram";
@@ -56,22 +57,24 @@ public final class ValueDistribution {
   public static final String GINI = "gini";
   public static final String TOP_SHARE = "top_share";
 
-  public static final StructType SCHEMA = new StructType()
-      .add("metric", DataTypes.StringType, false)
-      .add("value_tier", DataTypes.StringType, false)
-      .add("statistic", DataTypes.StringType, false)
-      .add("position", DataTypes.IntegerType, false)
-      .add("lower_bound", DataTypes.DoubleType, true)
-      .add("upper_bound", DataTypes.DoubleType, true)
-      .add("customers", DataTypes.LongType, true)
-      .add("customer_share", DataTypes.DoubleType, true)
-      .add("value", DataTypes.DoubleType, true);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("metric", DataTypes.StringType, false)
+          .add("value_tier", DataTypes.StringType, false)
+          .add("statistic", DataTypes.StringType, false)
+          .add("position", DataTypes.IntegerType, false)
+          .add("lower_bound", DataTypes.DoubleType, true)
+          .add("upper_bound", DataTypes.DoubleType, true)
+          .add("customers", DataTypes.LongType, true)
+          .add("customer_share", DataTypes.DoubleType, true)
+          .add("value", DataTypes.DoubleType, true);
 
   static final int FINE_BINS_PER_DECADE = 20;
   static final int SHOWN_BINS_PER_DECADE = 4;
   static final int RECENCY_BIN_DAYS = 30;
   static final int LORENZ_STEP_PERCENT = 5;
   static final int[] TOP_PERCENTS = {1, 5, 10, 20};
+
   /** The fine bin of money at or below zero. */
   static final long NON_POSITIVE_BIN = -1_000_000L;
 
@@ -82,53 +85,72 @@ public final class ValueDistribution {
 
   private ValueDistribution() {}
 
-  public static Dataset<Row> compute(Dataset<Row> segments, QuantileMode mode, double relativeError) {
+  public static Dataset<Row> compute(
+      Dataset<Row> segments, QuantileMode mode, double relativeError) {
     Dataset<Row> values = buyerValues(segments);
     double[] percents = IntStream.rangeClosed(1, 99).mapToDouble(p -> p / 100.0).toArray();
-    Column quantiles = mode == QuantileMode.EXACT
-        ? percentile(col(VALUE), lit(percents))
-        : percentile_approx(col(VALUE), lit(percents), lit((int) Math.ceil(1 / relativeError)));
+    Column quantiles =
+        mode == QuantileMode.EXACT
+            ? percentile(col(VALUE), lit(percents))
+            : percentile_approx(col(VALUE), lit(percents), lit((int) Math.ceil(1 / relativeError)));
     List<Row> quantileRows = values.groupBy(col(SCOPE), col(METRIC)).agg(quantiles).collectAsList();
-    List<Row> binRows = values.groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
-        .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
-        .collectAsList();
+    List<Row> binRows =
+        values
+            .groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
+            .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
+            .collectAsList();
 
     List<Row> rows = new ArrayList<>();
     for (Row row : quantileRows) {
       List<Object> values99 = row.getList(2);
       for (int p = 1; p <= 99; p++) {
-        rows.add(RowFactory.create(row.getString(1), row.getString(0), QUANTILE, p, null, null, null, null,
-            ((Number) values99.get(p - 1)).doubleValue()));
+        rows.add(
+            RowFactory.create(
+                row.getString(1),
+                row.getString(0),
+                QUANTILE,
+                p,
+                null,
+                null,
+                null,
+                null,
+                ((Number) values99.get(p - 1)).doubleValue()));
       }
     }
     Map<String, List<FineBin>> binsByGroup = new TreeMap<>();
     for (Row row : binRows) {
-      binsByGroup.computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new ArrayList<>())
+      binsByGroup
+          .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new ArrayList<>())
           .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
     }
-    binsByGroup.forEach((group, bins) -> {
-      String scope = group.substring(0, group.indexOf('\u0000'));
-      String metric = group.substring(group.indexOf('\u0000') + 1);
-      bins.sort((a, b) -> Long.compare(a.key(), b.key()));
-      addHistogram(rows, scope, metric, bins);
-      addConcentration(rows, scope, metric, bins);
-    });
+    binsByGroup.forEach(
+        (group, bins) -> {
+          String scope = group.substring(0, group.indexOf('\u0000'));
+          String metric = group.substring(group.indexOf('\u0000') + 1);
+          bins.sort((a, b) -> Long.compare(a.key(), b.key()));
+          addHistogram(rows, scope, metric, bins);
+          addConcentration(rows, scope, metric, bins);
+        });
     return segments.sparkSession().createDataFrame(rows, SCHEMA);
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
   static Dataset<Row> buyerValues(Dataset<Row> segments) {
-    Column[] metrics = METRICS.stream()
-        .map(m -> struct(lit(m).as(METRIC), col(m).cast(DataTypes.DoubleType).as(VALUE)))
-        .toArray(Column[]::new);
-    return segments.filter(RfmScores.isBuyer())
+    Column[] metrics =
+        METRICS.stream()
+            .map(m -> struct(lit(m).as(METRIC), col(m).cast(DataTypes.DoubleType).as(VALUE)))
+            .toArray(Column[]::new);
+    return segments
+        .filter(RfmScores.isBuyer())
         .select(explode(array(lit(ALL), col(VALUE_TIER))).as(SCOPE), array(metrics).as("metrics"))
         .select(col(SCOPE), explode(col("metrics")).as("m"))
         .select(col(SCOPE), col("m." + METRIC).as(METRIC), col("m." + VALUE).as(VALUE))
         .filter(col(VALUE).isNotNull());
   }
 
-  /** Days and purchases: the value itself. Money: 20 log-spaced bins per decade, one bin for <= 0. */
+  /**
+   * Days and purchases: the value itself. Money: 20 log-spaced bins per decade, one bin for <= 0.
+   */
   private static Column fineBin() {
     Column logBin = floor(log10(col(VALUE)).multiply(FINE_BINS_PER_DECADE));
     return when(col(METRIC).isin(RECENCY_DAYS, FREQUENCY), floor(col(VALUE)))
@@ -138,7 +160,8 @@ public final class ValueDistribution {
 
   private record FineBin(long key, long customers, double sum, double positiveSum) {}
 
-  private static void addHistogram(List<Row> rows, String scope, String metric, List<FineBin> bins) {
+  private static void addHistogram(
+      List<Row> rows, String scope, String metric, List<FineBin> bins) {
     Map<Long, long[]> counts = new TreeMap<>();
     Map<Long, Double> sums = new TreeMap<>();
     for (FineBin bin : bins) {
@@ -151,8 +174,17 @@ public final class ValueDistribution {
     for (Map.Entry<Long, long[]> entry : counts.entrySet()) {
       double[] bounds = shownBounds(metric, entry.getKey());
       long customers = entry.getValue()[0];
-      rows.add(RowFactory.create(metric, scope, HISTOGRAM, position++, Double.isNaN(bounds[0]) ? null : bounds[0],
-          bounds[1], customers, (double) customers / total, sums.get(entry.getKey())));
+      rows.add(
+          RowFactory.create(
+              metric,
+              scope,
+              HISTOGRAM,
+              position++,
+              Double.isNaN(bounds[0]) ? null : bounds[0],
+              bounds[1],
+              customers,
+              (double) customers / total,
+              sums.get(entry.getKey())));
     }
   }
 
@@ -163,7 +195,8 @@ public final class ValueDistribution {
     if (metric.equals(FREQUENCY)) {
       return (long) Math.floor(Math.log10(fineKey) * SHOWN_BINS_PER_DECADE + 1e-9);
     }
-    return fineKey == NON_POSITIVE_BIN ? NON_POSITIVE_BIN
+    return fineKey == NON_POSITIVE_BIN
+        ? NON_POSITIVE_BIN
         : Math.floorDiv(fineKey, FINE_BINS_PER_DECADE / SHOWN_BINS_PER_DECADE);
   }
 
@@ -175,12 +208,15 @@ public final class ValueDistribution {
     if (shown == NON_POSITIVE_BIN) {
       return new double[] {Double.NaN, 0.0};
     }
-    return new double[] {Math.pow(10, (double) shown / SHOWN_BINS_PER_DECADE),
-        Math.pow(10, (double) (shown + 1) / SHOWN_BINS_PER_DECADE)};
+    return new double[] {
+      Math.pow(10, (double) shown / SHOWN_BINS_PER_DECADE),
+      Math.pow(10, (double) (shown + 1) / SHOWN_BINS_PER_DECADE)
+    };
   }
 
   /** Lorenz points every 5 % of customers, the Gini coefficient and the top shares. */
-  private static void addConcentration(List<Row> rows, String scope, String metric, List<FineBin> bins) {
+  private static void addConcentration(
+      List<Row> rows, String scope, String metric, List<FineBin> bins) {
     long customers = bins.stream().mapToLong(FineBin::customers).sum();
     double total = bins.stream().mapToDouble(FineBin::positiveSum).sum();
     if (customers == 0 || total <= 0) {
@@ -203,12 +239,30 @@ public final class ValueDistribution {
     }
     rows.add(RowFactory.create(metric, scope, GINI, 0, null, null, customers, null, 1 - 2 * area));
     for (int percent = 0; percent <= 100; percent += LORENZ_STEP_PERCENT) {
-      rows.add(RowFactory.create(metric, scope, LORENZ, percent, null, null,
-          Math.round(customers * percent / 100.0), percent / 100.0, lorenz(x, y, percent / 100.0)));
+      rows.add(
+          RowFactory.create(
+              metric,
+              scope,
+              LORENZ,
+              percent,
+              null,
+              null,
+              Math.round(customers * percent / 100.0),
+              percent / 100.0,
+              lorenz(x, y, percent / 100.0)));
     }
     for (int percent : TOP_PERCENTS) {
-      rows.add(RowFactory.create(metric, scope, TOP_SHARE, percent, null, null,
-          Math.round(customers * percent / 100.0), percent / 100.0, 1 - lorenz(x, y, 1 - percent / 100.0)));
+      rows.add(
+          RowFactory.create(
+              metric,
+              scope,
+              TOP_SHARE,
+              percent,
+              null,
+              null,
+              Math.round(customers * percent / 100.0),
+              percent / 100.0,
+              1 - lorenz(x, y, 1 - percent / 100.0)));
     }
   }
 

@@ -5,8 +5,8 @@ import java.time.LocalDate;
 
 /**
  * Size and shape of a synthetic transaction set: {@code customers} is the population customer ids
- * are drawn from, {@code transactions} the exact number of order lines, and the dates span
- * {@code firstDay} to {@code lastDay} inclusive.
+ * are drawn from, {@code transactions} the exact number of order lines, and the dates span {@code
+ * firstDay} to {@code lastDay} inclusive.
  */
 public record GeneratorSettings(
     long customers,
@@ -31,13 +31,15 @@ public record GeneratorSettings(
       throw new IllegalArgumentException("--transactions must be at least 1, got " + transactions);
     }
     if (!(linesPerOrder >= 1)) {
-      throw new IllegalArgumentException("--lines-per-order must be at least 1, got " + linesPerOrder);
+      throw new IllegalArgumentException(
+          "--lines-per-order must be at least 1, got " + linesPerOrder);
     }
     if (!(returnShare >= 0 && returnShare < 1)) {
       throw new IllegalArgumentException("the return share must be in [0, 1), got " + returnShare);
     }
     if (lastDay.isBefore(firstDay)) {
-      throw new IllegalArgumentException("the last day " + lastDay + " is before the first day " + firstDay);
+      throw new IllegalArgumentException(
+          "the last day " + lastDay + " is before the first day " + firstDay);
     }
   }
 }

@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What validation did with the input, for one as-of date: every row read is accepted,
- * quarantined (by reason) or dated on or after the as-of date, so
- * {@code rowsRead = rowsAccepted + rowsQuarantined + rowsAfterAsOf} always holds.
- * {@code rowsBeforeWindow} is the part of the accepted rows that is older than the window: those
- * still count for first purchase and tenure, not for frequency or money.
+ * What validation did with the input, for one as-of date: every row read is accepted, quarantined
+ * (by reason) or dated on or after the as-of date, so {@code rowsRead = rowsAccepted +
+ * rowsQuarantined + rowsAfterAsOf} always holds. {@code rowsBeforeWindow} is the part of the
+ * accepted rows that is older than the window: those still count for first purchase and tenure, not
+ * for frequency or money.
  */
 public record IngestCounts(
     long rowsRead,
@@ -21,7 +21,9 @@ public record IngestCounts(
     long rowsAfterAsOf,
     long rowsBeforeWindow) {
 
-  /** One row of the daily profile: how many rows had this reject reason (null: none) on this date. */
+  /**
+   * One row of the daily profile: how many rows had this reject reason (null: none) on this date.
+   */
   public record DailyCount(String rejectReason, LocalDate date, long rows) {}
 
   public IngestCounts {
@@ -51,7 +53,8 @@ public record IngestCounts(
    * Counts each row's fate for {@code asOf} with the rule of {@link TransactionValidation#fate};
    * {@code windowStart} (empty: whole history) splits off the accepted rows before the window.
    */
-  public static IngestCounts tally(List<DailyCount> profile, LocalDate asOf, Optional<LocalDate> windowStart) {
+  public static IngestCounts tally(
+      List<DailyCount> profile, LocalDate asOf, Optional<LocalDate> windowStart) {
     long read = 0;
     long accepted = 0;
     long afterAsOf = 0;
@@ -59,7 +62,8 @@ public record IngestCounts(
     Map<String, Long> quarantined = new TreeMap<>();
     for (DailyCount day : profile) {
       read += day.rows();
-      Optional<RejectReason> reason = Optional.ofNullable(day.rejectReason()).map(IngestCounts::reasonOf);
+      Optional<RejectReason> reason =
+          Optional.ofNullable(day.rejectReason()).map(IngestCounts::reasonOf);
       if (reason.isPresent() && reason.get().concernsTimestamp()) {
         quarantined.merge(day.rejectReason(), day.rows(), Long::sum);
       } else if (!day.date().isBefore(asOf)) {

@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * wrong column name or type fails fast with the column, the type found and the type expected.
  */
 public final class InputSchemaCheck {
-  private static final String IDENTIFIER_TYPES = "an integer or string type (INT, BIGINT, STRING, DECIMAL(p,0))";
+  private static final String IDENTIFIER_TYPES =
+      "an integer or string type (INT, BIGINT, STRING, DECIMAL(p,0))";
   private static final String TIME_TYPES = "TIMESTAMP, TIMESTAMP_NTZ or DATE";
 
   private InputSchemaCheck() {}
@@ -33,12 +34,31 @@ public final class InputSchemaCheck {
    */
   public static void check(Dataset<Row> raw, ColumnMapping columns, String inputName) {
     StructType schema = raw.schema();
-    requireType(schema, columns.customerId(), "segments.input.columns.customer-id", inputName,
-        InputSchemaCheck::isIdentifierType, IDENTIFIER_TYPES);
-    columns.orderId().ifPresent(orderId -> requireType(schema, orderId,
-        "segments.input.columns.order-id", inputName, InputSchemaCheck::isIdentifierType, IDENTIFIER_TYPES));
-    requireType(schema, columns.timestamp(), "segments.input.columns.timestamp", inputName,
-        InputSchemaCheck::isTimeType, TIME_TYPES);
+    requireType(
+        schema,
+        columns.customerId(),
+        "segments.input.columns.customer-id",
+        inputName,
+        InputSchemaCheck::isIdentifierType,
+        IDENTIFIER_TYPES);
+    columns
+        .orderId()
+        .ifPresent(
+            orderId ->
+                requireType(
+                    schema,
+                    orderId,
+                    "segments.input.columns.order-id",
+                    inputName,
+                    InputSchemaCheck::isIdentifierType,
+                    IDENTIFIER_TYPES));
+    requireType(
+        schema,
+        columns.timestamp(),
+        "segments.input.columns.timestamp",
+        inputName,
+        InputSchemaCheck::isTimeType,
+        TIME_TYPES);
     checkAmount(raw, columns.amountExpression(), inputName);
   }
 
@@ -57,25 +77,67 @@ public final class InputSchemaCheck {
           throw e;
         }
         throw new InvalidInputException(
-            "The amount '" + amountExpression + "' (" + key + ") cannot be evaluated on " + inputName
-                + ": " + firstLine(e.getMessage()) + " Columns there: " + columnList(raw.schema()) + ".", e);
+            "The amount '"
+                + amountExpression
+                + "' ("
+                + key
+                + ") cannot be evaluated on "
+                + inputName
+                + ": "
+                + firstLine(e.getMessage())
+                + " Columns there: "
+                + columnList(raw.schema())
+                + ".",
+            e);
       }
     }
     if (!(type instanceof NumericType)) {
       throw new InvalidInputException(
-          "The amount '" + amountExpression + "' (" + key + ") in " + inputName + " has type "
-              + type.sql() + "; expected a numeric type (INT, BIGINT, DOUBLE, DECIMAL(p,s)).");
+          "The amount '"
+              + amountExpression
+              + "' ("
+              + key
+              + ") in "
+              + inputName
+              + " has type "
+              + type.sql()
+              + "; expected a numeric type (INT, BIGINT, DOUBLE, DECIMAL(p,s)).");
     }
   }
 
-  private static void requireType(StructType schema, String name, String key, String inputName,
-      Predicate<DataType> accepted, String expected) {
-    StructField field = field(schema, name).orElseThrow(() -> new InvalidInputException(
-        inputName + " has no column '" + name + "' (" + key + "). Columns there: " + columnList(schema) + "."));
+  private static void requireType(
+      StructType schema,
+      String name,
+      String key,
+      String inputName,
+      Predicate<DataType> accepted,
+      String expected) {
+    StructField field =
+        field(schema, name)
+            .orElseThrow(
+                () ->
+                    new InvalidInputException(
+                        inputName
+                            + " has no column '"
+                            + name
+                            + "' ("
+                            + key
+                            + "). Columns there: "
+                            + columnList(schema)
+                            + "."));
     if (!accepted.test(field.dataType())) {
       throw new InvalidInputException(
-          "Column '" + name + "' (" + key + ") in " + inputName + " has type " + field.dataType().sql()
-              + "; expected " + expected + ".");
+          "Column '"
+              + name
+              + "' ("
+              + key
+              + ") in "
+              + inputName
+              + " has type "
+              + field.dataType().sql()
+              + "; expected "
+              + expected
+              + ".");
     }
   }
 

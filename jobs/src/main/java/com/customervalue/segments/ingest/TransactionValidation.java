@@ -32,13 +32,14 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Turns raw transaction rows into canonical ones and decides each row's fate: accepted,
- * quarantined with a {@link RejectReason}, or left out because it is dated on or after the as-of
- * date. Every row gets exactly one fate, so the counts always reconcile.
+ * Turns raw transaction rows into canonical ones and decides each row's fate: accepted, quarantined
+ * with a {@link RejectReason}, or left out because it is dated on or after the as-of date. Every
+ * row gets exactly one fate, so the counts always reconcile.
  */
 public final class TransactionValidation {
   /** Values of the fate a row gets once the as-of date is known. */
   public static final String ACCEPTED = "accepted";
+
   public static final String QUARANTINED = "quarantined";
   public static final String AFTER_AS_OF = "after_as_of";
 
@@ -50,8 +51,8 @@ public final class TransactionValidation {
   /**
    * Maps {@code raw} (already checked by {@link InputSchemaCheck}) onto the canonical columns of
    * {@link Transactions}, with the first {@link RejectReason} that applies to each row. Dates of
-   * TIMESTAMP columns are taken in the session time zone; {@code sourceFile} says where a row
-   * came from (e.g. {@code col("_metadata.file_path")}).
+   * TIMESTAMP columns are taken in the session time zone; {@code sourceFile} says where a row came
+   * from (e.g. {@code col("_metadata.file_path")}).
    */
   public static Dataset<Row> classify(
       Dataset<Row> raw, ColumnMapping columns, LocalDate earliestDate, Column sourceFile) {
@@ -62,8 +63,12 @@ public final class TransactionValidation {
    * As {@link #classify(Dataset, ColumnMapping, LocalDate, Column)}, with the customer id inside
    * the raw record replaced by {@code recordCustomerId} of the (trimmed) id, e.g. a pseudonym.
    */
-  public static Dataset<Row> classify(Dataset<Row> raw, ColumnMapping columns, LocalDate earliestDate,
-      Column sourceFile, UnaryOperator<Column> recordCustomerId) {
+  public static Dataset<Row> classify(
+      Dataset<Row> raw,
+      ColumnMapping columns,
+      LocalDate earliestDate,
+      Column sourceFile,
+      UnaryOperator<Column> recordCustomerId) {
     DataType customerType = typeOf(raw, columnRef(columns.customerId()));
     Column rawCustomerId = columnRef(columns.customerId());
     Column customerId = isString(customerType) ? trim(rawCustomerId) : rawCustomerId;
@@ -80,21 +85,31 @@ public final class TransactionValidation {
 
     Column timestamp = columnRef(columns.timestamp());
     DataType timestampType = typeOf(raw, timestamp);
-    Column date = timestampType.equals(DataTypes.TimestampType) ? to_date(timestamp) : timestamp.cast(DataTypes.DateType);
+    Column date =
+        timestampType.equals(DataTypes.TimestampType)
+            ? to_date(timestamp)
+            : timestamp.cast(DataTypes.DateType);
 
     Column rawAmount = amountColumn(raw, columns.amountExpression());
     DataType amountType = typeOf(raw, rawAmount);
-    boolean floating = amountType.equals(DataTypes.DoubleType) || amountType.equals(DataTypes.FloatType);
+    boolean floating =
+        amountType.equals(DataTypes.DoubleType) || amountType.equals(DataTypes.FloatType);
     Column notANumber = floating ? isnan(rawAmount) : lit(false);
-    Column infinite = floating
-        ? rawAmount.equalTo(lit(Double.POSITIVE_INFINITY)).or(rawAmount.equalTo(lit(Double.NEGATIVE_INFINITY)))
-        : lit(false);
+    Column infinite =
+        floating
+            ? rawAmount
+                .equalTo(lit(Double.POSITIVE_INFINITY))
+                .or(rawAmount.equalTo(lit(Double.NEGATIVE_INFINITY)))
+            : lit(false);
     // NaN and infinity are caught before the cast, so try_cast is null only when out of range.
-    Column amount = when(notANumber.or(infinite), lit(null)).otherwise(rawAmount.try_cast(AMOUNT_TYPE));
+    Column amount =
+        when(notANumber.or(infinite), lit(null)).otherwise(rawAmount.try_cast(AMOUNT_TYPE));
 
     Column reason =
         when(timestamp.isNull(), RejectReason.MISSING_TIMESTAMP.code())
-            .when(date.lt(lit(Date.valueOf(earliestDate))), RejectReason.TIMESTAMP_BEFORE_EARLIEST_DATE.code())
+            .when(
+                date.lt(lit(Date.valueOf(earliestDate))),
+                RejectReason.TIMESTAMP_BEFORE_EARLIEST_DATE.code())
             .when(rawCustomerId.isNull(), RejectReason.MISSING_CUSTOMER_ID.code())
             .when(customerIdBlank, RejectReason.BLANK_CUSTOMER_ID.code())
             .when(orderIdMissing, RejectReason.MISSING_ORDER_ID.code())
@@ -104,9 +119,11 @@ public final class TransactionValidation {
             .when(amount.isNull(), RejectReason.AMOUNT_OUT_OF_RANGE.code());
 
     Column recordId = recordCustomerId.apply(customerId);
-    Column[] rawColumns = Arrays.stream(raw.columns()).filter(name -> !name.equals(Transactions.INPUT_FILE))
-        .map(name -> name.equals(columns.customerId()) ? recordId.as(name) : columnRef(name))
-        .toArray(Column[]::new);
+    Column[] rawColumns =
+        Arrays.stream(raw.columns())
+            .filter(name -> !name.equals(Transactions.INPUT_FILE))
+            .map(name -> name.equals(columns.customerId()) ? recordId.as(name) : columnRef(name))
+            .toArray(Column[]::new);
     return raw.select(
         customerId.as(CUSTOMER_ID),
         orderId.as(ORDER_ID),
@@ -119,21 +136,26 @@ public final class TransactionValidation {
   }
 
   /**
-   * Rows per (reject reason, date): enough to count every fate for any as-of date and window,
-   * and small (days x reasons) whatever the number of rows.
+   * Rows per (reject reason, date): enough to count every fate for any as-of date and window, and
+   * small (days x reasons) whatever the number of rows.
    */
   public static Dataset<Row> dailyProfile(Dataset<Row> classified) {
-    return classified.groupBy(col(REJECT_REASON), col(TRANSACTION_DATE)).agg(count(lit(1)).as(ROWS));
+    return classified
+        .groupBy(col(REJECT_REASON), col(TRANSACTION_DATE))
+        .agg(count(lit(1)).as(ROWS));
   }
 
   /**
-   * A row's fate once the as-of date is known. {@link IngestCounts#tally} applies the same rule
-   * to the daily profile; the two must agree.
+   * A row's fate once the as-of date is known. {@link IngestCounts#tally} applies the same rule to
+   * the daily profile; the two must agree.
    */
   public static Column fate(LocalDate asOf) {
     Column reason = col(REJECT_REASON);
-    Object[] timestampReasons = Arrays.stream(RejectReason.values())
-        .filter(RejectReason::concernsTimestamp).map(RejectReason::code).toArray();
+    Object[] timestampReasons =
+        Arrays.stream(RejectReason.values())
+            .filter(RejectReason::concernsTimestamp)
+            .map(RejectReason::code)
+            .toArray();
     return when(reason.isin(timestampReasons), QUARANTINED)
         .when(col(TRANSACTION_DATE).geq(lit(Date.valueOf(asOf))), AFTER_AS_OF)
         .when(reason.isNotNull(), QUARANTINED)

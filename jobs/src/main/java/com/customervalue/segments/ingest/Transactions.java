@@ -7,21 +7,28 @@ import org.apache.spark.sql.types.DecimalType;
 public final class Transactions {
   /** Customer id as found in the input (integer or trimmed string). */
   public static final String CUSTOMER_ID = "customer_id";
+
   /** Order id as found in the input; null when no order-id column is configured. */
   public static final String ORDER_ID = "order_id";
+
   /** Calendar date of the transaction, in the configured time zone. */
   public static final String TRANSACTION_DATE = "transaction_date";
+
   /** Line amount in money, exact. */
   public static final String AMOUNT = "amount";
+
   /** Why a row was rejected (a {@link RejectReason} code); null for a valid row. */
   public static final String REJECT_REASON = "reject_reason";
+
   /** The file a row came from. */
   public static final String SOURCE_FILE = "source_file";
+
   /**
-   * The file each input row came from, added by the reader; an internal column, left out of the
-   * raw record and of the columns messages list.
+   * The file each input row came from, added by the reader; an internal column, left out of the raw
+   * record and of the columns messages list.
    */
   public static final String INPUT_FILE = "_segments_input_file";
+
   /** The whole input row as JSON, kept for quarantined rows so nothing is lost. */
   public static final String RAW_RECORD = "raw_record";
 

@@ -22,8 +22,13 @@ public final class GenerateJob {
         throw new IllegalArgumentException(
             "--output " + output + " already exists; choose a new directory or delete it first");
       }
-      spark.sparkContext().setJobDescription("generate: " + settings.transactions() + " synthetic order lines");
-      SyntheticTransactions.generate(spark, settings).write().mode(SaveMode.ErrorIfExists).parquet(output);
+      spark
+          .sparkContext()
+          .setJobDescription("generate: " + settings.transactions() + " synthetic order lines");
+      SyntheticTransactions.generate(spark, settings)
+          .write()
+          .mode(SaveMode.ErrorIfExists)
+          .parquet(output);
       return fileSystem.makeQualified(path).toString();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + output, e);

@@ -31,13 +31,13 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Reads an input of Parquet files that may have been written at different times with different
- * schemas. Every file's footer is read first, so that a file that is not Parquet, or is
- * truncated, stops the run with its name instead of being skipped. Files of one schema are read
- * as Spark reads them; files of several schemas are read group by group and widened to one
- * schema where the types are compatible (integers to BIGINT, integers and decimals to a decimal
- * that holds both, any floating point to DOUBLE, DATE with TIMESTAMP to TIMESTAMP); columns some
- * files lack are null there. Incompatible types fail, naming the column, the types and a file of
- * each. The result carries the file of every row in {@link Transactions#INPUT_FILE}.
+ * schemas. Every file's footer is read first, so that a file that is not Parquet, or is truncated,
+ * stops the run with its name instead of being skipped. Files of one schema are read as Spark reads
+ * them; files of several schemas are read group by group and widened to one schema where the types
+ * are compatible (integers to BIGINT, integers and decimals to a decimal that holds both, any
+ * floating point to DOUBLE, DATE with TIMESTAMP to TIMESTAMP); columns some files lack are null
+ * there. Incompatible types fail, naming the column, the types and a file of each. The result
+ * carries the file of every row in {@link Transactions#INPUT_FILE}.
  */
 final class ParquetInput {
   private ParquetInput() {}
@@ -47,7 +47,10 @@ final class ParquetInput {
     List<Path> files = files(hadoopConf, path, what);
     Map<String, List<Path>> bySchema = new LinkedHashMap<>();
     for (Path file : files) {
-      bySchema.computeIfAbsent(footerSchema(hadoopConf, file, what).toString(), key -> new ArrayList<>()).add(file);
+      bySchema
+          .computeIfAbsent(
+              footerSchema(hadoopConf, file, what).toString(), key -> new ArrayList<>())
+          .add(file);
     }
     if (bySchema.size() == 1) {
       return withInputFile(spark.read().parquet(path));
@@ -58,15 +61,19 @@ final class ParquetInput {
       // Reading a directory's files one by one must still find its partition columns (year=...).
       org.apache.spark.sql.DataFrameReader reader = spark.read();
       basePath.ifPresent(base -> reader.option("basePath", base));
-      groups.add(withInputFile(reader.parquet(group.stream().map(Path::toString).toArray(String[]::new))));
+      groups.add(
+          withInputFile(reader.parquet(group.stream().map(Path::toString).toArray(String[]::new))));
     }
     Map<String, DataType> unified = unifiedSchema(groups, bySchema, what);
     Dataset<Row> all = null;
     for (Dataset<Row> group : groups) {
       List<Column> columns = new ArrayList<>();
       List<String> present = List.of(group.columns());
-      unified.forEach((name, type) -> columns.add(
-          (present.contains(name) ? col("`" + name + "`").cast(type) : lit(null).cast(type)).as(name)));
+      unified.forEach(
+          (name, type) ->
+              columns.add(
+                  (present.contains(name) ? col("`" + name + "`").cast(type) : lit(null).cast(type))
+                      .as(name)));
       Dataset<Row> aligned = group.select(columns.toArray(Column[]::new));
       all = all == null ? aligned : all.unionByName(aligned);
     }
@@ -78,8 +85,8 @@ final class ParquetInput {
   }
 
   /** Column name to type over all groups, in the order the columns first appear. */
-  private static Map<String, DataType> unifiedSchema(List<Dataset<Row>> groups, Map<String, List<Path>> bySchema,
-      String what) {
+  private static Map<String, DataType> unifiedSchema(
+      List<Dataset<Row>> groups, Map<String, List<Path>> bySchema, String what) {
     List<List<Path>> files = new ArrayList<>(bySchema.values());
     Map<String, DataType> types = new LinkedHashMap<>();
     Map<String, Path> firstFile = new LinkedHashMap<>();
@@ -92,10 +99,25 @@ final class ParquetInput {
           firstFile.put(field.name(), groupFile);
           continue;
         }
-        DataType wider = wider(known, field.dataType()).orElseThrow(() -> new InvalidInputException(
-            "The files of " + what + " disagree on column '" + field.name() + "': " + known.sql() + " in "
-                + firstFile.get(field.name()) + " but " + field.dataType().sql() + " in " + groupFile
-                + ", which cannot be read as one type. Rewrite one of them with the other's type."));
+        DataType wider =
+            wider(known, field.dataType())
+                .orElseThrow(
+                    () ->
+                        new InvalidInputException(
+                            "The files of "
+                                + what
+                                + " disagree on column '"
+                                + field.name()
+                                + "': "
+                                + known.sql()
+                                + " in "
+                                + firstFile.get(field.name())
+                                + " but "
+                                + field.dataType().sql()
+                                + " in "
+                                + groupFile
+                                + ", which cannot be read as one type. Rewrite one of them with the"
+                                + " other's type."));
         types.put(field.name(), wider);
       }
     }
@@ -115,7 +137,9 @@ final class ParquetInput {
       DecimalType y = asDecimal(b);
       int scale = Math.max(x.scale(), y.scale());
       int integral = Math.max(x.precision() - x.scale(), y.precision() - y.scale());
-      return integral + scale > 38 ? Optional.empty() : Optional.of(DataTypes.createDecimalType(integral + scale, scale));
+      return integral + scale > 38
+          ? Optional.empty()
+          : Optional.of(DataTypes.createDecimalType(integral + scale, scale));
     }
     if (isNumber(a) && isNumber(b)) {
       return Optional.of(DataTypes.DoubleType);
@@ -130,11 +154,14 @@ final class ParquetInput {
   }
 
   private static boolean isDateOr(DataType a, DataType b, DataType timestamp) {
-    return (a.equals(DataTypes.DateType) && b.equals(timestamp)) || (b.equals(DataTypes.DateType) && a.equals(timestamp));
+    return (a.equals(DataTypes.DateType) && b.equals(timestamp))
+        || (b.equals(DataTypes.DateType) && a.equals(timestamp));
   }
 
   private static boolean isIntegral(DataType type) {
-    return type.equals(DataTypes.ByteType) || type.equals(DataTypes.ShortType) || type.equals(DataTypes.IntegerType)
+    return type.equals(DataTypes.ByteType)
+        || type.equals(DataTypes.ShortType)
+        || type.equals(DataTypes.IntegerType)
         || type.equals(DataTypes.LongType);
   }
 
@@ -143,7 +170,9 @@ final class ParquetInput {
   }
 
   private static boolean isNumber(DataType type) {
-    return isExactNumber(type) || type.equals(DataTypes.FloatType) || type.equals(DataTypes.DoubleType);
+    return isExactNumber(type)
+        || type.equals(DataTypes.FloatType)
+        || type.equals(DataTypes.DoubleType);
   }
 
   private static DecimalType asDecimal(DataType type) {
@@ -178,13 +207,19 @@ final class ParquetInput {
         }
       }
       if (files.isEmpty()) {
-        throw new InvalidInputException("The " + what + " at " + path + " holds no data files (only hidden ones, "
-            + "starting with _ or ., if any).");
+        throw new InvalidInputException(
+            "The "
+                + what
+                + " at "
+                + path
+                + " holds no data files (only hidden ones, "
+                + "starting with _ or ., if any).");
       }
-      files.sort(Path::compareTo);   // the same input, the same schema groups and messages
+      files.sort(Path::compareTo); // the same input, the same schema groups and messages
       return files;
     } catch (IOException e) {
-      throw new InvalidInputException("Cannot list the " + what + " at " + path + ": " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "Cannot list the " + what + " at " + path + ": " + e.getMessage(), e);
     }
   }
 
@@ -199,18 +234,28 @@ final class ParquetInput {
   }
 
   private static MessageType footerSchema(Configuration hadoopConf, Path file, String what) {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoopConf))) {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoopConf))) {
       return reader.getFooter().getFileMetaData().getSchema();
     } catch (IOException | RuntimeException e) {
-      throw new InvalidInputException("The " + what + " file " + file + " is not a readable Parquet file ("
-          + e.getMessage() + "). Remove or replace it: no file is skipped silently.", e);
+      throw new InvalidInputException(
+          "The "
+              + what
+              + " file "
+              + file
+              + " is not a readable Parquet file ("
+              + e.getMessage()
+              + "). Remove or replace it: no file is skipped silently.",
+          e);
     }
   }
 
   private static Optional<String> directory(Configuration hadoopConf, String path) {
     try {
       Path given = new Path(path);
-      return given.getFileSystem(hadoopConf).isDirectory(given) ? Optional.of(given.toString()) : Optional.empty();
+      return given.getFileSystem(hadoopConf).isDirectory(given)
+          ? Optional.of(given.toString())
+          : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -22,26 +22,28 @@ import org.apache.spark.sql.types.StructType;
  * results the driver already holds: a handful of rows, whatever the number of customers.
  */
 final class RunTables {
-  static final StructType THRESHOLDS = new StructType()
-      .add("metric", DataTypes.StringType, false)
-      .add("break_index", DataTypes.IntegerType, false)
-      .add("quantile", DataTypes.DoubleType, false)
-      .add("threshold", DataTypes.createDecimalType(30, 8), false)
-      .add("quantile_mode", DataTypes.StringType, false);
+  static final StructType THRESHOLDS =
+      new StructType()
+          .add("metric", DataTypes.StringType, false)
+          .add("break_index", DataTypes.IntegerType, false)
+          .add("quantile", DataTypes.DoubleType, false)
+          .add("threshold", DataTypes.createDecimalType(30, 8), false)
+          .add("quantile_mode", DataTypes.StringType, false);
 
-  static final StructType CENTROIDS = new StructType()
-      .add("value_tier", DataTypes.StringType, false)
-      .add("value_tier_name", DataTypes.StringType, false)
-      .add("tier_rank", DataTypes.IntegerType, false)
-      .add("cluster", DataTypes.IntegerType, false)
-      .add("buyers", DataTypes.LongType, false)
-      .add("value_score", DataTypes.DoubleType, false)
-      .add("scaled_log_recency_days", DataTypes.DoubleType, false)
-      .add("scaled_log_frequency", DataTypes.DoubleType, false)
-      .add("scaled_log_monetary", DataTypes.DoubleType, false)
-      .add("centroid_recency_days", DataTypes.DoubleType, false)
-      .add("centroid_frequency", DataTypes.DoubleType, false)
-      .add("centroid_monetary", DataTypes.DoubleType, false);
+  static final StructType CENTROIDS =
+      new StructType()
+          .add("value_tier", DataTypes.StringType, false)
+          .add("value_tier_name", DataTypes.StringType, false)
+          .add("tier_rank", DataTypes.IntegerType, false)
+          .add("cluster", DataTypes.IntegerType, false)
+          .add("buyers", DataTypes.LongType, false)
+          .add("value_score", DataTypes.DoubleType, false)
+          .add("scaled_log_recency_days", DataTypes.DoubleType, false)
+          .add("scaled_log_frequency", DataTypes.DoubleType, false)
+          .add("scaled_log_monetary", DataTypes.DoubleType, false)
+          .add("centroid_recency_days", DataTypes.DoubleType, false)
+          .add("centroid_frequency", DataTypes.DoubleType, false)
+          .add("centroid_monetary", DataTypes.DoubleType, false);
 
   private RunTables() {}
 
@@ -54,18 +56,31 @@ final class RunTables {
     return spark.createDataFrame(rows, THRESHOLDS);
   }
 
-  private static void addBreaks(List<Row> rows, String metric, List<BigDecimal> values, int bins, String mode) {
+  private static void addBreaks(
+      List<Row> rows, String metric, List<BigDecimal> values, int bins, String mode) {
     for (int i = 0; i < values.size(); i++) {
       rows.add(RowFactory.create(metric, i + 1, (double) (i + 1) / bins, values.get(i), mode));
     }
   }
 
-  static Dataset<Row> centroids(SparkSession spark, TierModel model, Map<Integer, Long> buyersByCluster) {
+  static Dataset<Row> centroids(
+      SparkSession spark, TierModel model, Map<Integer, Long> buyersByCluster) {
     List<Row> rows = new ArrayList<>();
     for (TierCentroid c : model.centroids()) {
-      rows.add(RowFactory.create(c.tier(), c.displayName(), c.rank(), c.cluster(),
-          buyersByCluster.getOrDefault(c.cluster(), 0L), c.valueScore(), c.scaledRecency(), c.scaledFrequency(),
-          c.scaledMonetary(), c.recencyDays(), c.frequency(), c.monetary()));
+      rows.add(
+          RowFactory.create(
+              c.tier(),
+              c.displayName(),
+              c.rank(),
+              c.cluster(),
+              buyersByCluster.getOrDefault(c.cluster(), 0L),
+              c.valueScore(),
+              c.scaledRecency(),
+              c.scaledFrequency(),
+              c.scaledMonetary(),
+              c.recencyDays(),
+              c.frequency(),
+              c.monetary()));
     }
     return spark.createDataFrame(rows, CENTROIDS);
   }

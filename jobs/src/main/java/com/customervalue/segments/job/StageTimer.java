@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the stages of a job one after another, logging a line as each starts and ends, labelling
- * its Spark jobs in the Spark UI, and keeping the seconds each took for the run record.
+ * Runs the stages of a job one after another, logging a line as each starts and ends, labelling its
+ * Spark jobs in the Spark UI, and keeping the seconds each took for the run record.
  */
 final class StageTimer {
   private static final Logger LOG = LoggerFactory.getLogger(StageTimer.class);
@@ -35,7 +35,8 @@ final class StageTimer {
       double elapsed = (System.nanoTime() - start) / 1e9;
       seconds.put(stage, elapsed);
       sparkContext.setJobDescription(null);
-      LOG.info("[{}/{}] {} done in {}", number, stageCount, stage, String.format("%.1f s", elapsed));
+      LOG.info(
+          "[{}/{}] {} done in {}", number, stageCount, stage, String.format("%.1f s", elapsed));
     }
   }
 

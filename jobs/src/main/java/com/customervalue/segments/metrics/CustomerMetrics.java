@@ -25,9 +25,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 
 /**
- * Per-customer RFM metrics as DESIGN.md defines them: lines are netted into orders, an order
- * with a positive net amount is a purchase and a negative one a return; frequency and money count
- * the window [as-of - window-days, as-of), purchase dates look at the whole history before as-of.
+ * Per-customer RFM metrics as DESIGN.md defines them: lines are netted into orders, an order with a
+ * positive net amount is a purchase and a negative one a return; frequency and money count the
+ * window [as-of - window-days, as-of), purchase dates look at the whole history before as-of.
  */
 public final class CustomerMetrics {
   public static final String CUSTOMER_ID = Transactions.CUSTOMER_ID;
@@ -42,17 +42,29 @@ public final class CustomerMetrics {
   public static final String TENURE_DAYS = "tenure_days";
 
   /** The columns of {@link #perCustomer}, in order. */
-  public static final List<String> COLUMNS = List.of(CUSTOMER_ID, FIRST_PURCHASE_DATE, LAST_PURCHASE_DATE,
-      RECENCY_DAYS, FREQUENCY, MONETARY, GROSS_REVENUE, RETURNS_AMOUNT, AVG_ORDER_VALUE, TENURE_DAYS);
+  public static final List<String> COLUMNS =
+      List.of(
+          CUSTOMER_ID,
+          FIRST_PURCHASE_DATE,
+          LAST_PURCHASE_DATE,
+          RECENCY_DAYS,
+          FREQUENCY,
+          MONETARY,
+          GROSS_REVENUE,
+          RETURNS_AMOUNT,
+          AVG_ORDER_VALUE,
+          TENURE_DAYS);
 
   /** Order-level columns between netting and the per-customer aggregate. */
   public static final String ORDER_DATE = "order_date";
+
   /**
    * An order's net amount in units of 1/10,000 of money, as BIGINT. Line amounts have 4 decimals,
    * so this is exact, and Spark sums longs many times faster than the DECIMAL(28,4) a decimal sum
    * would need (which it computes with BigDecimal). |amounts| up to 9.2 x 10^14 fit.
    */
   public static final String ORDER_UNITS = "order_units";
+
   private static final int UNITS_PER_MONEY = 10_000;
 
   /** Money per customer: sums of {@link Transactions#AMOUNT_TYPE} lines, exact. */
@@ -72,31 +84,36 @@ public final class CustomerMetrics {
 
   /** Without an order-id column every accepted line is an order of its own. */
   public static Dataset<Row> eachLineAnOrder(Dataset<Row> lines) {
-    return lines.select(col(CUSTOMER_ID), col(TRANSACTION_DATE).as(ORDER_DATE), units(col(AMOUNT)).as(ORDER_UNITS));
+    return lines.select(
+        col(CUSTOMER_ID), col(TRANSACTION_DATE).as(ORDER_DATE), units(col(AMOUNT)).as(ORDER_UNITS));
   }
 
   /**
    * One row per customer with at least one order before {@code asOf}. {@code windowDays} = 0
-   * measures the whole history. Customers without a purchase (returns or zero-amount orders
-   * only) have frequency 0 and null purchase dates, recency, tenure and average order value.
+   * measures the whole history. Customers without a purchase (returns or zero-amount orders only)
+   * have frequency 0 and null purchase dates, recency, tenure and average order value.
    */
   public static Dataset<Row> perCustomer(Dataset<Row> orders, LocalDate asOf, int windowDays) {
     Column orderDate = col(ORDER_DATE);
     Column orderUnits = col(ORDER_UNITS);
-    Column inWindow = windowDays == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(windowDays))));
+    Column inWindow =
+        windowDays == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(windowDays))));
     Column isPurchase = orderUnits.gt(0);
     Column isReturn = orderUnits.lt(0);
     Column asOfDate = lit(Date.valueOf(asOf));
 
-    Dataset<Row> sums = orders
-        .groupBy(col(CUSTOMER_ID))
-        .agg(
-            min(when(isPurchase, orderDate)).as(FIRST_PURCHASE_DATE),
-            max(when(isPurchase, orderDate)).as(LAST_PURCHASE_DATE),
-            count(when(inWindow.and(isPurchase), lit(1))).cast(DataTypes.IntegerType).as(FREQUENCY),
-            money(sum(when(inWindow, orderUnits))).as(MONETARY),
-            money(sum(when(inWindow.and(isPurchase), orderUnits))).as(GROSS_REVENUE),
-            money(sum(when(inWindow.and(isReturn), negate(orderUnits)))).as(RETURNS_AMOUNT));
+    Dataset<Row> sums =
+        orders
+            .groupBy(col(CUSTOMER_ID))
+            .agg(
+                min(when(isPurchase, orderDate)).as(FIRST_PURCHASE_DATE),
+                max(when(isPurchase, orderDate)).as(LAST_PURCHASE_DATE),
+                count(when(inWindow.and(isPurchase), lit(1)))
+                    .cast(DataTypes.IntegerType)
+                    .as(FREQUENCY),
+                money(sum(when(inWindow, orderUnits))).as(MONETARY),
+                money(sum(when(inWindow.and(isPurchase), orderUnits))).as(GROSS_REVENUE),
+                money(sum(when(inWindow.and(isReturn), negate(orderUnits)))).as(RETURNS_AMOUNT));
 
     return sums.select(
         col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
@@ -107,7 +124,9 @@ public final class CustomerMetrics {
         col(MONETARY),
         col(GROSS_REVENUE),
         col(RETURNS_AMOUNT),
-        when(col(FREQUENCY).gt(0), col(GROSS_REVENUE).divide(col(FREQUENCY))).cast(MONEY_TYPE).as(AVG_ORDER_VALUE),
+        when(col(FREQUENCY).gt(0), col(GROSS_REVENUE).divide(col(FREQUENCY)))
+            .cast(MONEY_TYPE)
+            .as(AVG_ORDER_VALUE),
         datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS));
   }
 
@@ -118,6 +137,9 @@ public final class CustomerMetrics {
 
   /** A sum of units back as money, exact; no orders counts as 0. */
   private static Column money(Column unitSum) {
-    return coalesce(unitSum, lit(0L)).cast(DataTypes.createDecimalType(38, 0)).divide(UNITS_PER_MONEY).cast(MONEY_TYPE);
+    return coalesce(unitSum, lit(0L))
+        .cast(DataTypes.createDecimalType(38, 0))
+        .divide(UNITS_PER_MONEY)
+        .cast(MONEY_TYPE);
   }
 }

@@ -12,11 +12,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Pseudonymous customer ids for teams whose BI users must not see real ones: HMAC-SHA256 of the
- * id under a secret key, as 64 hex characters. Built from Spark's sha2 over binary (RFC 2104:
- * H(K ^ opad || H(K ^ ipad || id))), so it runs as native expressions, not a UDF. The same id
- * and key always give the same pseudonym, so snapshots and tables still join; without the key
- * the ids cannot be recovered or tried.
+ * Pseudonymous customer ids for teams whose BI users must not see real ones: HMAC-SHA256 of the id
+ * under a secret key, as 64 hex characters. Built from Spark's sha2 over binary (RFC 2104: H(K ^
+ * opad || H(K ^ ipad || id))), so it runs as native expressions, not a UDF. The same id and key
+ * always give the same pseudonym, so snapshots and tables still join; without the key the ids
+ * cannot be recovered or tried.
  */
 public final class Pseudonyms {
   private static final int BLOCK = 64;

@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes tables under {@code <root>/<table>/snapshot_date=YYYY-MM-DD/} so that readers never
- * see a half-written snapshot: each table is first written aside under {@code _staging} (Spark
- * and Hive skip directories starting with '_'), and only when every table of the run is written
- * are the snapshots moved into place, each replacing the earlier one of the same date whole.
+ * Publishes tables under {@code <root>/<table>/snapshot_date=YYYY-MM-DD/} so that readers never see
+ * a half-written snapshot: each table is first written aside under {@code _staging} (Spark and Hive
+ * skip directories starting with '_'), and only when every table of the run is written are the
+ * snapshots moved into place, each replacing the earlier one of the same date whole.
  */
 public final class SnapshotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
@@ -93,13 +93,14 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * Moves a staged snapshot into place. An existing snapshot of the same date is moved to
-   * {@code _trash} first and deleted after, so the result is exactly the staged data; between the
-   * two moves the snapshot is briefly absent, never partial.
+   * Moves a staged snapshot into place. An existing snapshot of the same date is moved to {@code
+   * _trash} first and deleted after, so the result is exactly the staged data; between the two
+   * moves the snapshot is briefly absent, never partial.
    */
   public Path commit(StagedTable staged) {
     Path target = snapshotPath(staged.table(), staged.snapshot());
-    Path trash = new Path(new Path(new Path(root, staged.table()), TRASH), target.getName() + "." + runId);
+    Path trash =
+        new Path(new Path(new Path(root, staged.table()), TRASH), target.getName() + "." + runId);
     try {
       boolean replacing = fileSystem.exists(target);
       if (replacing) {
@@ -128,9 +129,9 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * Puts back snapshots that a crashed run moved to {@code _trash} but did not replace: the
-   * crash came between the two moves of {@link #commit}. Trash whose snapshot is in place again
-   * is deleted. Returns the snapshots put back.
+   * Puts back snapshots that a crashed run moved to {@code _trash} but did not replace: the crash
+   * came between the two moves of {@link #commit}. Trash whose snapshot is in place again is
+   * deleted. Returns the snapshots put back.
    */
   public List<Path> recover(String table) {
     Path trashDirectory = new Path(new Path(root, table), TRASH);
@@ -142,7 +143,8 @@ public final class SnapshotPublisher {
       for (FileStatus entry : fileSystem.listStatus(trashDirectory)) {
         String name = entry.getPath().getName();
         int runSuffix = name.lastIndexOf('.');
-        Path snapshot = new Path(new Path(root, table), runSuffix > 0 ? name.substring(0, runSuffix) : name);
+        Path snapshot =
+            new Path(new Path(root, table), runSuffix > 0 ? name.substring(0, runSuffix) : name);
         if (!fileSystem.exists(snapshot)) {
           renameOrFail(entry.getPath(), snapshot);
           restored.add(snapshot);
@@ -158,7 +160,9 @@ public final class SnapshotPublisher {
     }
   }
 
-  /** Deletes all but the {@code keep} newest snapshots of {@code table}; returns the dates deleted. */
+  /**
+   * Deletes all but the {@code keep} newest snapshots of {@code table}; returns the dates deleted.
+   */
   public List<LocalDate> prune(String table, int keep) {
     List<LocalDate> dates = snapshots(table);
     List<LocalDate> deleted = new ArrayList<>(dates.subList(0, Math.max(0, dates.size() - keep)));
@@ -192,8 +196,9 @@ public final class SnapshotPublisher {
     singleRow.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
     Path target = new Path(snapshotPath(table, snapshot), "run-" + runId + ".parquet");
     try {
-      Path part = onlyDataFile(staging)
-          .orElseThrow(() -> new IOException("Spark wrote no data file under " + staging));
+      Path part =
+          onlyDataFile(staging)
+              .orElseThrow(() -> new IOException("Spark wrote no data file under " + staging));
       fileSystem.mkdirs(target.getParent());
       renameOrFail(part, target);
       fileSystem.delete(staging, true);
@@ -205,7 +210,9 @@ public final class SnapshotPublisher {
   }
 
   private Path stagingPath(String table, LocalDate snapshot) {
-    return new Path(new Path(new Path(root, table), STAGING), SNAPSHOT_PARTITION + "=" + snapshot + "." + runId);
+    return new Path(
+        new Path(new Path(root, table), STAGING),
+        SNAPSHOT_PARTITION + "=" + snapshot + "." + runId);
   }
 
   private Optional<Path> onlyDataFile(Path directory) throws IOException {

@@ -55,37 +55,55 @@ import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.ViewBox;
 
 /**
- * Draws the report's charts with JFreeChart as inline SVG elements: text stays text, so the
- * browser draws the tier names (金钻客户 …) with its own fonts and the charts scale sharply.
+ * Draws the report's charts with JFreeChart as inline SVG elements: text stays text, so the browser
+ * draws the tier names (金钻客户 …) with its own fonts and the charts scale sharply.
  */
 public final class ReportCharts {
   /** The colours of the customers and revenue series; the browser test looks for them on screen. */
   public static final Color CUSTOMERS_COLOUR = new Color(0x4C, 0x72, 0xB0);
+
   public static final Color REVENUE_COLOUR = new Color(0xC9, 0xA2, 0x27);
+
   /** The ends of the heat map's scale, from the lowest to the highest average monetary. */
   public static final Color HEAT_LOW = new Color(0xFF, 0xF5, 0xD6);
+
   public static final Color HEAT_HIGH = new Color(0xB3, 0x00, 0x1B);
 
   static final int WIDTH = 860;
   static final int HEIGHT = 380;
 
-  /** The previous tiers in the migration chart, best first: gold, silver, copper, iron, then spares. */
-  private static final List<Color> TIER_COLOURS = List.of(REVENUE_COLOUR, new Color(0x9A, 0xA5, 0xB1),
-      new Color(0xB8, 0x73, 0x33), new Color(0x5D, 0x5D, 0x5D), CUSTOMERS_COLOUR, new Color(0x81, 0x72, 0xB3),
-      new Color(0xC4, 0x4E, 0x52));
+  /**
+   * The previous tiers in the migration chart, best first: gold, silver, copper, iron, then spares.
+   */
+  private static final List<Color> TIER_COLOURS =
+      List.of(
+          REVENUE_COLOUR,
+          new Color(0x9A, 0xA5, 0xB1),
+          new Color(0xB8, 0x73, 0x33),
+          new Color(0x5D, 0x5D, 0x5D),
+          CUSTOMERS_COLOUR,
+          new Color(0x81, 0x72, 0xB3),
+          new Color(0xC4, 0x4E, 0x52));
+
   /** Customers who are new since the previous snapshot, in the migration chart. */
   private static final Color NEW_CUSTOMERS_COLOUR = new Color(0x55, 0xA8, 0x68);
+
   /**
    * Noto Sans CJK (Debian's fonts-noto-cjk) draws Chinese, Japanese and Korean tier names as well
-   * as Latin text. Charts are laid out with the font Java measures text with, and the browser
-   * draws the text, so both must use the same font for labels not to overlap.
+   * as Latin text. Charts are laid out with the font Java measures text with, and the browser draws
+   * the text, so both must use the same font for labels not to overlap.
    */
   private static final String CJK_FONT = "Noto Sans CJK SC";
-  private static final String FONT_FAMILY = Arrays.asList(
-      GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames()).contains(CJK_FONT)
-      ? CJK_FONT : Font.SANS_SERIF;
+
+  private static final String FONT_FAMILY =
+      Arrays.asList(GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames())
+              .contains(CJK_FONT)
+          ? CJK_FONT
+          : Font.SANS_SERIF;
+
   /** Unquoted: JFreeSVG puts it in a style attribute delimited by single quotes. */
-  private static final String SVG_FONTS = FONT_FAMILY.equals(CJK_FONT) ? CJK_FONT + ", sans-serif" : "sans-serif";
+  private static final String SVG_FONTS =
+      FONT_FAMILY.equals(CJK_FONT) ? CJK_FONT + ", sans-serif" : "sans-serif";
 
   /** Numbers the charts, whose clip paths must have ids of their own on a page of several. */
   private static final AtomicLong CHARTS = new AtomicLong();
@@ -104,7 +122,10 @@ public final class ReportCharts {
     return svg(chart, WIDTH, HEIGHT);
   }
 
-  /** Buyers by recency score (rows) and frequency score (columns): colour = average monetary, text = buyers. */
+  /**
+   * Buyers by recency score (rows) and frequency score (columns): colour = average monetary, text =
+   * buyers.
+   */
   public static String rfmHeatMap(List<HeatCell> cells) {
     double[][] series = new double[3][cells.size()];
     double low = Double.MAX_VALUE;
@@ -126,20 +147,25 @@ public final class ReportCharts {
     HeatScale scale = new HeatScale(low, high);
     renderer.setPaintScale(scale);
     XYPlot plot = new XYPlot(data, frequency, recency, renderer);
-    JFreeChart chart = themed(new JFreeChart(null, new Font(FONT_FAMILY, Font.BOLD, 16), plot, false));
+    JFreeChart chart =
+        themed(new JFreeChart(null, new Font(FONT_FAMILY, Font.BOLD, 16), plot, false));
     plot.setDomainGridlinesVisible(false);
     plot.setRangeGridlinesVisible(false);
     Font label = new Font(FONT_FAMILY, Font.BOLD, 13);
     for (HeatCell cell : cells) {
-      XYTextAnnotation text = new XYTextAnnotation(String.format(Locale.ROOT, "%,d", cell.customers()),
-          cell.f(), cell.r());
+      XYTextAnnotation text =
+          new XYTextAnnotation(
+              String.format(Locale.ROOT, "%,d", cell.customers()), cell.f(), cell.r());
       text.setFont(label);
       text.setPaint(scale.isDark(cell.avgMonetary()) ? Color.WHITE : Color.BLACK);
       plot.addAnnotation(text);
     }
     NumberAxis money = new NumberAxis("avg monetary");
-    money.setRange(scale.getLowerBound(), scale.getUpperBound() > scale.getLowerBound()
-        ? scale.getUpperBound() : scale.getLowerBound() + 1);
+    money.setRange(
+        scale.getLowerBound(),
+        scale.getUpperBound() > scale.getLowerBound()
+            ? scale.getUpperBound()
+            : scale.getLowerBound() + 1);
     PaintScaleLegend legend = new PaintScaleLegend(scale, money);
     legend.setPosition(RectangleEdge.RIGHT);
     legend.setMargin(new RectangleInsets(10, 10, 10, 10));
@@ -160,12 +186,22 @@ public final class ReportCharts {
     }
     XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
     data.addSeries(series);
-    JFreeChart chart = ChartFactory.createXYBarChart(null, "monetary (log scale)", false, "buyers", data,
-        PlotOrientation.VERTICAL, false, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYBarChart(
+            null,
+            "monetary (log scale)",
+            false,
+            "buyers",
+            data,
+            PlotOrientation.VERTICAL,
+            false,
+            false,
+            false);
     XYPlot plot = themed(chart).getXYPlot();
     LogAxis money = new LogAxis("monetary (log scale)");
     money.setBase(10);
-    money.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    money.setNumberFormatOverride(
+        new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     money.setSmallestValue(0.01);
     money.setAutoTickUnitSelection(false);
     money.setTickUnit(new NumberTickUnit(1)); // one tick a decade: 10, 100, 1,000, …
@@ -189,16 +225,20 @@ public final class ReportCharts {
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(curve);
     data.addSeries(equality);
-    JFreeChart chart = ChartFactory.createXYLineChart(null, "% of buyers, poorest first", "% of revenue", data);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(null, "% of buyers, poorest first", "% of revenue", data);
     XYPlot plot = themed(chart).getXYPlot();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     renderer.setSeriesPaint(0, REVENUE_COLOUR);
     renderer.setSeriesStroke(0, new BasicStroke(3f));
     renderer.setSeriesPaint(1, Color.GRAY);
-    renderer.setSeriesStroke(1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-        new float[] {6f, 4f}, 0f));
+    renderer.setSeriesStroke(
+        1,
+        new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     plot.setRenderer(renderer);
-    for (NumberAxis axis : List.of((NumberAxis) plot.getDomainAxis(), (NumberAxis) plot.getRangeAxis())) {
+    for (NumberAxis axis :
+        List.of((NumberAxis) plot.getDomainAxis(), (NumberAxis) plot.getRangeAxis())) {
       axis.setRange(0, 100);
       axis.setTickUnit(new NumberTickUnit(20));
     }
@@ -212,16 +252,24 @@ public final class ReportCharts {
       data.addValue(100 * segment.customerShare(), "Buyers %", segment.segment());
       data.addValue(100 * segment.revenueShare(), "Revenue %", segment.segment());
     }
-    JFreeChart chart = ChartFactory.createBarChart(null, null, "% of all buyers / revenue", data,
-        PlotOrientation.HORIZONTAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            null,
+            null,
+            "% of all buyers / revenue",
+            data,
+            PlotOrientation.HORIZONTAL,
+            true,
+            false,
+            false);
     styleBars(chart, PlotOrientation.HORIZONTAL);
     return svg(chart, WIDTH, Math.max(HEIGHT, 60 + 42 * segments.size()));
   }
 
   /**
    * Where this snapshot's customers of each tier came from: one bar per current tier, stacked by
-   * the tier they had at the previous snapshot ({@code new}: not in it). Departed customers have
-   * no current tier and are left to the table.
+   * the tier they had at the previous snapshot ({@code new}: not in it). Departed customers have no
+   * current tier and are left to the table.
    */
   public static String migration(List<Migration> moves, List<Tier> tiers) {
     Map<String, String> names = tiers.stream().collect(Collectors.toMap(Tier::tier, Tier::name));
@@ -232,17 +280,24 @@ public final class ReportCharts {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (String origin : origins) {
       for (Tier to : tiers) {
-        data.addValue(ReportFigures.customersMoved(moves, origin, to.tier()), "from " + name.apply(origin), to.name());
+        data.addValue(
+            ReportFigures.customersMoved(moves, origin, to.tier()),
+            "from " + name.apply(origin),
+            to.name());
       }
     }
-    JFreeChart chart = ChartFactory.createStackedBarChart(null, null, "customers", data,
-        PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createStackedBarChart(
+            null, null, "customers", data, PlotOrientation.VERTICAL, true, false, false);
     styleBars(chart, PlotOrientation.VERTICAL);
     BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
     int index = 0;
     for (String origin : origins) {
-      renderer.setSeriesPaint(index, origin.equals(TierMigration.NEW) ? NEW_CUSTOMERS_COLOUR
-          : TIER_COLOURS.get(index % TIER_COLOURS.size()));
+      renderer.setSeriesPaint(
+          index,
+          origin.equals(TierMigration.NEW)
+              ? NEW_CUSTOMERS_COLOUR
+              : TIER_COLOURS.get(index % TIER_COLOURS.size()));
       index++;
     }
     return svg(chart, WIDTH, HEIGHT);
@@ -302,8 +357,8 @@ public final class ReportCharts {
   }
 
   /**
-   * Pale yellow to deep red over the logarithm of the average monetary: a handful of very
-   * valuable cells would otherwise leave the rest of the grid one colour.
+   * Pale yellow to deep red over the logarithm of the average monetary: a handful of very valuable
+   * cells would otherwise leave the rest of the grid one colour.
    */
   private static final class HeatScale implements PaintScale {
     private final double low;
@@ -327,7 +382,8 @@ public final class ReportCharts {
     @Override
     public Paint getPaint(double value) {
       double position = position(value);
-      return new Color(mix(HEAT_LOW.getRed(), HEAT_HIGH.getRed(), position),
+      return new Color(
+          mix(HEAT_LOW.getRed(), HEAT_HIGH.getRed(), position),
           mix(HEAT_LOW.getGreen(), HEAT_HIGH.getGreen(), position),
           mix(HEAT_LOW.getBlue(), HEAT_HIGH.getBlue(), position));
     }

@@ -33,11 +33,11 @@ public final class RfmScores {
   public static final String RFM_CELL = "rfm_cell";
 
   /**
-   * Decimals breaks are kept to. Spark interpolates between two values in double (a break of
-   * 13.8 comes out as 13.799999999999999); rounding gives the exact break back, and scores then
-   * compare exactly in DECIMAL. Money has 4 decimals and interpolation at i/bins adds at most one
-   * more, so 8 decimals lose nothing. (Breaks on a value, or between tied values, are exact in
-   * Spark already.)
+   * Decimals breaks are kept to. Spark interpolates between two values in double (a break of 13.8
+   * comes out as 13.799999999999999); rounding gives the exact break back, and scores then compare
+   * exactly in DECIMAL. Money has 4 decimals and interpolation at i/bins adds at most one more, so
+   * 8 decimals lose nothing. (Breaks on a value, or between tied values, are exact in Spark
+   * already.)
    */
   static final int BREAK_SCALE = 8;
 
@@ -48,23 +48,31 @@ public final class RfmScores {
     return col(FREQUENCY).gt(0);
   }
 
-  /** Computes the breaks over the buyers of {@code metrics} in one aggregation; needs at least one buyer. */
-  public static ScoreBreaks breaks(Dataset<Row> metrics, int bins, QuantileMode mode, double relativeError) {
+  /**
+   * Computes the breaks over the buyers of {@code metrics} in one aggregation; needs at least one
+   * buyer.
+   */
+  public static ScoreBreaks breaks(
+      Dataset<Row> metrics, int bins, QuantileMode mode, double relativeError) {
     double[] probabilities = IntStream.range(1, bins).mapToDouble(i -> (double) i / bins).toArray();
-    Row row = metrics.filter(isBuyer())
-        .agg(quantiles(col(RECENCY_DAYS), probabilities, mode, relativeError),
-            quantiles(col(FREQUENCY), probabilities, mode, relativeError),
-            quantiles(col(MONETARY), probabilities, mode, relativeError))
-        .first();
+    Row row =
+        metrics
+            .filter(isBuyer())
+            .agg(
+                quantiles(col(RECENCY_DAYS), probabilities, mode, relativeError),
+                quantiles(col(FREQUENCY), probabilities, mode, relativeError),
+                quantiles(col(MONETARY), probabilities, mode, relativeError))
+            .first();
     if (row.isNullAt(0)) {
       throw new IllegalArgumentException("There are no buyers to compute score breaks from");
     }
-    return new ScoreBreaks(bins, decimals(row.getList(0)), decimals(row.getList(1)), decimals(row.getList(2)));
+    return new ScoreBreaks(
+        bins, decimals(row.getList(0)), decimals(row.getList(1)), decimals(row.getList(2)));
   }
 
   /**
-   * Adds {@code r_score}, {@code f_score}, {@code m_score} and {@code rfm_cell} (e.g. "545");
-   * all null for customers who are not buyers.
+   * Adds {@code r_score}, {@code f_score}, {@code m_score} and {@code rfm_cell} (e.g. "545"); all
+   * null for customers who are not buyers.
    */
   public static Dataset<Row> score(Dataset<Row> metrics, ScoreBreaks breaks) {
     Column recencyRank = lit(1).plus(breaksBelow(col(RECENCY_DAYS), breaks.recency()));
@@ -75,7 +83,12 @@ public final class RfmScores {
         .withColumn(R_SCORE, r.cast(DataTypes.IntegerType))
         .withColumn(F_SCORE, f.cast(DataTypes.IntegerType))
         .withColumn(M_SCORE, m.cast(DataTypes.IntegerType))
-        .withColumn(RFM_CELL, concat(col(R_SCORE).cast("string"), col(F_SCORE).cast("string"), col(M_SCORE).cast("string")));
+        .withColumn(
+            RFM_CELL,
+            concat(
+                col(R_SCORE).cast("string"),
+                col(F_SCORE).cast("string"),
+                col(M_SCORE).cast("string")));
   }
 
   /** How many breaks lie strictly below the value: right-closed intervals. */
@@ -87,18 +100,22 @@ public final class RfmScores {
     return below;
   }
 
-  private static Column quantiles(Column value, double[] probabilities, QuantileMode mode, double relativeError) {
+  private static Column quantiles(
+      Column value, double[] probabilities, QuantileMode mode, double relativeError) {
     Column asDouble = value.cast(DataTypes.DoubleType);
     return switch (mode) {
       case EXACT -> percentile(asDouble, lit(probabilities));
-      case APPROXIMATE -> percentile_approx(asDouble, lit(probabilities), lit((int) Math.ceil(1 / relativeError)));
+      case APPROXIMATE ->
+          percentile_approx(asDouble, lit(probabilities), lit((int) Math.ceil(1 / relativeError)));
     };
   }
 
   private static List<BigDecimal> decimals(List<Object> values) {
     List<BigDecimal> breaks = new ArrayList<>();
     for (Object value : values) {
-      breaks.add(BigDecimal.valueOf(((Number) value).doubleValue()).setScale(BREAK_SCALE, RoundingMode.HALF_UP));
+      breaks.add(
+          BigDecimal.valueOf(((Number) value).doubleValue())
+              .setScale(BREAK_SCALE, RoundingMode.HALF_UP));
     }
     return List.copyOf(breaks);
   }

@@ -14,7 +14,8 @@ public record JdbcCredentials(String user, String password) implements Serializa
 
   public static Optional<JdbcCredentials> fromEnvironment(Map<String, String> environment) {
     String user = environment.get(USER_VARIABLE);
-    return user == null || user.isBlank() ? Optional.empty()
+    return user == null || user.isBlank()
+        ? Optional.empty()
         : Optional.of(new JdbcCredentials(user, environment.getOrDefault(PASSWORD_VARIABLE, "")));
   }
 

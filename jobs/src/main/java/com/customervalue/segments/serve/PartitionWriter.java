@@ -14,10 +14,9 @@ import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Row;
 
 /**
- * Writes one Spark partition into a staging table, idempotently: in one transaction it locks
- * its partition number, deletes what an earlier attempt of the same partition wrote, and inserts
- * its rows. A retried or speculative task therefore replaces its own rows instead of adding
- * them twice.
+ * Writes one Spark partition into a staging table, idempotently: in one transaction it locks its
+ * partition number, deletes what an earlier attempt of the same partition wrote, and inserts its
+ * rows. A retried or speculative task therefore replaces its own rows instead of adding them twice.
  */
 final class PartitionWriter implements ForeachPartitionFunction<Row> {
   private static final long serialVersionUID = 1L;
@@ -30,7 +29,12 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
   private final int batchSize;
   private final int lockSpace;
 
-  PartitionWriter(String url, JdbcCredentials credentials, String stagingTable, List<String> columns, boolean[] json,
+  PartitionWriter(
+      String url,
+      JdbcCredentials credentials,
+      String stagingTable,
+      List<String> columns,
+      boolean[] json,
       int batchSize) {
     this.url = url;
     this.credentials = credentials;
@@ -50,16 +54,23 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
       insert.append(SqlIdentifiers.quoted(columns.get(i))).append(", ");
       values.append(json[i] ? "CAST(? AS jsonb), " : "?, ");
     }
-    String statement = insert.append(PostgresServingCopy.PARTITION_COLUMN).append(values).append("?)").toString();
+    String statement =
+        insert.append(PostgresServingCopy.PARTITION_COLUMN).append(values).append("?)").toString();
     try (Connection connection = PostgresServingCopy.connect(url, credentials)) {
       connection.setAutoCommit(false);
-      try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+      try (PreparedStatement lock =
+          connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
         lock.setInt(1, lockSpace);
         lock.setInt(2, partition);
         lock.execute();
       }
-      try (PreparedStatement delete = connection.prepareStatement(
-          "DELETE FROM " + stagingTable + " WHERE " + PostgresServingCopy.PARTITION_COLUMN + " = ?")) {
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              "DELETE FROM "
+                  + stagingTable
+                  + " WHERE "
+                  + PostgresServingCopy.PARTITION_COLUMN
+                  + " = ?")) {
         delete.setInt(1, partition);
         delete.executeUpdate();
       }
@@ -85,13 +96,17 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
     }
   }
 
-  private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+  private static void bind(PreparedStatement statement, int index, Object value)
+      throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.OTHER);
     } else if (value instanceof Timestamp timestamp) {
       statement.setObject(index, timestamp.toInstant().atOffset(ZoneOffset.UTC));
-    } else if (value instanceof BigDecimal || value instanceof String || value instanceof Number
-        || value instanceof java.sql.Date || value instanceof Boolean) {
+    } else if (value instanceof BigDecimal
+        || value instanceof String
+        || value instanceof Number
+        || value instanceof java.sql.Date
+        || value instanceof Boolean) {
       statement.setObject(index, value);
     } else {
       statement.setObject(index, value.toString());

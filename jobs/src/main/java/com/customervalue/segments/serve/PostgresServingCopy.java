@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a run's tables into PostgreSQL for BI tools. Each table is created once with SQL types,
- * a primary key and the indexes dashboards filter by, and holds every snapshot. A run first fills
- * one staging table per table from the Spark tasks (idempotently, see {@link PartitionWriter}),
- * then swaps all of them in with a single transaction: a dashboard sees the old snapshot or the
- * new one, never a mix, and a run of the same snapshot replaces it instead of adding to it.
+ * Copies a run's tables into PostgreSQL for BI tools. Each table is created once with SQL types, a
+ * primary key and the indexes dashboards filter by, and holds every snapshot. A run first fills one
+ * staging table per table from the Spark tasks (idempotently, see {@link PartitionWriter}), then
+ * swaps all of them in with a single transaction: a dashboard sees the old snapshot or the new one,
+ * never a mix, and a run of the same snapshot replaces it instead of adding to it.
  */
 public final class PostgresServingCopy {
   static final String PARTITION_COLUMN = "spark_partition";
@@ -39,7 +39,11 @@ public final class PostgresServingCopy {
    * One table to copy: this snapshot's rows (without snapshot_date), its primary key (empty for
    * none) and extra indexes; {@code replacesSnapshot} false appends instead (the run log).
    */
-  public record ServedTable(String name, Dataset<Row> rows, List<String> primaryKey, List<List<String>> indexes,
+  public record ServedTable(
+      String name,
+      Dataset<Row> rows,
+      List<String> primaryKey,
+      List<List<String>> indexes,
       boolean replacesSnapshot) {}
 
   private final String url;
@@ -49,14 +53,21 @@ public final class PostgresServingCopy {
   private final String runId;
 
   public PostgresServingCopy(ServingSettings settings, String runId) {
-    this.url = settings.jdbcUrl().orElseThrow(() -> new IllegalArgumentException("No serving copy configured"));
-    this.credentials = settings.credentials().orElseThrow(() -> new IllegalArgumentException("No credentials"));
+    this.url =
+        settings
+            .jdbcUrl()
+            .orElseThrow(() -> new IllegalArgumentException("No serving copy configured"));
+    this.credentials =
+        settings.credentials().orElseThrow(() -> new IllegalArgumentException("No credentials"));
     this.schema = settings.schema();
     this.batchSize = settings.batchSize();
     this.runId = runId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
   }
 
-  /** Copies the tables as {@code snapshot}; with {@code keepSnapshots} above 0, older snapshots are pruned in the same swap. */
+  /**
+   * Copies the tables as {@code snapshot}; with {@code keepSnapshots} above 0, older snapshots are
+   * pruned in the same swap.
+   */
   public void publish(List<ServedTable> tables, LocalDate snapshot, int keepSnapshots) {
     List<String> stagingTables = new ArrayList<>();
     try (Connection connection = connect(url, credentials)) {
@@ -70,8 +81,15 @@ public final class PostgresServingCopy {
         String staging = staging(table);
         stagingTables.add(staging);
         execute(connection, "DROP TABLE IF EXISTS " + staging);
-        execute(connection, "CREATE UNLOGGED TABLE " + staging + " (" + columnDefinitions(table.rows()) + ", "
-            + PARTITION_COLUMN + " integer NOT NULL)");
+        execute(
+            connection,
+            "CREATE UNLOGGED TABLE "
+                + staging
+                + " ("
+                + columnDefinitions(table.rows())
+                + ", "
+                + PARTITION_COLUMN
+                + " integer NOT NULL)");
       }
       for (int i = 0; i < tables.size(); i++) {
         Dataset<Row> data = rows.get(i);
@@ -79,45 +97,80 @@ public final class PostgresServingCopy {
         for (int c = 0; c < json.length; c++) {
           json[c] = PostgresTypes.isJson(tables.get(i).rows().schema().fields()[c].dataType());
         }
-        data.sparkSession().sparkContext().setJobDescription("serve: copying " + tables.get(i).name() + " to PostgreSQL");
-        data.foreachPartition(new PartitionWriter(url, credentials, stagingTables.get(i),
-            List.of(data.columns()), json, batchSize));
+        data.sparkSession()
+            .sparkContext()
+            .setJobDescription("serve: copying " + tables.get(i).name() + " to PostgreSQL");
+        data.foreachPartition(
+            new PartitionWriter(
+                url, credentials, stagingTables.get(i), List.of(data.columns()), json, batchSize));
       }
       swap(connection, tables, rows, stagingTables, snapshot, keepSnapshots);
-      LOG.info("Copied {} tables of snapshot {} to PostgreSQL schema {}", tables.size(), snapshot, schema);
+      LOG.info(
+          "Copied {} tables of snapshot {} to PostgreSQL schema {}",
+          tables.size(),
+          snapshot,
+          schema);
     } catch (SQLException e) {
-      throw new ServingCopyException("The PostgreSQL copy to " + url + " (schema " + schema + ") failed: "
-          + e.getMessage(), e);
+      throw new ServingCopyException(
+          "The PostgreSQL copy to " + url + " (schema " + schema + ") failed: " + e.getMessage(),
+          e);
     } finally {
       dropQuietly(stagingTables);
     }
   }
 
   /** Every table's snapshot goes in, and old ones out, in one transaction. */
-  private void swap(Connection connection, List<ServedTable> tables, List<Dataset<Row>> rows, List<String> stagingTables,
-      LocalDate snapshot, int keepSnapshots) throws SQLException {
+  private void swap(
+      Connection connection,
+      List<ServedTable> tables,
+      List<Dataset<Row>> rows,
+      List<String> stagingTables,
+      LocalDate snapshot,
+      int keepSnapshots)
+      throws SQLException {
     connection.setAutoCommit(false);
     try {
       for (int i = 0; i < tables.size(); i++) {
         ServedTable table = tables.get(i);
         String target = qualified(table.name());
         if (table.replacesSnapshot()) {
-          try (PreparedStatement delete = connection.prepareStatement(
-              "DELETE FROM " + target + " WHERE " + SNAPSHOT_COLUMN + " = ?")) {
+          try (PreparedStatement delete =
+              connection.prepareStatement(
+                  "DELETE FROM " + target + " WHERE " + SNAPSHOT_COLUMN + " = ?")) {
             delete.setDate(1, Date.valueOf(snapshot));
             delete.executeUpdate();
           }
         }
         String columns = columnList(rows.get(i));
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + target + " (" + SNAPSHOT_COLUMN
-            + ", " + columns + ") SELECT ?, " + columns + " FROM " + stagingTables.get(i))) {
+        try (PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO "
+                    + target
+                    + " ("
+                    + SNAPSHOT_COLUMN
+                    + ", "
+                    + columns
+                    + ") SELECT ?, "
+                    + columns
+                    + " FROM "
+                    + stagingTables.get(i))) {
           insert.setDate(1, Date.valueOf(snapshot));
           insert.executeUpdate();
         }
         if (keepSnapshots > 0 && table.replacesSnapshot()) {
-          try (PreparedStatement prune = connection.prepareStatement("DELETE FROM " + target + " WHERE "
-              + SNAPSHOT_COLUMN + " NOT IN (SELECT DISTINCT " + SNAPSHOT_COLUMN + " FROM " + target + " ORDER BY "
-              + SNAPSHOT_COLUMN + " DESC LIMIT ?)")) {
+          try (PreparedStatement prune =
+              connection.prepareStatement(
+                  "DELETE FROM "
+                      + target
+                      + " WHERE "
+                      + SNAPSHOT_COLUMN
+                      + " NOT IN (SELECT DISTINCT "
+                      + SNAPSHOT_COLUMN
+                      + " FROM "
+                      + target
+                      + " ORDER BY "
+                      + SNAPSHOT_COLUMN
+                      + " DESC LIMIT ?)")) {
             prune.setInt(1, keepSnapshots);
             prune.executeUpdate();
           }
@@ -132,21 +185,51 @@ public final class PostgresServingCopy {
     }
   }
 
-  /** Creates the table on first use; later runs add columns it lacks (e.g. new customer master attributes). */
+  /**
+   * Creates the table on first use; later runs add columns it lacks (e.g. new customer master
+   * attributes).
+   */
   private void prepareTable(Connection connection, ServedTable table) throws SQLException {
     String target = qualified(table.name());
-    String key = table.primaryKey().isEmpty() ? ""
-        : ", PRIMARY KEY (" + table.primaryKey().stream().map(SqlIdentifiers::quoted).collect(Collectors.joining(", ")) + ")";
-    execute(connection, "CREATE TABLE IF NOT EXISTS " + target + " (" + SNAPSHOT_COLUMN + " date NOT NULL, "
-        + columnDefinitions(table.rows()) + key + ")");
+    String key =
+        table.primaryKey().isEmpty()
+            ? ""
+            : ", PRIMARY KEY ("
+                + table.primaryKey().stream()
+                    .map(SqlIdentifiers::quoted)
+                    .collect(Collectors.joining(", "))
+                + ")";
+    execute(
+        connection,
+        "CREATE TABLE IF NOT EXISTS "
+            + target
+            + " ("
+            + SNAPSHOT_COLUMN
+            + " date NOT NULL, "
+            + columnDefinitions(table.rows())
+            + key
+            + ")");
     for (StructField field : table.rows().schema().fields()) {
-      execute(connection, "ALTER TABLE " + target + " ADD COLUMN IF NOT EXISTS " + quoted(field.name()) + " "
-          + PostgresTypes.sqlType(field.dataType()));
+      execute(
+          connection,
+          "ALTER TABLE "
+              + target
+              + " ADD COLUMN IF NOT EXISTS "
+              + quoted(field.name())
+              + " "
+              + PostgresTypes.sqlType(field.dataType()));
     }
     for (List<String> index : table.indexes()) {
       String name = quoted(table.name() + "_" + String.join("_", index) + "_idx");
-      execute(connection, "CREATE INDEX IF NOT EXISTS " + name + " ON " + target + " ("
-          + index.stream().map(SqlIdentifiers::quoted).collect(Collectors.joining(", ")) + ")");
+      execute(
+          connection,
+          "CREATE INDEX IF NOT EXISTS "
+              + name
+              + " ON "
+              + target
+              + " ("
+              + index.stream().map(SqlIdentifiers::quoted).collect(Collectors.joining(", "))
+              + ")");
     }
   }
 
@@ -155,7 +238,8 @@ public final class PostgresServingCopy {
     List<Column> columns = new ArrayList<>();
     for (StructField field : rows.schema().fields()) {
       Column column = col("`" + field.name() + "`");
-      columns.add(PostgresTypes.isJson(field.dataType()) ? to_json(column).as(field.name()) : column);
+      columns.add(
+          PostgresTypes.isJson(field.dataType()) ? to_json(column).as(field.name()) : column);
     }
     return rows.select(columns.toArray(Column[]::new));
   }
@@ -167,10 +251,15 @@ public final class PostgresServingCopy {
   }
 
   private static String columnList(Dataset<Row> rows) {
-    return Arrays.stream(rows.columns()).map(SqlIdentifiers::quoted).collect(Collectors.joining(", "));
+    return Arrays.stream(rows.columns())
+        .map(SqlIdentifiers::quoted)
+        .collect(Collectors.joining(", "));
   }
 
-  /** A staging table per table and run, in the serving schema; names are cut to PostgreSQL's 63 characters. */
+  /**
+   * A staging table per table and run, in the serving schema; names are cut to PostgreSQL's 63
+   * characters.
+   */
   private String staging(ServedTable table) {
     String name = "_staging_" + table.name() + "_" + runId;
     return qualified(name.length() > 63 ? name.substring(0, 63) : name);
@@ -199,7 +288,10 @@ public final class PostgresServingCopy {
     }
   }
 
-  /** Opens a connection with the driver directly, so no DriverManager class-loader lookup is needed on executors. */
+  /**
+   * Opens a connection with the driver directly, so no DriverManager class-loader lookup is needed
+   * on executors.
+   */
   static Connection connect(String url, JdbcCredentials credentials) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", credentials.user());

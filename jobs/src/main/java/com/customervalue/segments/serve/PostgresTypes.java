@@ -7,7 +7,10 @@ import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
-/** The PostgreSQL column type of each Spark type the tables use; maps, arrays and structs become jsonb. */
+/**
+ * The PostgreSQL column type of each Spark type the tables use; maps, arrays and structs become
+ * jsonb.
+ */
 final class PostgresTypes {
   private PostgresTypes() {}
 
@@ -25,7 +28,9 @@ final class PostgresTypes {
     if (type.equals(DataTypes.StringType)) {
       return "text";
     }
-    if (type.equals(DataTypes.IntegerType) || type.equals(DataTypes.ShortType) || type.equals(DataTypes.ByteType)) {
+    if (type.equals(DataTypes.IntegerType)
+        || type.equals(DataTypes.ShortType)
+        || type.equals(DataTypes.ByteType)) {
       return "integer";
     }
     if (type.equals(DataTypes.LongType)) {

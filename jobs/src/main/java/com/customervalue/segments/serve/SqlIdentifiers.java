@@ -3,9 +3,9 @@ package com.customervalue.segments.serve;
 import java.util.regex.Pattern;
 
 /**
- * Identifiers that go into SQL text (schema, table and column names) are checked against a
- * strict pattern and then double-quoted: nothing from configuration or data is concatenated
- * into a statement unchecked.
+ * Identifiers that go into SQL text (schema, table and column names) are checked against a strict
+ * pattern and then double-quoted: nothing from configuration or data is concatenated into a
+ * statement unchecked.
  */
 public final class SqlIdentifiers {
   private static final Pattern SAFE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -19,8 +19,11 @@ public final class SqlIdentifiers {
   /** The identifier, double-quoted; throws if it is not a plain lower-case name. */
   public static String quoted(String identifier) {
     if (!isSafe(identifier)) {
-      throw new IllegalArgumentException("'" + identifier + "' is not a safe SQL identifier: use lower-case "
-          + "letters, digits and _, starting with a letter or _, at most 63 characters");
+      throw new IllegalArgumentException(
+          "'"
+              + identifier
+              + "' is not a safe SQL identifier: use lower-case "
+              + "letters, digits and _, starting with a letter or _, at most 63 characters");
     }
     return "\"" + identifier + "\"";
   }

@@ -36,10 +36,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Value tiers by k-means, as DESIGN.md defines them: an MLlib pipeline (assembler, standard
- * scaler, k-means) over log1p(recency_days), log1p(frequency) and log1p(monetary) of the buyers;
- * clusters ranked by the value score of their centroid (standardized monetary + frequency -
- * recency) and named best first. Non-buyers get the last tier.
+ * Value tiers by k-means, as DESIGN.md defines them: an MLlib pipeline (assembler, standard scaler,
+ * k-means) over log1p(recency_days), log1p(frequency) and log1p(monetary) of the buyers; clusters
+ * ranked by the value score of their centroid (standardized monetary + frequency - recency) and
+ * named best first. Non-buyers get the last tier.
  */
 public final class ValueTiers {
   public static final String VALUE_TIER = "value_tier";
@@ -52,43 +52,58 @@ public final class ValueTiers {
   static final String FEATURES = "tier_features";
   static final String SCALED_FEATURES = "tier_scaled_features";
   static final String CLUSTER = "tier_cluster";
-  private static final List<String> FEATURE_COLUMNS = List.of(LOG_RECENCY, LOG_FREQUENCY, LOG_MONETARY);
+  private static final List<String> FEATURE_COLUMNS =
+      List.of(LOG_RECENCY, LOG_FREQUENCY, LOG_MONETARY);
 
   private ValueTiers() {}
 
   /**
-   * The buyers of {@code metrics} with the three log features. Monetary is net of returns and
-   * can be zero or negative for a buyer; it counts as 0 there.
+   * The buyers of {@code metrics} with the three log features. Monetary is net of returns and can
+   * be zero or negative for a buyer; it counts as 0 there.
    */
   public static Dataset<Row> buyerFeatures(Dataset<Row> metrics) {
-    return metrics.filter(RfmScores.isBuyer())
+    return metrics
+        .filter(RfmScores.isBuyer())
         .withColumn(LOG_RECENCY, log1p(col(RECENCY_DAYS).cast(DataTypes.DoubleType)))
         .withColumn(LOG_FREQUENCY, log1p(col(FREQUENCY).cast(DataTypes.DoubleType)))
-        .withColumn(LOG_MONETARY, log1p(greatest(col(MONETARY).cast(DataTypes.DoubleType), lit(0.0))));
+        .withColumn(
+            LOG_MONETARY, log1p(greatest(col(MONETARY).cast(DataTypes.DoubleType), lit(0.0))));
   }
 
   /** The unfitted pipeline: assembler, standard scaler (mean and deviation), seeded k-means. */
   public static Pipeline pipeline(int k, long seed, int maxIterations) {
-    VectorAssembler assembler = new VectorAssembler()
-        .setInputCols(FEATURE_COLUMNS.toArray(String[]::new))
-        .setOutputCol(FEATURES);
-    StandardScaler scaler = new StandardScaler()
-        .setInputCol(assembler.getOutputCol())
-        .setOutputCol(SCALED_FEATURES)
-        .setWithMean(true)
-        .setWithStd(true);
-    KMeans kmeans = new KMeans()
-        .setK(k)
-        .setSeed(seed)
-        .setMaxIter(maxIterations)
-        .setFeaturesCol(scaler.getOutputCol())
-        .setPredictionCol(CLUSTER);
+    VectorAssembler assembler =
+        new VectorAssembler()
+            .setInputCols(FEATURE_COLUMNS.toArray(String[]::new))
+            .setOutputCol(FEATURES);
+    StandardScaler scaler =
+        new StandardScaler()
+            .setInputCol(assembler.getOutputCol())
+            .setOutputCol(SCALED_FEATURES)
+            .setWithMean(true)
+            .setWithStd(true);
+    KMeans kmeans =
+        new KMeans()
+            .setK(k)
+            .setSeed(seed)
+            .setMaxIter(maxIterations)
+            .setFeaturesCol(scaler.getOutputCol())
+            .setPredictionCol(CLUSTER);
     return new Pipeline().setStages(new PipelineStage[] {assembler, scaler, kmeans});
   }
 
-  /** Fits the pipeline on {@code training} (features from {@link #buyerFeatures}) and ranks its clusters. */
-  public static TierModel fit(Dataset<Row> training, long trainingRows, int k, long seed, int maxIterations,
-      List<String> labels, List<String> displayNames) {
+  /**
+   * Fits the pipeline on {@code training} (features from {@link #buyerFeatures}) and ranks its
+   * clusters.
+   */
+  public static TierModel fit(
+      Dataset<Row> training,
+      long trainingRows,
+      int k,
+      long seed,
+      int maxIterations,
+      List<String> labels,
+      List<String> displayNames) {
     PipelineModel fitted = pipeline(k, seed, maxIterations).fit(training);
     KMeansModel kmeans = kmeansOf(fitted);
     double cost = kmeans.hasSummary() ? kmeans.summary().trainingCost() : Double.NaN;
@@ -96,7 +111,8 @@ public final class ValueTiers {
   }
 
   /** Ranks the clusters of a fitted or loaded pipeline; it must have one cluster per label. */
-  public static TierModel load(PipelineModel pipeline, List<String> labels, List<String> displayNames) {
+  public static TierModel load(
+      PipelineModel pipeline, List<String> labels, List<String> displayNames) {
     return new TierModel(pipeline, rank(pipeline, labels, displayNames), Double.NaN, 0);
   }
 
@@ -120,12 +136,17 @@ public final class ValueTiers {
     Dataset<Row> rankedBuyers = buyers.select(withTier(output, tier, name, rank));
 
     TierCentroid last = model.centroids().get(model.centroids().size() - 1);
-    Dataset<Row> others = metrics.filter(not(RfmScores.isBuyer()).or(col(FREQUENCY).isNull()))
-        .select(withTier(output, lit(last.tier()), lit(last.displayName()), lit(last.rank())));
+    Dataset<Row> others =
+        metrics
+            .filter(not(RfmScores.isBuyer()).or(col(FREQUENCY).isNull()))
+            .select(withTier(output, lit(last.tier()), lit(last.displayName()), lit(last.rank())));
     return rankedBuyers.unionByName(others);
   }
 
-  /** Silhouette of the model's assignment of {@code features} (squared Euclidean, standardized space). */
+  /**
+   * Silhouette of the model's assignment of {@code features} (squared Euclidean, standardized
+   * space).
+   */
   public static double silhouette(Dataset<Row> features, TierModel model) {
     return new ClusteringEvaluator()
         .setFeaturesCol(SCALED_FEATURES)
@@ -134,9 +155,9 @@ public final class ValueTiers {
   }
 
   /**
-   * The within-cluster sum of squared distances of {@code features}' buyers to the centroids
-   * the model assigns them to, in the standardized space: the cost k-means minimizes, here on
-   * any set of buyers (e.g. all of them, for a model trained on a sample).
+   * The within-cluster sum of squared distances of {@code features}' buyers to the centroids the
+   * model assigns them to, in the standardized space: the cost k-means minimizes, here on any set
+   * of buyers (e.g. all of them, for a model trained on a sample).
    */
   public static double cost(Dataset<Row> features, TierModel model) {
     StringBuilder centers = new StringBuilder("array(");
@@ -150,29 +171,41 @@ public final class ValueTiers {
       centers.append(")");
     }
     centers.append(")");
-    Row total = model.pipeline().transform(features)
-        .select(vector_to_array(col(SCALED_FEATURES), "float64").as("x"), col(CLUSTER))
-        .select(expr("aggregate(zip_with(x, element_at(" + centers + ", " + CLUSTER + " + 1), (a, b) -> (a - b) * (a - b)), "
-            + "0D, (sum, v) -> sum + v)").as("squared_distance"))
-        .agg(org.apache.spark.sql.functions.sum("squared_distance")).first();
+    Row total =
+        model
+            .pipeline()
+            .transform(features)
+            .select(vector_to_array(col(SCALED_FEATURES), "float64").as("x"), col(CLUSTER))
+            .select(
+                expr("aggregate(zip_with(x, element_at("
+                        + centers
+                        + ", "
+                        + CLUSTER
+                        + " + 1), (a, b) -> (a - b) * (a - b)), "
+                        + "0D, (sum, v) -> sum + v)")
+                    .as("squared_distance"))
+            .agg(org.apache.spark.sql.functions.sum("squared_distance"))
+            .first();
     return total.isNullAt(0) ? 0 : total.getDouble(0);
   }
 
   /** Buyers per k-means cluster index. */
   public static Map<Integer, Long> clusterSizes(Dataset<Row> features, TierModel model) {
     Map<Integer, Long> sizes = new TreeMap<>();
-    for (Row row : model.pipeline().transform(features).groupBy(col(CLUSTER)).count().collectAsList()) {
+    for (Row row :
+        model.pipeline().transform(features).groupBy(col(CLUSTER)).count().collectAsList()) {
       sizes.put(row.getInt(0), row.getLong(1));
     }
     return sizes;
   }
 
   /**
-   * How many distinct buyer profiles there are, counting no further than {@code atMost}. A
-   * slice of the buyers usually settles it; only a small or uniform base needs the full count.
+   * How many distinct buyer profiles there are, counting no further than {@code atMost}. A slice of
+   * the buyers usually settles it; only a small or uniform base needs the full count.
    */
   public static long distinctProfiles(Dataset<Row> features, int atMost) {
-    Dataset<Row> profiles = features.select(FEATURE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    Dataset<Row> profiles =
+        features.select(FEATURE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
     long inSlice = profiles.limit(10_000).distinct().count();
     return inSlice >= atMost ? atMost : Math.min(atMost, profiles.distinct().count());
   }
@@ -185,13 +218,18 @@ public final class ValueTiers {
     return all.toArray(Column[]::new);
   }
 
-  private static List<TierCentroid> rank(PipelineModel pipeline, List<String> labels, List<String> displayNames) {
+  private static List<TierCentroid> rank(
+      PipelineModel pipeline, List<String> labels, List<String> displayNames) {
     KMeansModel kmeans = kmeansOf(pipeline);
     StandardScalerModel scaler = scalerOf(pipeline);
     Vector[] centers = kmeans.clusterCenters();
     if (centers.length != labels.size()) {
-      throw new IllegalArgumentException("The tier model has " + centers.length + " clusters but "
-          + labels.size() + " tiers are configured (segments.tiers.labels)");
+      throw new IllegalArgumentException(
+          "The tier model has "
+              + centers.length
+              + " clusters but "
+              + labels.size()
+              + " tiers are configured (segments.tiers.labels)");
     }
     double[] mean = scaler.mean().toArray();
     double[] std = scaler.std().toArray();
@@ -200,14 +238,25 @@ public final class ValueTiers {
       byValue.add(i);
     }
     // Higher money and frequency and lower recency are worth more; the cluster index breaks ties.
-    byValue.sort(Comparator.comparingDouble((Integer i) -> -valueScore(centers[i])).thenComparing(i -> i));
+    byValue.sort(
+        Comparator.comparingDouble((Integer i) -> -valueScore(centers[i])).thenComparing(i -> i));
     List<TierCentroid> centroids = new ArrayList<>();
     for (int rank = 0; rank < byValue.size(); rank++) {
       int cluster = byValue.get(rank);
       double[] z = centers[cluster].toArray();
-      centroids.add(new TierCentroid(labels.get(rank), displayNames.get(rank), rank + 1, cluster,
-          valueScore(centers[cluster]), z[0], z[1], z[2],
-          Math.expm1(z[0] * std[0] + mean[0]), Math.expm1(z[1] * std[1] + mean[1]), Math.expm1(z[2] * std[2] + mean[2])));
+      centroids.add(
+          new TierCentroid(
+              labels.get(rank),
+              displayNames.get(rank),
+              rank + 1,
+              cluster,
+              valueScore(centers[cluster]),
+              z[0],
+              z[1],
+              z[2],
+              Math.expm1(z[0] * std[0] + mean[0]),
+              Math.expm1(z[1] * std[1] + mean[1]),
+              Math.expm1(z[2] * std[2] + mean[2])));
     }
     return List.copyOf(centroids);
   }
@@ -225,8 +274,15 @@ public final class ValueTiers {
   }
 
   private static <T extends Transformer> T stage(PipelineModel pipeline, Class<T> type) {
-    return Arrays.stream(pipeline.stages()).filter(type::isInstance).map(type::cast).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("The tier model has no " + type.getSimpleName()
-            + " stage; it is not a model saved by this job"));
+    return Arrays.stream(pipeline.stages())
+        .filter(type::isInstance)
+        .map(type::cast)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "The tier model has no "
+                        + type.getSimpleName()
+                        + " stage; it is not a model saved by this job"));
   }
 }

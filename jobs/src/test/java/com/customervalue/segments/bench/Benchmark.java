@@ -40,22 +40,38 @@ public final class Benchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> flags = flags(args);
-    long transactions = Long.parseLong(flags.getOrDefault("transactions", "10000000").replace("_", ""));
-    long customers = Long.parseLong(flags.getOrDefault("customers", String.valueOf(Math.max(1, transactions / 10))).replace("_", ""));
+    long transactions =
+        Long.parseLong(flags.getOrDefault("transactions", "10000000").replace("_", ""));
+    long customers =
+        Long.parseLong(
+            flags
+                .getOrDefault("customers", String.valueOf(Math.max(1, transactions / 10)))
+                .replace("_", ""));
     long seed = Long.parseLong(flags.getOrDefault("seed", "1"));
     Path work = Path.of(flags.getOrDefault("work-dir", "output/bench")).toAbsolutePath();
     Path data = work.resolve("data").resolve("t" + transactions + "-c" + customers + "-s" + seed);
     Path output = work.resolve("output");
 
-    SparkSession spark = SparkSession.builder().appName("customer-segments bench")
-        .master(flags.getOrDefault("master", "local[*]")).getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .appName("customer-segments bench")
+            .master(flags.getOrDefault("master", "local[*]"))
+            .getOrCreate();
     try {
       double generateSeconds = 0;
       if (!Files.exists(data.resolve("_SUCCESS"))) {
         deleteRecursively(data);
         long start = System.nanoTime();
-        GenerateJob.run(spark, new GeneratorSettings(customers, transactions, seed, GeneratorSettings.DEFAULT_LINES_PER_ORDER,
-            GeneratorSettings.DEFAULT_RETURN_SHARE, GeneratorSettings.DEFAULT_FIRST_DAY, GeneratorSettings.DEFAULT_LAST_DAY),
+        GenerateJob.run(
+            spark,
+            new GeneratorSettings(
+                customers,
+                transactions,
+                seed,
+                GeneratorSettings.DEFAULT_LINES_PER_ORDER,
+                GeneratorSettings.DEFAULT_RETURN_SHARE,
+                GeneratorSettings.DEFAULT_FIRST_DAY,
+                GeneratorSettings.DEFAULT_LAST_DAY),
             data.toString());
         generateSeconds = (System.nanoTime() - start) / 1e9;
       }
@@ -63,35 +79,58 @@ public final class Benchmark {
       Map<String, String> overrides = new HashMap<>();
       overrides.put("segments.input.path", data.toString());
       overrides.put("segments.output.root", output.toString());
-      overrides.put("segments.snapshot.as-of", GeneratorSettings.DEFAULT_LAST_DAY.plusDays(1).toString());
+      overrides.put(
+          "segments.snapshot.as-of", GeneratorSettings.DEFAULT_LAST_DAY.plusDays(1).toString());
       overrides.put("segments.scoring.quantiles", flags.getOrDefault("quantiles", "approximate"));
-      JobSettings settings = SettingsLoader.load(SettingsLoader.layered(
-          Optional.of(Path.of(flags.getOrDefault("config", "conf/synthetic.conf")).toFile()), overrides));
+      JobSettings settings =
+          SettingsLoader.load(
+              SettingsLoader.layered(
+                  Optional.of(
+                      Path.of(flags.getOrDefault("config", "conf/synthetic.conf")).toFile()),
+                  overrides));
 
       resetPeaks();
       long start = System.nanoTime();
       RunResult result = SegmentationJob.run(spark, settings);
       double jobSeconds = (System.nanoTime() - start) / 1e9;
       long peakHeap = peakHeapBytes();
-      double duckdbSeconds = duckdbMetricsSeconds(data, settings.snapshot().asOf().orElseThrow().toString(),
-          Runtime.getRuntime().availableProcessors());
+      double duckdbSeconds =
+          duckdbMetricsSeconds(
+              data,
+              settings.snapshot().asOf().orElseThrow().toString(),
+              Runtime.getRuntime().availableProcessors());
 
       Map<String, String> table = new LinkedHashMap<>();
-      table.put("transactions (order lines)", String.format("%,d", result.counts().orElseThrow().rowsRead()));
+      table.put(
+          "transactions (order lines)",
+          String.format("%,d", result.counts().orElseThrow().rowsRead()));
       table.put("customers", String.format("%,d", result.customers().orElseThrow()));
       table.put("buyers", String.format("%,d", result.buyers().orElseThrow()));
-      table.put("cores / max heap", Runtime.getRuntime().availableProcessors() + " / "
-          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+      table.put(
+          "cores / max heap",
+          Runtime.getRuntime().availableProcessors()
+              + " / "
+              + Runtime.getRuntime().maxMemory() / (1 << 20)
+              + " MiB");
       if (generateSeconds > 0) {
         table.put("generate (once, cached)", String.format("%.1f s", generateSeconds));
       }
-      result.stageSeconds().forEach((stage, seconds) -> table.put("  stage " + stage, String.format("%.1f s", seconds)));
+      result
+          .stageSeconds()
+          .forEach(
+              (stage, seconds) -> table.put("  stage " + stage, String.format("%.1f s", seconds)));
       table.put("whole job", String.format("%.1f s", jobSeconds));
-      table.put("rows / s", String.format("%,.0f", result.counts().orElseThrow().rowsRead() / jobSeconds));
+      table.put(
+          "rows / s",
+          String.format("%,.0f", result.counts().orElseThrow().rowsRead() / jobSeconds));
       table.put("peak heap", String.format("%,d MiB", peakHeap / (1 << 20)));
       table.put("DuckDB metrics (same files)", String.format("%.1f s", duckdbSeconds));
-      table.put("our metrics / DuckDB", String.format("%.2f x", result.stageSeconds().get("metrics") / duckdbSeconds));
-      table.put("k-means share of job", String.format("%.1f %%", 100 * result.stageSeconds().get("tier") / jobSeconds));
+      table.put(
+          "our metrics / DuckDB",
+          String.format("%.2f x", result.stageSeconds().get("metrics") / duckdbSeconds));
+      table.put(
+          "k-means share of job",
+          String.format("%.1f %%", 100 * result.stageSeconds().get("tier") / jobSeconds));
       if (Boolean.parseBoolean(flags.getOrDefault("tier-quality", "false"))) {
         tierQuality(spark, settings, output, table);
       }
@@ -105,24 +144,37 @@ public final class Benchmark {
    * The cost, on all buyers, of the model the job trained (on a sample above the training cap)
    * against a model trained on every buyer: how much tier quality the sample gives up.
    */
-  private static void tierQuality(SparkSession spark, JobSettings settings, Path output, Map<String, String> table) {
+  private static void tierQuality(
+      SparkSession spark, JobSettings settings, Path output, Map<String, String> table) {
     Dataset<Row> segments = spark.read().parquet(output.resolve("customer_segments").toString());
     Dataset<Row> features = ValueTiers.buyerFeatures(segments).cache();
     long buyers = features.count();
     String snapshot = "snapshot_date=" + settings.snapshot().asOf().orElseThrow();
     TierSettings tiers = settings.tiers();
-    TierModel used = ValueTiers.load(PipelineModel.load(output.resolve("tier_model").resolve(snapshot).toString()),
-        tiers.labels(), tiers.displayNames());
+    TierModel used =
+        ValueTiers.load(
+            PipelineModel.load(output.resolve("tier_model").resolve(snapshot).toString()),
+            tiers.labels(),
+            tiers.displayNames());
     long start = System.nanoTime();
-    TierModel everyone = ValueTiers.fit(features, buyers, tiers.k(), tiers.seed(), tiers.maxIterations(),
-        tiers.labels(), tiers.displayNames());
+    TierModel everyone =
+        ValueTiers.fit(
+            features,
+            buyers,
+            tiers.k(),
+            tiers.seed(),
+            tiers.maxIterations(),
+            tiers.labels(),
+            tiers.displayNames());
     double fitSeconds = (System.nanoTime() - start) / 1e9;
     double usedCost = ValueTiers.cost(features, used);
     double everyoneCost = ValueTiers.cost(features, everyone);
     table.put("k-means on every buyer (for quality)", String.format("%.1f s", fitSeconds));
     table.put("cost, all buyers: job's model", String.format("%,.1f", usedCost));
     table.put("cost, all buyers: trained on all", String.format("%,.1f", everyoneCost));
-    table.put("job's model vs trained on all", String.format("%+.2f %%", 100 * (usedCost / everyoneCost - 1)));
+    table.put(
+        "job's model vs trained on all",
+        String.format("%+.2f %%", 100 * (usedCost / everyoneCost - 1)));
     features.unpersist();
   }
 
@@ -131,7 +183,8 @@ public final class Benchmark {
    * customer, materialized as a table.
    */
   static double duckdbMetricsSeconds(Path data, String asOf, int threads) throws Exception {
-    String query = """
+    String query =
+        """
         CREATE TABLE metrics AS
         WITH orders AS (
           SELECT customer_id, order_id, min(order_ts)::DATE AS order_date, sum(amount) AS amount
@@ -145,7 +198,8 @@ public final class Benchmark {
                coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS gross_revenue,
                coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS returns_amount
         FROM orders GROUP BY customer_id
-        """.formatted(data, asOf);
+        """
+            .formatted(data, asOf);
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = connection.createStatement()) {
       statement.execute("SET threads = " + threads);
@@ -164,8 +218,10 @@ public final class Benchmark {
   }
 
   private static long peakHeapBytes() {
-    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-        .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP)
+        .mapToLong(pool -> pool.getPeakUsage().getUsed())
+        .sum();
   }
 
   private static void print(Map<String, String> table) {
@@ -178,8 +234,10 @@ public final class Benchmark {
     Map<String, String> flags = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 == args.length) {
-        throw new IllegalArgumentException("usage: segments bench [--transactions N] [--customers M] [--seed S] "
-            + "[--work-dir DIR] [--quantiles exact|approximate] [--tier-quality true] [--config FILE] [--master URL]");
+        throw new IllegalArgumentException(
+            "usage: segments bench [--transactions N] [--customers M] [--seed S] [--work-dir DIR]"
+                + " [--quantiles exact|approximate] [--tier-quality true] [--config FILE] [--master"
+                + " URL]");
       }
       flags.put(args[i].substring(2), args[++i]);
     }

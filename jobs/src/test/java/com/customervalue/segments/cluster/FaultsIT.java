@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs of the spark-submit jar (local mode, separate JVMs) that are killed or overlap: a run
- * killed with SIGKILL while publishing leaves the previous snapshot whole and nothing partial
- * visible, and the next run succeeds; two runs publishing different snapshots to one output root
- * at the same time both land intact.
+ * Runs of the spark-submit jar (local mode, separate JVMs) that are killed or overlap: a run killed
+ * with SIGKILL while publishing leaves the previous snapshot whole and nothing partial visible, and
+ * the next run succeeds; two runs publishing different snapshots to one output root at the same
+ * time both land intact.
  */
 class FaultsIT extends SparkTestSession {
   private static final String JUNE = "2011-06-01";
@@ -48,10 +48,18 @@ class FaultsIT extends SparkTestSession {
 
   private static Process start(Path output, String asOf, String name) throws Exception {
     Path root = StandaloneCluster.repositoryRoot();
-    return submitter.submit("local[2]", directory.resolve(name + ".log"), "run",
-        "--config", root.resolve("conf/online-retail.conf").toString(),
-        "--input", root.resolve("data-samples/online_retail.parquet").toString(),
-        "--output", output.toString(), "--as-of", asOf);
+    return submitter.submit(
+        "local[2]",
+        directory.resolve(name + ".log"),
+        "run",
+        "--config",
+        root.resolve("conf/online-retail.conf").toString(),
+        "--input",
+        root.resolve("data-samples/online_retail.parquet").toString(),
+        "--output",
+        output.toString(),
+        "--as-of",
+        asOf);
   }
 
   private static int finish(Process run) throws Exception {
@@ -60,31 +68,41 @@ class FaultsIT extends SparkTestSession {
   }
 
   private static Dataset<Row> snapshot(Path root, String table, String asOf) {
-    return spark.read().parquet(root.resolve(table).toString()).filter(col("snapshot_date").equalTo(Date.valueOf(asOf)))
+    return spark
+        .read()
+        .parquet(root.resolve(table).toString())
+        .filter(col("snapshot_date").equalTo(Date.valueOf(asOf)))
         .drop("snapshot_date");
   }
 
   private static void assertSameSnapshot(Path expected, Path actual, String asOf) {
     for (String table : SegmentationJob.SNAPSHOT_TABLES) {
-      if (table.equals(SegmentationJob.TIER_MODEL) || table.equals(SegmentationJob.TIER_MIGRATION)) {
-        continue;   // a model directory; migration depends on which snapshots came before
+      if (table.equals(SegmentationJob.TIER_MODEL)
+          || table.equals(SegmentationJob.TIER_MIGRATION)) {
+        continue; // a model directory; migration depends on which snapshots came before
       }
       Dataset<Row> want = snapshot(expected, table, asOf);
       Dataset<Row> have = snapshot(actual, table, asOf);
       assertEquals(want.count(), have.count(), table);
-      assertEquals(0, want.exceptAll(have).count() + have.exceptAll(want).count(), table + " differs");
+      assertEquals(
+          0, want.exceptAll(have).count() + have.exceptAll(want).count(), table + " differs");
     }
   }
 
   private static List<String> leftovers(Path root, String kind) throws Exception {
     try (Stream<Path> paths = Files.walk(root, 2)) {
-      return paths.filter(p -> p.getFileName().toString().equals(kind)).filter(p -> {
-        try (Stream<Path> inside = Files.list(p)) {
-          return inside.findAny().isPresent();
-        } catch (Exception e) {
-          return true;
-        }
-      }).map(Path::toString).toList();
+      return paths
+          .filter(p -> p.getFileName().toString().equals(kind))
+          .filter(
+              p -> {
+                try (Stream<Path> inside = Files.list(p)) {
+                  return inside.findAny().isPresent();
+                } catch (Exception e) {
+                  return true;
+                }
+              })
+          .map(Path::toString)
+          .toList();
     }
   }
 
@@ -95,7 +113,10 @@ class FaultsIT extends SparkTestSession {
 
     Process rerun = start(output, JUNE, "killed");
     // The first table of the snapshot has just moved into place; the others have not.
-    StandaloneCluster.awaitLog(directory.resolve("killed.log"), text -> text.contains("Published file:"), Duration.ofMinutes(5));
+    StandaloneCluster.awaitLog(
+        directory.resolve("killed.log"),
+        text -> text.contains("Published file:"),
+        Duration.ofMinutes(5));
     rerun.destroyForcibly();
     rerun.waitFor();
 
@@ -103,7 +124,9 @@ class FaultsIT extends SparkTestSession {
     // The kill may land before or after the run's last act, logging itself: never half of it.
     List<Row> runs = spark.read().parquet(output.resolve("job_runs").toString()).collectAsList();
     assertTrue(runs.size() == 1 || runs.size() == 2, "runs logged: " + runs.size());
-    assertTrue(runs.stream().allMatch(run -> "succeeded".equals(run.getAs("status"))), "only complete runs are logged");
+    assertTrue(
+        runs.stream().allMatch(run -> "succeeded".equals(run.getAs("status"))),
+        "only complete runs are logged");
 
     assertEquals(0, finish(start(output, SEPTEMBER, "after")), "the next run succeeds");
     assertSameSnapshot(reference, output, JUNE);
@@ -115,15 +138,26 @@ class FaultsIT extends SparkTestSession {
     Path output = directory.resolve("concurrent");
     Process june = start(output, JUNE, "concurrent-june");
     Process september = start(output, SEPTEMBER, "concurrent-september");
-    assertEquals(0, finish(june), StandaloneCluster.tail(directory.resolve("concurrent-june.log")).orElse(""));
-    assertEquals(0, finish(september), StandaloneCluster.tail(directory.resolve("concurrent-september.log")).orElse(""));
+    assertEquals(
+        0,
+        finish(june),
+        StandaloneCluster.tail(directory.resolve("concurrent-june.log")).orElse(""));
+    assertEquals(
+        0,
+        finish(september),
+        StandaloneCluster.tail(directory.resolve("concurrent-september.log")).orElse(""));
 
     assertSameSnapshot(reference, output, JUNE);
     Path september2 = directory.resolve("september-alone");
     assertEquals(0, finish(start(september2, SEPTEMBER, "september-alone")));
     assertSameSnapshot(september2, output, SEPTEMBER);
-    assertEquals(2, spark.read().parquet(output.resolve("job_runs").toString())
-        .filter(col("status").equalTo("succeeded")).count());
+    assertEquals(
+        2,
+        spark
+            .read()
+            .parquet(output.resolve("job_runs").toString())
+            .filter(col("status").equalTo("succeeded"))
+            .count());
     assertEquals(List.of(), leftovers(output, "_staging"));
     assertEquals(List.of(), leftovers(output, "_trash"));
   }

@@ -61,15 +61,41 @@ final class StandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::stopAll));
     try {
       Path masterLog = directory.resolve("master.log");
-      cluster.daemons.add(cluster.java(List.of("-Xmx512m", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-          "--port", String.valueOf(cluster.masterPort), "--webui-port", String.valueOf(freePort())), masterLog));
+      cluster.daemons.add(
+          cluster.java(
+              List.of(
+                  "-Xmx512m",
+                  "org.apache.spark.deploy.master.Master",
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  String.valueOf(cluster.masterPort),
+                  "--webui-port",
+                  String.valueOf(freePort())),
+              masterLog));
       for (int worker = 1; worker <= WORKERS; worker++) {
-        cluster.daemons.add(cluster.java(List.of("-Xmx512m", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-            "--cores", "1", "--memory", "2g", "--webui-port", "0",
-            "--work-dir", directory.resolve("work-" + worker).toString(), cluster.masterUrl()),
-            directory.resolve("worker-" + worker + ".log")));
+        cluster.daemons.add(
+            cluster.java(
+                List.of(
+                    "-Xmx512m",
+                    "org.apache.spark.deploy.worker.Worker",
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "2g",
+                    "--webui-port",
+                    "0",
+                    "--work-dir",
+                    directory.resolve("work-" + worker).toString(),
+                    cluster.masterUrl()),
+                directory.resolve("worker-" + worker + ".log")));
       }
-      awaitLog(masterLog, text -> text.split("Registering worker", -1).length - 1 == WORKERS, Duration.ofSeconds(120));
+      awaitLog(
+          masterLog,
+          text -> text.split("Registering worker", -1).length - 1 == WORKERS,
+          Duration.ofSeconds(120));
       return cluster;
     } catch (Exception e) {
       cluster.close();
@@ -81,17 +107,30 @@ final class StandaloneCluster implements AutoCloseable {
     return "spark://127.0.0.1:" + masterPort;
   }
 
-  /** Starts {@code spark-submit} of the project's jar as a data engineer would, logging to {@code log}. */
+  /**
+   * Starts {@code spark-submit} of the project's jar as a data engineer would, logging to {@code
+   * log}.
+   */
   Process submit(String master, Path log, String... jobArguments) throws IOException {
     // The driver JVM gets the module flags as bin/spark-submit's launcher would add them; Spark
     // adds them to the executors' options itself (SparkContext.supplementJavaModuleOptions).
-    List<String> command = new ArrayList<>(List.of("-Xmx1g",
-        "-Dlog4j2.configurationFile=" + repositoryRoot().resolve("conf/log4j2.properties"),
-        "org.apache.spark.deploy.SparkSubmit", "--master", master,
-        "--class", "com.customervalue.segments.SegmentsCli",
-        "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
-        "--conf", "spark.ui.enabled=false",
-        target().resolve("segments-jobs.jar").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "-Xmx1g",
+                "-Dlog4j2.configurationFile=" + repositoryRoot().resolve("conf/log4j2.properties"),
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                master,
+                "--class",
+                "com.customervalue.segments.SegmentsCli",
+                "--conf",
+                "spark.executor.memory=1g",
+                "--conf",
+                "spark.executor.cores=1",
+                "--conf",
+                "spark.ui.enabled=false",
+                target().resolve("segments-jobs.jar").toString()));
     command.addAll(Arrays.asList(jobArguments));
     return java(command, log);
   }
@@ -100,8 +139,11 @@ final class StandaloneCluster implements AutoCloseable {
   List<ProcessHandle> executors() {
     List<ProcessHandle> executors = new ArrayList<>();
     for (Process daemon : daemons) {
-      daemon.descendants()
-          .filter(process -> process.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+      daemon
+          .descendants()
+          .filter(
+              process ->
+                  process.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
           .forEach(executors::add);
     }
     return executors;
@@ -114,7 +156,8 @@ final class StandaloneCluster implements AutoCloseable {
     command.add("-cp");
     command.add(home.resolve("jars") + "/*");
     command.addAll(arguments);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SPARK_HOME", home.toString());
     builder.environment().put("SPARK_SCALA_VERSION", "2.13");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -132,14 +175,20 @@ final class StandaloneCluster implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-    throw new IllegalStateException("Timed out after " + timeout + " waiting for " + log + ":\n"
-        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    throw new IllegalStateException(
+        "Timed out after "
+            + timeout
+            + " waiting for "
+            + log
+            + ":\n"
+            + (Files.exists(log) ? Files.readString(log) : "(no log)"));
   }
 
   static Optional<String> tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log);
-      return Optional.of(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+      return Optional.of(
+          String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spark-submit jar on a real standalone cluster (a Master and two Workers as separate JVMs):
- * it must publish the same customer_segments as a local run, row for row, also when an executor
- * is killed in the middle of the job.
+ * The spark-submit jar on a real standalone cluster (a Master and two Workers as separate JVMs): it
+ * must publish the same customer_segments as a local run, row for row, also when an executor is
+ * killed in the middle of the job.
  */
 class StandaloneClusterIT extends SparkTestSession {
   @TempDir static Path directory;
@@ -31,7 +31,8 @@ class StandaloneClusterIT extends SparkTestSession {
   static void startClusterAndRunLocally() throws Exception {
     cluster = StandaloneCluster.start(directory);
     localOutput = directory.resolve("local");
-    assertEquals(0, runJob("local[2]", localOutput, directory.resolve("local.log")), "the local run");
+    assertEquals(
+        0, runJob("local[2]", localOutput, directory.resolve("local.log")), "the local run");
   }
 
   @AfterAll
@@ -44,16 +45,25 @@ class StandaloneClusterIT extends SparkTestSession {
 
   private static String[] job(Path output) {
     Path root = StandaloneCluster.repositoryRoot();
-    return new String[] {"run", "--config", root.resolve("conf/online-retail.conf").toString(),
-        "--input", root.resolve("data-samples/online_retail.parquet").toString(),
-        "--output", output.toString(), "--as-of", "2011-12-10"};
+    return new String[] {
+      "run",
+      "--config",
+      root.resolve("conf/online-retail.conf").toString(),
+      "--input",
+      root.resolve("data-samples/online_retail.parquet").toString(),
+      "--output",
+      output.toString(),
+      "--as-of",
+      "2011-12-10"
+    };
   }
 
   private static int runJob(String master, Path output, Path log) throws Exception {
     Process submit = cluster.submit(master, log, job(output));
     if (!submit.waitFor(10, TimeUnit.MINUTES)) {
       submit.destroyForcibly();
-      throw new IllegalStateException("The job did not finish in 10 minutes:\n" + StandaloneCluster.tail(log).orElse(""));
+      throw new IllegalStateException(
+          "The job did not finish in 10 minutes:\n" + StandaloneCluster.tail(log).orElse(""));
     }
     return submit.exitValue();
   }
@@ -63,19 +73,29 @@ class StandaloneClusterIT extends SparkTestSession {
     Dataset<Row> onCluster = spark.read().parquet(output.resolve("customer_segments").toString());
     assertEquals(4_372, local.count());
     assertEquals(local.count(), onCluster.count());
-    assertEquals(0, onCluster.exceptAll(local).count(), "rows the cluster published that the local run did not");
-    assertEquals(0, local.exceptAll(onCluster).count(), "rows the local run published that the cluster did not");
+    assertEquals(
+        0,
+        onCluster.exceptAll(local).count(),
+        "rows the cluster published that the local run did not");
+    assertEquals(
+        0,
+        local.exceptAll(onCluster).count(),
+        "rows the local run published that the cluster did not");
   }
 
   @Test
   void theClusterPublishesWhatALocalRunDoes() throws Exception {
     Path output = directory.resolve("cluster");
     Path log = directory.resolve("cluster.log");
-    assertEquals(0, runJob(cluster.masterUrl(), output, log), StandaloneCluster.tail(log).orElse(""));
+    assertEquals(
+        0, runJob(cluster.masterUrl(), output, log), StandaloneCluster.tail(log).orElse(""));
     for (int worker = 1; worker <= StandaloneCluster.WORKERS; worker++) {
       // A worker keeps <work-dir>/<app-id>/<executor-id>/stderr for every executor it ran.
-      try (var executorLogs = Files.find(directory.resolve("work-" + worker), 3,
-          (path, attributes) -> path.getFileName().toString().equals("stderr"))) {
+      try (var executorLogs =
+          Files.find(
+              directory.resolve("work-" + worker),
+              3,
+              (path, attributes) -> path.getFileName().toString().equals("stderr"))) {
         assertTrue(executorLogs.findAny().isPresent(), "worker " + worker + " ran an executor");
       }
     }

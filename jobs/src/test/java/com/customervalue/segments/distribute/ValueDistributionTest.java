@@ -20,37 +20,56 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ValueDistributionTest extends SparkTestSession {
-  private static final StructType SEGMENTS = new StructType()
-      .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
-      .add(CustomerMetrics.RECENCY_DAYS, DataTypes.IntegerType)
-      .add(CustomerMetrics.FREQUENCY, DataTypes.IntegerType)
-      .add(CustomerMetrics.MONETARY, CustomerMetrics.MONEY_TYPE)
-      .add(CustomerMetrics.AVG_ORDER_VALUE, CustomerMetrics.MONEY_TYPE)
-      .add(ValueTiers.VALUE_TIER, DataTypes.StringType);
+  private static final StructType SEGMENTS =
+      new StructType()
+          .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
+          .add(CustomerMetrics.RECENCY_DAYS, DataTypes.IntegerType)
+          .add(CustomerMetrics.FREQUENCY, DataTypes.IntegerType)
+          .add(CustomerMetrics.MONETARY, CustomerMetrics.MONEY_TYPE)
+          .add(CustomerMetrics.AVG_ORDER_VALUE, CustomerMetrics.MONEY_TYPE)
+          .add(ValueTiers.VALUE_TIER, DataTypes.StringType);
 
   private static Dataset<Row> distribution;
 
-  private static Row customer(String id, Integer recency, int frequency, String monetary, String tier) {
+  private static Row customer(
+      String id, Integer recency, int frequency, String monetary, String tier) {
     BigDecimal money = new BigDecimal(monetary).setScale(4);
-    return RowFactory.create(id, recency, frequency, money,
-        frequency == 0 ? null : money.divide(BigDecimal.valueOf(frequency), 4, java.math.RoundingMode.HALF_UP), tier);
+    return RowFactory.create(
+        id,
+        recency,
+        frequency,
+        money,
+        frequency == 0
+            ? null
+            : money.divide(BigDecimal.valueOf(frequency), 4, java.math.RoundingMode.HALF_UP),
+        tier);
   }
 
   /** Four buyers, one holding almost everything, and a non-buyer who must not count. */
   @BeforeAll
   static void compute() {
-    Dataset<Row> segments = spark.createDataFrame(List.of(
-        customer("a", 1, 1, "10", "iron"),
-        customer("b", 1, 1, "10", "iron"),
-        customer("c", 1, 1, "10", "iron"),
-        customer("d", 97, 7, "970", "gold"),
-        customer("returns-only", null, 0, "-50", "iron")), SEGMENTS);
+    Dataset<Row> segments =
+        spark.createDataFrame(
+            List.of(
+                customer("a", 1, 1, "10", "iron"),
+                customer("b", 1, 1, "10", "iron"),
+                customer("c", 1, 1, "10", "iron"),
+                customer("d", 97, 7, "970", "gold"),
+                customer("returns-only", null, 0, "-50", "iron")),
+            SEGMENTS);
     distribution = ValueDistribution.compute(segments, QuantileMode.EXACT, 0.001).cache();
   }
 
   private static double value(String metric, String tier, String statistic, int position) {
-    return distribution.filter(col("metric").equalTo(metric).and(col("value_tier").equalTo(tier))
-        .and(col("statistic").equalTo(statistic)).and(col("position").equalTo(position))).first().getAs("value");
+    return distribution
+        .filter(
+            col("metric")
+                .equalTo(metric)
+                .and(col("value_tier").equalTo(tier))
+                .and(col("statistic").equalTo(statistic))
+                .and(col("position").equalTo(position)))
+        .first()
+        .getAs("value");
   }
 
   @Test
@@ -83,24 +102,47 @@ class ValueDistributionTest extends SparkTestSession {
 
   @Test
   void histogramsCountEveryBuyerOnceInBinsThatTileTheRange() {
-    Map<String, Long> customersByScope = distribution.filter(col("statistic").equalTo("histogram"))
-        .groupBy("metric", "value_tier").sum("customers").collectAsList().stream()
-        .collect(Collectors.toMap(row -> row.getString(0) + "/" + row.getString(1), row -> row.getLong(2)));
+    Map<String, Long> customersByScope =
+        distribution
+            .filter(col("statistic").equalTo("histogram"))
+            .groupBy("metric", "value_tier")
+            .sum("customers")
+            .collectAsList()
+            .stream()
+            .collect(
+                Collectors.toMap(
+                    row -> row.getString(0) + "/" + row.getString(1), row -> row.getLong(2)));
     for (String metric : ValueDistribution.METRICS) {
       assertEquals(4L, customersByScope.get(metric + "/all"), metric);
       assertEquals(3L, customersByScope.get(metric + "/iron"), metric);
       assertEquals(1L, customersByScope.get(metric + "/gold"), metric);
     }
-    List<Row> money = distribution.filter(col("statistic").equalTo("histogram").and(col("metric").equalTo("monetary"))
-        .and(col("value_tier").equalTo("all"))).orderBy("position").collectAsList();
+    List<Row> money =
+        distribution
+            .filter(
+                col("statistic")
+                    .equalTo("histogram")
+                    .and(col("metric").equalTo("monetary"))
+                    .and(col("value_tier").equalTo("all")))
+            .orderBy("position")
+            .collectAsList();
     assertEquals(2, money.size());
-    assertEquals(10.0, money.get(0).<Double>getAs("lower_bound"), 1e-9);     // [10, 17.78)
+    assertEquals(10.0, money.get(0).<Double>getAs("lower_bound"), 1e-9); // [10, 17.78)
     assertEquals(Math.pow(10, 1.25), money.get(0).<Double>getAs("upper_bound"), 1e-9);
     assertEquals(3L, (Long) money.get(0).getAs("customers"));
     assertEquals(30.0, money.get(0).<Double>getAs("value"), 1e-9);
-    assertEquals(Math.pow(10, 2.75), money.get(1).<Double>getAs("lower_bound"), 1e-9);   // [562.3, 1000)
-    List<Row> recency = distribution.filter(col("statistic").equalTo("histogram").and(col("metric").equalTo("recency_days"))
-        .and(col("value_tier").equalTo("all"))).orderBy("position").collectAsList();
-    assertEquals(List.of(0.0, 90.0), recency.stream().map(row -> row.<Double>getAs("lower_bound")).toList());
+    assertEquals(
+        Math.pow(10, 2.75), money.get(1).<Double>getAs("lower_bound"), 1e-9); // [562.3, 1000)
+    List<Row> recency =
+        distribution
+            .filter(
+                col("statistic")
+                    .equalTo("histogram")
+                    .and(col("metric").equalTo("recency_days"))
+                    .and(col("value_tier").equalTo("all")))
+            .orderBy("position")
+            .collectAsList();
+    assertEquals(
+        List.of(0.0, 90.0), recency.stream().map(row -> row.<Double>getAs("lower_bound")).toList());
   }
 }

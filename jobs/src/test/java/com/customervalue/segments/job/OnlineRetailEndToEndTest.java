@@ -45,27 +45,46 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   record RawLine(Long customerId, String invoice, LocalDate date, BigDecimal amount) {}
 
   /** The expected metrics of one customer. */
-  record Expected(LocalDate first, LocalDate last, Integer recency, int frequency, BigDecimal monetary,
-      BigDecimal gross, BigDecimal returns, BigDecimal averageOrder, Integer tenure) {}
+  record Expected(
+      LocalDate first,
+      LocalDate last,
+      Integer recency,
+      int frequency,
+      BigDecimal monetary,
+      BigDecimal gross,
+      BigDecimal returns,
+      BigDecimal averageOrder,
+      Integer tenure) {}
 
   @BeforeAll
   static void runTheJob() {
-    raw = spark.read().parquet(INPUT.toString())
-        .select("customer_id", "invoice_no", "invoice_date", "quantity", "unit_price")
-        .collectAsList().stream()
-        .map(row -> new RawLine(row.isNullAt(0) ? null : row.getLong(0), row.getString(1),
-            ((LocalDateTime) row.get(2)).toLocalDate(),
-            BigDecimal.valueOf(row.getInt(3)).multiply(row.getDecimal(4))))
-        .toList();
-    result = SegmentationJob.run(spark, settings(output, Map.of("segments.snapshot.as-of", AS_OF.toString())));
+    raw =
+        spark
+            .read()
+            .parquet(INPUT.toString())
+            .select("customer_id", "invoice_no", "invoice_date", "quantity", "unit_price")
+            .collectAsList()
+            .stream()
+            .map(
+                row ->
+                    new RawLine(
+                        row.isNullAt(0) ? null : row.getLong(0),
+                        row.getString(1),
+                        ((LocalDateTime) row.get(2)).toLocalDate(),
+                        BigDecimal.valueOf(row.getInt(3)).multiply(row.getDecimal(4))))
+            .toList();
+    result =
+        SegmentationJob.run(
+            spark, settings(output, Map.of("segments.snapshot.as-of", AS_OF.toString())));
   }
 
   static JobSettings settings(Path outputRoot, Map<String, String> more) {
     Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segments.input.path", INPUT.toString());
     overrides.put("segments.output.root", outputRoot.toString());
-    return SettingsLoader.load(SettingsLoader.layered(
-        Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides));
+    return SettingsLoader.load(
+        SettingsLoader.layered(
+            Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides));
   }
 
   /** DESIGN.md's definitions, computed directly: net each invoice, then per customer. */
@@ -84,56 +103,79 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
       orderCustomer.put(order, line.customerId().toString());
     }
     Map<String, List<String>> ordersByCustomer = new HashMap<>();
-    orderCustomer.forEach((order, customer) -> ordersByCustomer.computeIfAbsent(customer, c -> new ArrayList<>()).add(order));
+    orderCustomer.forEach(
+        (order, customer) ->
+            ordersByCustomer.computeIfAbsent(customer, c -> new ArrayList<>()).add(order));
 
     Map<String, Expected> expected = new HashMap<>();
-    ordersByCustomer.forEach((customer, orders) -> {
-      LocalDate first = null;
-      LocalDate last = null;
-      int frequency = 0;
-      BigDecimal monetary = BigDecimal.ZERO;
-      BigDecimal gross = BigDecimal.ZERO;
-      BigDecimal returns = BigDecimal.ZERO;
-      for (String order : orders) {
-        BigDecimal amount = orderAmount.get(order);
-        LocalDate date = orderDate.get(order);
-        boolean inWindow = !date.isBefore(windowStart);
-        if (amount.signum() > 0) {
-          first = first == null || date.isBefore(first) ? date : first;
-          last = last == null || date.isAfter(last) ? date : last;
-        }
-        if (inWindow) {
-          monetary = monetary.add(amount);
-          if (amount.signum() > 0) {
-            frequency++;
-            gross = gross.add(amount);
-          } else if (amount.signum() < 0) {
-            returns = returns.subtract(amount);
+    ordersByCustomer.forEach(
+        (customer, orders) -> {
+          LocalDate first = null;
+          LocalDate last = null;
+          int frequency = 0;
+          BigDecimal monetary = BigDecimal.ZERO;
+          BigDecimal gross = BigDecimal.ZERO;
+          BigDecimal returns = BigDecimal.ZERO;
+          for (String order : orders) {
+            BigDecimal amount = orderAmount.get(order);
+            LocalDate date = orderDate.get(order);
+            boolean inWindow = !date.isBefore(windowStart);
+            if (amount.signum() > 0) {
+              first = first == null || date.isBefore(first) ? date : first;
+              last = last == null || date.isAfter(last) ? date : last;
+            }
+            if (inWindow) {
+              monetary = monetary.add(amount);
+              if (amount.signum() > 0) {
+                frequency++;
+                gross = gross.add(amount);
+              } else if (amount.signum() < 0) {
+                returns = returns.subtract(amount);
+              }
+            }
           }
-        }
-      }
-      expected.put(customer, new Expected(first, last,
-          last == null ? null : (int) ChronoUnit.DAYS.between(last, asOf),
-          frequency, monetary, gross, returns,
-          frequency == 0 ? null : gross.divide(BigDecimal.valueOf(frequency), 4, java.math.RoundingMode.HALF_UP),
-          first == null ? null : (int) ChronoUnit.DAYS.between(first, asOf)));
-    });
+          expected.put(
+              customer,
+              new Expected(
+                  first,
+                  last,
+                  last == null ? null : (int) ChronoUnit.DAYS.between(last, asOf),
+                  frequency,
+                  monetary,
+                  gross,
+                  returns,
+                  frequency == 0
+                      ? null
+                      : gross.divide(
+                          BigDecimal.valueOf(frequency), 4, java.math.RoundingMode.HALF_UP),
+                  first == null ? null : (int) ChronoUnit.DAYS.between(first, asOf)));
+        });
     return expected;
   }
 
   static Map<String, Expected> publishedMetrics(Path outputRoot, LocalDate snapshot) {
-    Dataset<Row> table = spark.read().parquet(outputRoot.resolve("customer_segments").toString())
-        .filter(col("snapshot_date").equalTo(Date.valueOf(snapshot)));
+    Dataset<Row> table =
+        spark
+            .read()
+            .parquet(outputRoot.resolve("customer_segments").toString())
+            .filter(col("snapshot_date").equalTo(Date.valueOf(snapshot)));
     Map<String, Expected> published = new HashMap<>();
     for (Row row : table.collectAsList()) {
       Date first = row.getAs(CustomerMetrics.FIRST_PURCHASE_DATE);
       Date last = row.getAs(CustomerMetrics.LAST_PURCHASE_DATE);
-      Expected previous = published.put(row.getAs(CustomerMetrics.CUSTOMER_ID), new Expected(
-          first == null ? null : first.toLocalDate(), last == null ? null : last.toLocalDate(),
-          row.getAs(CustomerMetrics.RECENCY_DAYS), row.<Integer>getAs(CustomerMetrics.FREQUENCY),
-          row.getAs(CustomerMetrics.MONETARY), row.getAs(CustomerMetrics.GROSS_REVENUE),
-          row.getAs(CustomerMetrics.RETURNS_AMOUNT), row.getAs(CustomerMetrics.AVG_ORDER_VALUE),
-          row.getAs(CustomerMetrics.TENURE_DAYS)));
+      Expected previous =
+          published.put(
+              row.getAs(CustomerMetrics.CUSTOMER_ID),
+              new Expected(
+                  first == null ? null : first.toLocalDate(),
+                  last == null ? null : last.toLocalDate(),
+                  row.getAs(CustomerMetrics.RECENCY_DAYS),
+                  row.<Integer>getAs(CustomerMetrics.FREQUENCY),
+                  row.getAs(CustomerMetrics.MONETARY),
+                  row.getAs(CustomerMetrics.GROSS_REVENUE),
+                  row.getAs(CustomerMetrics.RETURNS_AMOUNT),
+                  row.getAs(CustomerMetrics.AVG_ORDER_VALUE),
+                  row.getAs(CustomerMetrics.TENURE_DAYS)));
       assertEquals(null, previous, "one row per customer");
     }
     return published;
@@ -142,20 +184,28 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   static void assertSameMetrics(Map<String, Expected> expected, Map<String, Expected> published) {
     assertEquals(expected.keySet(), published.keySet());
     List<String> mismatches = new ArrayList<>();
-    expected.forEach((customer, want) -> {
-      if (!same(want, published.get(customer))) {
-        mismatches.add(customer + ": expected " + want + " but was " + published.get(customer));
-      }
-    });
-    assertTrue(mismatches.isEmpty(), mismatches.size() + " customers differ, e.g. "
-        + mismatches.subList(0, Math.min(3, mismatches.size())));
+    expected.forEach(
+        (customer, want) -> {
+          if (!same(want, published.get(customer))) {
+            mismatches.add(customer + ": expected " + want + " but was " + published.get(customer));
+          }
+        });
+    assertTrue(
+        mismatches.isEmpty(),
+        mismatches.size()
+            + " customers differ, e.g. "
+            + mismatches.subList(0, Math.min(3, mismatches.size())));
   }
 
   private static boolean same(Expected a, Expected b) {
-    return Objects.equals(a.first(), b.first()) && Objects.equals(a.last(), b.last())
-        && Objects.equals(a.recency(), b.recency()) && a.frequency() == b.frequency()
-        && sameMoney(a.monetary(), b.monetary()) && sameMoney(a.gross(), b.gross())
-        && sameMoney(a.returns(), b.returns()) && sameMoney(a.averageOrder(), b.averageOrder())
+    return Objects.equals(a.first(), b.first())
+        && Objects.equals(a.last(), b.last())
+        && Objects.equals(a.recency(), b.recency())
+        && a.frequency() == b.frequency()
+        && sameMoney(a.monetary(), b.monetary())
+        && sameMoney(a.gross(), b.gross())
+        && sameMoney(a.returns(), b.returns())
+        && sameMoney(a.averageOrder(), b.averageOrder())
         && Objects.equals(a.tenure(), b.tenure());
   }
 
@@ -174,9 +224,18 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   void customer12346BoughtOnceAndReturnedEverything() {
     // Invoice 541431 (2011-01-18): 74,215 x 1.04; cancelled the same day by C541433.
     Expected row = publishedMetrics(output, AS_OF).get("12346");
-    assertEquals(new Expected(LocalDate.of(2011, 1, 18), LocalDate.of(2011, 1, 18), 326, 1,
-        new BigDecimal("0.0000"), new BigDecimal("77183.6000"), new BigDecimal("77183.6000"),
-        new BigDecimal("77183.6000"), 326), row);
+    assertEquals(
+        new Expected(
+            LocalDate.of(2011, 1, 18),
+            LocalDate.of(2011, 1, 18),
+            326,
+            1,
+            new BigDecimal("0.0000"),
+            new BigDecimal("77183.6000"),
+            new BigDecimal("77183.6000"),
+            new BigDecimal("77183.6000"),
+            326),
+        row);
   }
 
   @Test
@@ -189,39 +248,79 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     assertEquals(Map.of("missing_customer_id", withoutCustomer), counts.quarantinedByReason());
     assertEquals(0, counts.rowsAfterAsOf());
     assertEquals(Optional.of(4_372L), result.customers());
-    long buyers = expectedMetrics(AS_OF, 0).values().stream().filter(e -> e.frequency() > 0).count();
+    long buyers =
+        expectedMetrics(AS_OF, 0).values().stream().filter(e -> e.frequency() > 0).count();
     assertEquals(Optional.of(buyers), result.buyers());
 
     Dataset<Row> quarantine = spark.read().parquet(output.resolve("quarantine").toString());
     assertEquals(withoutCustomer, quarantine.count());
-    assertEquals(withoutCustomer, quarantine.filter(col("reason").equalTo("missing_customer_id")
-        .and(col("raw_record").contains("\"customer_id\":null"))
-        .and(col("source_file").endsWith("online_retail.parquet"))).count());
+    assertEquals(
+        withoutCustomer,
+        quarantine
+            .filter(
+                col("reason")
+                    .equalTo("missing_customer_id")
+                    .and(col("raw_record").contains("\"customer_id\":null"))
+                    .and(col("source_file").endsWith("online_retail.parquet")))
+            .count());
 
-    Row run = spark.read().parquet(output.resolve("job_runs").toString())
-        .filter(col("run_id").equalTo(result.runId())).first();
+    Row run =
+        spark
+            .read()
+            .parquet(output.resolve("job_runs").toString())
+            .filter(col("run_id").equalTo(result.runId()))
+            .first();
     assertEquals("succeeded", run.getAs("status"));
     assertEquals(Date.valueOf(AS_OF), run.getAs("snapshot_date"));
     assertEquals(counts.rowsRead(), (Long) run.getAs("rows_read"));
-    assertEquals(counts.rowsRead(), run.<Long>getAs("rows_accepted") + run.<Long>getAs("rows_quarantined")
-        + run.<Long>getAs("rows_after_as_of"));
-    assertEquals(withoutCustomer, run.getJavaMap(run.fieldIndex("quarantined_by_reason")).get("missing_customer_id"));
+    assertEquals(
+        counts.rowsRead(),
+        run.<Long>getAs("rows_accepted")
+            + run.<Long>getAs("rows_quarantined")
+            + run.<Long>getAs("rows_after_as_of"));
+    assertEquals(
+        withoutCustomer,
+        run.getJavaMap(run.fieldIndex("quarantined_by_reason")).get("missing_customer_id"));
     assertEquals(4_372L, (Long) run.getAs("customers"));
-    assertEquals(java.util.Set.of("validate", "metrics", "score", "tier", "segments", "quarantine", "distribute", "report",
-        "publish"), run.getJavaMap(run.fieldIndex("stage_seconds")).keySet());
+    assertEquals(
+        java.util.Set.of(
+            "validate",
+            "metrics",
+            "score",
+            "tier",
+            "segments",
+            "quarantine",
+            "distribute",
+            "report",
+            "publish"),
+        run.getJavaMap(run.fieldIndex("stage_seconds")).keySet());
     assertEquals(64, run.<String>getAs("config_digest").length());
   }
 
   @Test
   void anEarlierAsOfWithAWindowLeavesLaterRowsOutAndStillReconciles(@TempDir Path otherOutput) {
     LocalDate asOf = LocalDate.of(2011, 6, 1);
-    RunResult june = SegmentationJob.run(spark, settings(otherOutput,
-        Map.of("segments.snapshot.as-of", asOf.toString(), "segments.snapshot.window-days", "90")));
+    RunResult june =
+        SegmentationJob.run(
+            spark,
+            settings(
+                otherOutput,
+                Map.of(
+                    "segments.snapshot.as-of",
+                    asOf.toString(),
+                    "segments.snapshot.window-days",
+                    "90")));
 
     var counts = june.counts().orElseThrow();
     long later = raw.stream().filter(line -> !line.date().isBefore(asOf)).count();
-    long bad = raw.stream().filter(line -> line.customerId() == null && line.date().isBefore(asOf)).count();
-    long beforeWindow = raw.stream().filter(line -> line.customerId() != null && line.date().isBefore(asOf.minusDays(90))).count();
+    long bad =
+        raw.stream()
+            .filter(line -> line.customerId() == null && line.date().isBefore(asOf))
+            .count();
+    long beforeWindow =
+        raw.stream()
+            .filter(line -> line.customerId() != null && line.date().isBefore(asOf.minusDays(90)))
+            .count();
     assertEquals(later, counts.rowsAfterAsOf());
     assertEquals(Map.of("missing_customer_id", bad), counts.quarantinedByReason());
     assertEquals(raw.size() - later - bad, counts.rowsAccepted());
@@ -235,21 +334,45 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     RunResult first = SegmentationJob.run(spark, settings(rerunOutput, asOf));
     RunResult second = SegmentationJob.run(spark, settings(rerunOutput, asOf));
 
-    assertEquals(4_372, spark.read().parquet(rerunOutput.resolve("customer_segments").toString()).count());
-    assertEquals(135_080, spark.read().parquet(rerunOutput.resolve("quarantine").toString()).count());
-    assertEquals(List.of(first.runId(), second.runId()), spark.read().parquet(rerunOutput.resolve("job_runs").toString())
-        .orderBy("run_id").collectAsList().stream().map(row -> row.<String>getAs("run_id")).toList());
+    assertEquals(
+        4_372, spark.read().parquet(rerunOutput.resolve("customer_segments").toString()).count());
+    assertEquals(
+        135_080, spark.read().parquet(rerunOutput.resolve("quarantine").toString()).count());
+    assertEquals(
+        List.of(first.runId(), second.runId()),
+        spark
+            .read()
+            .parquet(rerunOutput.resolve("job_runs").toString())
+            .orderBy("run_id")
+            .collectAsList()
+            .stream()
+            .map(row -> row.<String>getAs("run_id"))
+            .toList());
     try (var entries = Files.list(rerunOutput.resolve("customer_segments"))) {
-      assertEquals(List.of("snapshot_date=2011-12-10"), entries.map(p -> p.getFileName().toString()).toList());
+      assertEquals(
+          List.of("snapshot_date=2011-12-10"),
+          entries.map(p -> p.getFileName().toString()).toList());
     }
-    assertEquals(assignments(output), assignments(rerunOutput), "the same input and settings give the same labels");
+    assertEquals(
+        assignments(output),
+        assignments(rerunOutput),
+        "the same input and settings give the same labels");
   }
 
   /** Every customer's scores, segment, tier and classifications, as one string each. */
   static Map<String, String> assignments(Path outputRoot) {
-    return spark.read().parquet(outputRoot.resolve("customer_segments").toString()).collectAsList().stream()
-        .collect(java.util.stream.Collectors.toMap(row -> row.getString(0), row -> SegmentationJob.SEGMENT_COLUMNS.stream()
-            .map(c -> String.valueOf((Object) row.getAs(c))).collect(java.util.stream.Collectors.joining("|"))));
+    return spark
+        .read()
+        .parquet(outputRoot.resolve("customer_segments").toString())
+        .collectAsList()
+        .stream()
+        .collect(
+            java.util.stream.Collectors.toMap(
+                row -> row.getString(0),
+                row ->
+                    SegmentationJob.SEGMENT_COLUMNS.stream()
+                        .map(c -> String.valueOf((Object) row.getAs(c)))
+                        .collect(java.util.stream.Collectors.joining("|"))));
   }
 
   @Test
@@ -259,31 +382,67 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     columns.addAll(SegmentationJob.SEGMENT_COLUMNS);
     columns.add("snapshot_date");
     assertEquals(columns, List.of(segments.columns()));
-    for (String label : List.of("value_tier", "value_tier_name", "tier_rank", "lifecycle_status", "value_grade",
-        "amount_level", "recommended_action")) {
+    for (String label :
+        List.of(
+            "value_tier",
+            "value_tier_name",
+            "tier_rank",
+            "lifecycle_status",
+            "value_grade",
+            "amount_level",
+            "recommended_action")) {
       assertEquals(0, segments.filter(col(label).isNull()).count(), label + " is set for everyone");
     }
     Dataset<Row> buyers = segments.filter(col("frequency").gt(0));
-    assertEquals(0, buyers.filter(col("r_score").isNull().or(col("f_score").isNull()).or(col("m_score").isNull())
-        .or(col("rfm_segment").isNull())).count());
+    assertEquals(
+        0,
+        buyers
+            .filter(
+                col("r_score")
+                    .isNull()
+                    .or(col("f_score").isNull())
+                    .or(col("m_score").isNull())
+                    .or(col("rfm_segment").isNull()))
+            .count());
     Dataset<Row> nonBuyers = segments.filter(col("frequency").equalTo(0));
     assertEquals(34, nonBuyers.count());
-    assertEquals(34, nonBuyers.filter(col("r_score").isNull().and(col("rfm_cell").isNull())
-        .and(col("value_tier").equalTo("iron")).and(col("tier_rank").equalTo(4))
-        .and(col("lifecycle_status").isin("prospect", "lapsed"))).count());
+    assertEquals(
+        34,
+        nonBuyers
+            .filter(
+                col("r_score")
+                    .isNull()
+                    .and(col("rfm_cell").isNull())
+                    .and(col("value_tier").equalTo("iron"))
+                    .and(col("tier_rank").equalTo(4))
+                    .and(col("lifecycle_status").isin("prospect", "lapsed")))
+            .count());
   }
 
   @Test
   void medianMonetaryAndFrequencyFallFromGoldToIron() {
-    List<Row> tiers = spark.read().parquet(output.resolve("customer_segments").toString())
-        .groupBy("tier_rank", "value_tier")
-        .agg(org.apache.spark.sql.functions.percentile(col("monetary"), org.apache.spark.sql.functions.lit(0.5)),
-            org.apache.spark.sql.functions.percentile(col("frequency"), org.apache.spark.sql.functions.lit(0.5)))
-        .orderBy("tier_rank").collectAsList();
-    assertEquals(List.of("gold", "silver", "copper", "iron"), tiers.stream().map(row -> row.getString(1)).toList());
+    List<Row> tiers =
+        spark
+            .read()
+            .parquet(output.resolve("customer_segments").toString())
+            .groupBy("tier_rank", "value_tier")
+            .agg(
+                org.apache.spark.sql.functions.percentile(
+                    col("monetary"), org.apache.spark.sql.functions.lit(0.5)),
+                org.apache.spark.sql.functions.percentile(
+                    col("frequency"), org.apache.spark.sql.functions.lit(0.5)))
+            .orderBy("tier_rank")
+            .collectAsList();
+    assertEquals(
+        List.of("gold", "silver", "copper", "iron"),
+        tiers.stream().map(row -> row.getString(1)).toList());
     for (int i = 1; i < tiers.size(); i++) {
-      assertTrue(tiers.get(i).getDouble(2) < tiers.get(i - 1).getDouble(2), "median monetary falls: " + tiers);
-      assertTrue(tiers.get(i).getDouble(3) <= tiers.get(i - 1).getDouble(3), "median frequency falls: " + tiers);
+      assertTrue(
+          tiers.get(i).getDouble(2) < tiers.get(i - 1).getDouble(2),
+          "median monetary falls: " + tiers);
+      assertTrue(
+          tiers.get(i).getDouble(3) <= tiers.get(i - 1).getDouble(3),
+          "median frequency falls: " + tiers);
     }
     Row run = spark.read().parquet(output.resolve("job_runs").toString()).first();
     assertEquals(4, (Integer) run.getAs("k"));
@@ -294,8 +453,12 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   @Test
   void aSavedTierModelGivesTheSameTiersWhenReused(@TempDir Path reuseOutput) {
     String model = output.resolve("tier_model/snapshot_date=2011-12-10").toString();
-    SegmentationJob.run(spark, settings(reuseOutput,
-        Map.of("segments.snapshot.as-of", AS_OF.toString(), "segments.tiers.model-path", model)));
+    SegmentationJob.run(
+        spark,
+        settings(
+            reuseOutput,
+            Map.of(
+                "segments.snapshot.as-of", AS_OF.toString(), "segments.tiers.model-path", model)));
 
     assertEquals(assignments(output), assignments(reuseOutput));
     Row run = spark.read().parquet(reuseOutput.resolve("job_runs").toString()).first();
@@ -305,19 +468,33 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
 
   @Test
   void aboveTheTrainingCapKMeansLearnsFromASampleAndAssignsEveryone(@TempDir Path sampledOutput) {
-    SegmentationJob.run(spark, settings(sampledOutput,
-        Map.of("segments.snapshot.as-of", AS_OF.toString(), "segments.tiers.training-cap", "1000")));
+    SegmentationJob.run(
+        spark,
+        settings(
+            sampledOutput,
+            Map.of(
+                "segments.snapshot.as-of",
+                AS_OF.toString(),
+                "segments.tiers.training-cap",
+                "1000")));
 
     Row run = spark.read().parquet(sampledOutput.resolve("job_runs").toString()).first();
     long trainingRows = run.getAs("training_rows");
-    assertTrue(trainingRows > 850 && trainingRows < 1150, "about 1,000 of 4,338 buyers: " + trainingRows);
-    Dataset<Row> segments = spark.read().parquet(sampledOutput.resolve("customer_segments").toString());
+    assertTrue(
+        trainingRows > 850 && trainingRows < 1150, "about 1,000 of 4,338 buyers: " + trainingRows);
+    Dataset<Row> segments =
+        spark.read().parquet(sampledOutput.resolve("customer_segments").toString());
     assertEquals(4_372, segments.count());
     assertEquals(0, segments.filter(col("value_tier").isNull()).count());
     Map<String, String> sampled = assignments(sampledOutput);
     Map<String, String> full = assignments(output);
-    long sameTier = full.keySet().stream().filter(c -> tierOf(full.get(c)).equals(tierOf(sampled.get(c)))).count();
-    assertTrue(sameTier > 0.85 * full.size(), "a sample of a quarter finds nearly the same tiers: " + sameTier);
+    long sameTier =
+        full.keySet().stream()
+            .filter(c -> tierOf(full.get(c)).equals(tierOf(sampled.get(c))))
+            .count();
+    assertTrue(
+        sameTier > 0.85 * full.size(),
+        "a sample of a quarter finds nearly the same tiers: " + sameTier);
   }
 
   private static String tierOf(String assignment) {
@@ -326,13 +503,25 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
 
   @Test
   void tooMuchQuarantinedInputFailsTheRunAndPublishesNothing(@TempDir Path strictOutput) {
-    JobFailedException failure = assertThrows(JobFailedException.class, () -> SegmentationJob.run(spark,
-        settings(strictOutput, Map.of("segments.snapshot.as-of", AS_OF.toString(),
-            "segments.quality.max-quarantined-share", "0.10"))));
+    JobFailedException failure =
+        assertThrows(
+            JobFailedException.class,
+            () ->
+                SegmentationJob.run(
+                    spark,
+                    settings(
+                        strictOutput,
+                        Map.of(
+                            "segments.snapshot.as-of",
+                            AS_OF.toString(),
+                            "segments.quality.max-quarantined-share",
+                            "0.10"))));
 
-    assertEquals("135,080 of the 541,909 rows before 2011-12-10 were quarantined (24.93 %), more than "
-        + "segments.quality.max-quarantined-share allows (10.00 %): missing_customer_id 135,080. "
-        + "Fix the input, or raise the limit if this is how the data is.", failure.getMessage());
+    assertEquals(
+        "135,080 of the 541,909 rows before 2011-12-10 were quarantined (24.93 %), more than"
+            + " segments.quality.max-quarantined-share allows (10.00 %): missing_customer_id"
+            + " 135,080. Fix the input, or raise the limit if this is how the data is.",
+        failure.getMessage());
     assertFalse(Files.exists(strictOutput.resolve("customer_segments")));
     assertFalse(Files.exists(strictOutput.resolve("quarantine")));
     Row run = spark.read().parquet(strictOutput.resolve("job_runs").toString()).first();

@@ -28,21 +28,23 @@ import org.junit.jupiter.api.io.TempDir;
  * issue typed in again rather than read from the configuration.
  */
 class RfmDataOrdersTest extends SparkTestSession {
-  private static final Path INPUT = repositoryRoot().resolve("data-samples/rfm_data_orders.parquet");
+  private static final Path INPUT =
+      repositoryRoot().resolve("data-samples/rfm_data_orders.parquet");
   private static final LocalDate AS_OF = LocalDate.of(2006, 12, 31);
 
   /** name, r low..high, f low..high, m low..high: the issue's default table, in order. */
   private static final Object[][] RULES = {
-      {"Champions", 5, 5, 5, 5, 5, 5},
-      {"Potential Loyalist", 3, 5, 3, 5, 2, 5},
-      {"Loyal Customers", 2, 4, 2, 4, 2, 4},
-      {"Promising", 3, 4, 1, 3, 3, 5},
-      {"New Customers", 4, 5, 1, 3, 1, 5},
-      {"Can't Lose Them", 1, 2, 3, 4, 4, 5},
-      {"At Risk", 1, 2, 2, 5, 4, 5},
-      {"Need Attention", 1, 3, 3, 5, 3, 5},
-      {"About To Sleep", 2, 3, 1, 3, 1, 4},
-      {"Lost", 1, 1, 1, 5, 1, 5}};
+    {"Champions", 5, 5, 5, 5, 5, 5},
+    {"Potential Loyalist", 3, 5, 3, 5, 2, 5},
+    {"Loyal Customers", 2, 4, 2, 4, 2, 4},
+    {"Promising", 3, 4, 1, 3, 3, 5},
+    {"New Customers", 4, 5, 1, 3, 1, 5},
+    {"Can't Lose Them", 1, 2, 3, 4, 4, 5},
+    {"At Risk", 1, 2, 2, 5, 4, 5},
+    {"Need Attention", 1, 3, 3, 5, 3, 5},
+    {"About To Sleep", 2, 3, 1, 3, 1, 4},
+    {"Lost", 1, 1, 1, 5, 1, 5}
+  };
 
   @TempDir static Path output;
   private static Map<String, String> published;
@@ -50,13 +52,34 @@ class RfmDataOrdersTest extends SparkTestSession {
 
   @BeforeAll
   static void runAndRecompute() {
-    SegmentationJob.run(spark, SettingsLoader.load(SettingsLoader.layered(
-        Optional.of(repositoryRoot().resolve("conf/rfm-data-orders.conf").toFile()),
-        Map.of("segments.input.path", INPUT.toString(), "segments.output.root", output.toString(),
-            "segments.snapshot.as-of", AS_OF.toString()))));
-    published = spark.read().parquet(output.resolve("customer_segments").toString()).collectAsList().stream()
-        .collect(Collectors.toMap(row -> row.getString(0),
-            row -> row.getAs("r_score") + "" + row.getAs("f_score") + row.getAs("m_score") + " " + row.getAs("rfm_segment")));
+    SegmentationJob.run(
+        spark,
+        SettingsLoader.load(
+            SettingsLoader.layered(
+                Optional.of(repositoryRoot().resolve("conf/rfm-data-orders.conf").toFile()),
+                Map.of(
+                    "segments.input.path",
+                    INPUT.toString(),
+                    "segments.output.root",
+                    output.toString(),
+                    "segments.snapshot.as-of",
+                    AS_OF.toString()))));
+    published =
+        spark
+            .read()
+            .parquet(output.resolve("customer_segments").toString())
+            .collectAsList()
+            .stream()
+            .collect(
+                Collectors.toMap(
+                    row -> row.getString(0),
+                    row ->
+                        row.getAs("r_score")
+                            + ""
+                            + row.getAs("f_score")
+                            + row.getAs("m_score")
+                            + " "
+                            + row.getAs("rfm_segment")));
     expected = independently();
   }
 
@@ -69,13 +92,17 @@ class RfmDataOrdersTest extends SparkTestSession {
       String customer = row.getString(0).trim();
       LocalDate date = row.getDate(1).toLocalDate();
       int revenue = row.getInt(2);
-      assertTrue(revenue > 0 && date.isBefore(AS_OF), "every order of this data set is a purchase before as-of");
+      assertTrue(
+          revenue > 0 && date.isBefore(AS_OF),
+          "every order of this data set is a purchase before as-of");
       last.merge(customer, date, (a, b) -> a.isAfter(b) ? a : b);
       frequency.merge(customer, 1, Integer::sum);
       monetary.merge(customer, BigDecimal.valueOf(revenue), BigDecimal::add);
     }
     Map<String, BigDecimal> recency = new HashMap<>();
-    last.forEach((customer, date) -> recency.put(customer, BigDecimal.valueOf(ChronoUnit.DAYS.between(date, AS_OF))));
+    last.forEach(
+        (customer, date) ->
+            recency.put(customer, BigDecimal.valueOf(ChronoUnit.DAYS.between(date, AS_OF))));
     Map<String, BigDecimal> frequencies = new HashMap<>();
     frequency.forEach((customer, count) -> frequencies.put(customer, BigDecimal.valueOf(count)));
 
@@ -113,8 +140,12 @@ class RfmDataOrdersTest extends SparkTestSession {
 
   private static String segment(int r, int f, int m) {
     for (Object[] rule : RULES) {
-      if (r >= (int) rule[1] && r <= (int) rule[2] && f >= (int) rule[3] && f <= (int) rule[4]
-          && m >= (int) rule[5] && m <= (int) rule[6]) {
+      if (r >= (int) rule[1]
+          && r <= (int) rule[2]
+          && f >= (int) rule[3]
+          && f <= (int) rule[4]
+          && m >= (int) rule[5]
+          && m <= (int) rule[6]) {
         return (String) rule[0];
       }
     }
@@ -125,29 +156,66 @@ class RfmDataOrdersTest extends SparkTestSession {
   void everyCustomersScoresAndSegmentMatchAnIndependentComputation() {
     assertEquals(995, expected.size());
     assertEquals(expected.keySet(), published.keySet());
-    List<String> differences = expected.keySet().stream().filter(c -> !expected.get(c).equals(published.get(c)))
-        .map(c -> c + ": expected " + expected.get(c) + ", published " + published.get(c)).toList();
-    assertTrue(differences.isEmpty(), differences.size() + " differ, e.g. " + differences.subList(0, Math.min(3, differences.size())));
+    List<String> differences =
+        expected.keySet().stream()
+            .filter(c -> !expected.get(c).equals(published.get(c)))
+            .map(c -> c + ": expected " + expected.get(c) + ", published " + published.get(c))
+            .toList();
+    assertTrue(
+        differences.isEmpty(),
+        differences.size()
+            + " differ, e.g. "
+            + differences.subList(0, Math.min(3, differences.size())));
   }
 
   @Test
   void segmentCountsAreTheIndependentOnes() {
-    Map<String, Long> counts = new TreeMap<>(expected.values().stream()
-        .collect(Collectors.groupingBy(v -> v.substring(4), Collectors.counting())));
-    Map<String, Long> table = new TreeMap<>(spark.read().parquet(output.resolve("customer_segments").toString())
-        .groupBy(col("rfm_segment")).count().collectAsList().stream()
-        .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1))));
+    Map<String, Long> counts =
+        new TreeMap<>(
+            expected.values().stream()
+                .collect(Collectors.groupingBy(v -> v.substring(4), Collectors.counting())));
+    Map<String, Long> table =
+        new TreeMap<>(
+            spark
+                .read()
+                .parquet(output.resolve("customer_segments").toString())
+                .groupBy(col("rfm_segment"))
+                .count()
+                .collectAsList()
+                .stream()
+                .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1))));
     assertEquals(counts, table);
   }
 
   @Test
   void publishedThresholdsAreTheExactQuantiles() {
-    List<String> monetary = spark.read().parquet(output.resolve("rfm_thresholds").toString())
-        .filter(col("metric").equalTo("monetary")).orderBy("break_index").collectAsList().stream()
-        .map(row -> row.getDecimal(row.fieldIndex("threshold")).stripTrailingZeros().toPlainString()).toList();
+    List<String> monetary =
+        spark
+            .read()
+            .parquet(output.resolve("rfm_thresholds").toString())
+            .filter(col("metric").equalTo("monetary"))
+            .orderBy("break_index")
+            .collectAsList()
+            .stream()
+            .map(
+                row ->
+                    row.getDecimal(row.fieldIndex("threshold"))
+                        .stripTrailingZeros()
+                        .toPlainString())
+            .toList();
     Map<String, BigDecimal> byCustomer = new HashMap<>();
-    spark.read().parquet(INPUT.toString()).collectAsList()
-        .forEach(row -> byCustomer.merge(row.getString(0).trim(), BigDecimal.valueOf(row.getInt(2)), BigDecimal::add));
-    assertEquals(breaks(byCustomer.values()).stream().map(b -> b.stripTrailingZeros().toPlainString()).toList(), monetary);
+    spark
+        .read()
+        .parquet(INPUT.toString())
+        .collectAsList()
+        .forEach(
+            row ->
+                byCustomer.merge(
+                    row.getString(0).trim(), BigDecimal.valueOf(row.getInt(2)), BigDecimal::add));
+    assertEquals(
+        breaks(byCustomer.values()).stream()
+            .map(b -> b.stripTrailingZeros().toPlainString())
+            .toList(),
+        monetary);
   }
 }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two snapshots of Online Retail in one output root: every table, tier migration, replacement, pruning, a crash. */
+/**
+ * Two snapshots of Online Retail in one output root: every table, tier migration, replacement,
+ * pruning, a crash.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SnapshotHistoryTest extends SparkTestSession {
   private static final String JUNE = "2011-06-01";
@@ -39,11 +42,17 @@ class SnapshotHistoryTest extends SparkTestSession {
 
   static RunResult run(String asOf, Map<String, String> more) {
     Map<String, String> overrides = new HashMap<>(more);
-    overrides.put("segments.input.path", repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
+    overrides.put(
+        "segments.input.path",
+        repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
     overrides.put("segments.output.root", root.toString());
     overrides.put("segments.snapshot.as-of", asOf);
-    return SegmentationJob.run(spark, SettingsLoader.load(SettingsLoader.layered(
-        Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides)));
+    return SegmentationJob.run(
+        spark,
+        SettingsLoader.load(
+            SettingsLoader.layered(
+                Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()),
+                overrides)));
   }
 
   @BeforeAll
@@ -53,7 +62,10 @@ class SnapshotHistoryTest extends SparkTestSession {
   }
 
   private static Dataset<Row> table(String name, String snapshot) {
-    return spark.read().option("mergeSchema", "true").parquet(root.resolve(name).toString())
+    return spark
+        .read()
+        .option("mergeSchema", "true")
+        .parquet(root.resolve(name).toString())
         .filter(col("snapshot_date").equalTo(Date.valueOf(snapshot)));
   }
 
@@ -67,7 +79,8 @@ class SnapshotHistoryTest extends SparkTestSession {
   @Order(1)
   void everyTableHasBothSnapshots() throws IOException {
     for (String table : SegmentationJob.SNAPSHOT_TABLES) {
-      assertEquals(List.of("snapshot_date=" + JUNE, "snapshot_date=" + DECEMBER), snapshots(table), table);
+      assertEquals(
+          List.of("snapshot_date=" + JUNE, "snapshot_date=" + DECEMBER), snapshots(table), table);
     }
     assertEquals(2, spark.read().parquet(root.resolve("job_runs").toString()).count());
   }
@@ -78,27 +91,61 @@ class SnapshotHistoryTest extends SparkTestSession {
     for (String snapshot : List.of(JUNE, DECEMBER)) {
       Dataset<Row> segments = table("customer_segments", snapshot);
       Dataset<Row> buyers = segments.filter(col("frequency").gt(0));
-      Row tiers = table("tier_summary", snapshot).agg(sum("customers"), sum("customer_share"), sum("revenue"),
-          sum("revenue_share"), sum("buyers")).first();
+      Row tiers =
+          table("tier_summary", snapshot)
+              .agg(
+                  sum("customers"),
+                  sum("customer_share"),
+                  sum("revenue"),
+                  sum("revenue_share"),
+                  sum("buyers"))
+              .first();
       assertEquals(segments.count(), tiers.getLong(0), snapshot);
       assertEquals(1.0, tiers.getDouble(1), 1e-9);
-      assertEquals(0, ((BigDecimal) segments.agg(sum("monetary")).first().get(0)).compareTo(tiers.getDecimal(2)));
+      assertEquals(
+          0,
+          ((BigDecimal) segments.agg(sum("monetary")).first().get(0))
+              .compareTo(tiers.getDecimal(2)));
       assertEquals(1.0, tiers.getDouble(3), 1e-9);
       assertEquals(buyers.count(), tiers.getLong(4));
 
-      Row rfm = table("rfm_segment_summary", snapshot).agg(sum("customers"), sum("customer_share"),
-          sum("orders"), sum("revenue"), sum("revenue_share")).first();
+      Row rfm =
+          table("rfm_segment_summary", snapshot)
+              .agg(
+                  sum("customers"),
+                  sum("customer_share"),
+                  sum("orders"),
+                  sum("revenue"),
+                  sum("revenue_share"))
+              .first();
       assertEquals(buyers.count(), rfm.getLong(0));
       assertEquals(1.0, rfm.getDouble(1), 1e-9);
-      assertEquals(((Number) buyers.agg(sum("frequency")).first().get(0)).longValue(), rfm.getLong(2));
-      assertEquals(0, ((BigDecimal) buyers.agg(sum("monetary")).first().get(0)).compareTo(rfm.getDecimal(3)));
+      assertEquals(
+          ((Number) buyers.agg(sum("frequency")).first().get(0)).longValue(), rfm.getLong(2));
+      assertEquals(
+          0,
+          ((BigDecimal) buyers.agg(sum("monetary")).first().get(0)).compareTo(rfm.getDecimal(3)));
       assertEquals(1.0, rfm.getDouble(4), 1e-9);
 
-      Map<String, Long> histogram = table("value_distribution", snapshot).filter(col("statistic").equalTo("histogram")
-          .and(col("value_tier").equalTo("all"))).groupBy("metric").agg(sum("customers")).collectAsList().stream()
-          .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1)));
-      assertEquals(Map.of("recency_days", buyers.count(), "frequency", buyers.count(), "monetary", buyers.count(),
-          "avg_order_value", buyers.count()), histogram);
+      Map<String, Long> histogram =
+          table("value_distribution", snapshot)
+              .filter(col("statistic").equalTo("histogram").and(col("value_tier").equalTo("all")))
+              .groupBy("metric")
+              .agg(sum("customers"))
+              .collectAsList()
+              .stream()
+              .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1)));
+      assertEquals(
+          Map.of(
+              "recency_days",
+              buyers.count(),
+              "frequency",
+              buyers.count(),
+              "monetary",
+              buyers.count(),
+              "avg_order_value",
+              buyers.count()),
+          histogram);
     }
   }
 
@@ -108,25 +155,41 @@ class SnapshotHistoryTest extends SparkTestSession {
     Map<String, String> june = tiers(JUNE);
     Map<String, String> december = tiers(DECEMBER);
     Map<String, Long> expected = new TreeMap<>();
-    december.forEach((customer, tier) -> expected.merge(june.getOrDefault(customer, "new") + ">" + tier, 1L, Long::sum));
-    june.forEach((customer, tier) -> {
-      if (!december.containsKey(customer)) {
-        expected.merge(tier + ">departed", 1L, Long::sum);
-      }
-    });
+    december.forEach(
+        (customer, tier) ->
+            expected.merge(june.getOrDefault(customer, "new") + ">" + tier, 1L, Long::sum));
+    june.forEach(
+        (customer, tier) -> {
+          if (!december.containsKey(customer)) {
+            expected.merge(tier + ">departed", 1L, Long::sum);
+          }
+        });
     Dataset<Row> migration = table("tier_migration", DECEMBER);
-    Map<String, Long> published = new TreeMap<>(migration.collectAsList().stream().collect(Collectors.toMap(
-        row -> row.getAs("from_tier") + ">" + row.getAs("to_tier"), row -> row.<Long>getAs("customers"))));
+    Map<String, Long> published =
+        new TreeMap<>(
+            migration.collectAsList().stream()
+                .collect(
+                    Collectors.toMap(
+                        row -> row.getAs("from_tier") + ">" + row.getAs("to_tier"),
+                        row -> row.<Long>getAs("customers"))));
     assertEquals(expected, published);
     assertEquals(Date.valueOf(JUNE), migration.first().getAs("previous_snapshot_date"));
-    assertTrue(published.keySet().stream().anyMatch(key -> key.startsWith("new>")), "December has new customers");
+    assertTrue(
+        published.keySet().stream().anyMatch(key -> key.startsWith("new>")),
+        "December has new customers");
 
     Row firstMigration = table("tier_migration", JUNE).agg(sum("customers")).first();
-    assertEquals(june.size(), firstMigration.getLong(0), "without an earlier snapshot every customer is new");
+    assertEquals(
+        june.size(),
+        firstMigration.getLong(0),
+        "without an earlier snapshot every customer is new");
   }
 
   private static Map<String, String> tiers(String snapshot) {
-    return table("customer_segments", snapshot).select("customer_id", "value_tier").collectAsList().stream()
+    return table("customer_segments", snapshot)
+        .select("customer_id", "value_tier")
+        .collectAsList()
+        .stream()
         .collect(Collectors.toMap(row -> row.getString(0), row -> row.getString(1)));
   }
 
@@ -135,24 +198,34 @@ class SnapshotHistoryTest extends SparkTestSession {
   void rerunningASnapshotReplacesItAndKeepsTheOther() throws IOException {
     long december = table("customer_segments", DECEMBER).count();
     run(JUNE, Map.of());
-    assertEquals(List.of("snapshot_date=" + JUNE, "snapshot_date=" + DECEMBER), snapshots("customer_segments"));
+    assertEquals(
+        List.of("snapshot_date=" + JUNE, "snapshot_date=" + DECEMBER),
+        snapshots("customer_segments"));
     assertEquals(december, table("customer_segments", DECEMBER).count());
-    assertEquals(tiers(JUNE).size(), table("customer_segments", JUNE).count(), "replaced, not appended");
-    assertEquals(3, spark.read().parquet(root.resolve("job_runs").toString()).count(), "every run is logged");
+    assertEquals(
+        tiers(JUNE).size(), table("customer_segments", JUNE).count(), "replaced, not appended");
+    assertEquals(
+        3,
+        spark.read().parquet(root.resolve("job_runs").toString()).count(),
+        "every run is logged");
   }
 
   @Test
   @Order(3)
   void aCrashBetweenTheTwoMovesOfAReplacementIsRepairedByTheNextRun() throws IOException {
-    // What a run killed inside commit leaves: the old snapshot moved aside, the new one not in place.
+    // What a run killed inside commit leaves: the old snapshot moved aside, the new one not in
+    // place.
     Path snapshot = root.resolve("customer_segments/snapshot_date=" + DECEMBER);
     Path trash = root.resolve("customer_segments/_trash/snapshot_date=" + DECEMBER + ".killed-run");
     Files.createDirectories(trash.getParent());
     Files.move(snapshot, trash);
-    Path leftover = root.resolve("customer_segments/_staging/snapshot_date=" + DECEMBER + ".killed-run");
+    Path leftover =
+        root.resolve("customer_segments/_staging/snapshot_date=" + DECEMBER + ".killed-run");
     Files.createDirectories(leftover);
     Files.writeString(leftover.resolve("part-00000.parquet"), "half written");
-    assertEquals(tiers(JUNE).size(), spark.read().parquet(root.resolve("customer_segments").toString()).count(),
+    assertEquals(
+        tiers(JUNE).size(),
+        spark.read().parquet(root.resolve("customer_segments").toString()).count(),
         "readers see June only, never the half-written staging");
 
     run("2011-09-01", Map.of());
@@ -165,10 +238,14 @@ class SnapshotHistoryTest extends SparkTestSession {
   @Order(4)
   void keepSnapshotsPrunesTheOldestOfEveryTableButNotTheRunLog() throws IOException {
     run("2011-10-01", Map.of("segments.output.keep-snapshots", "2"));
-    List<String> pruned = Stream.concat(SegmentationJob.SNAPSHOT_TABLES.stream(), Stream.of(SegmentationJob.REPORT)).toList();
+    List<String> pruned =
+        Stream.concat(SegmentationJob.SNAPSHOT_TABLES.stream(), Stream.of(SegmentationJob.REPORT))
+            .toList();
     for (String table : pruned) {
-      assertEquals(List.of("snapshot_date=2011-10-01", "snapshot_date=" + DECEMBER),
-          snapshots(table).stream().filter(name -> name.startsWith("snapshot_date=")).toList(), table);
+      assertEquals(
+          List.of("snapshot_date=2011-10-01", "snapshot_date=" + DECEMBER),
+          snapshots(table).stream().filter(name -> name.startsWith("snapshot_date=")).toList(),
+          table);
     }
     assertEquals(5, spark.read().parquet(root.resolve("job_runs").toString()).count());
   }

@@ -25,20 +25,23 @@ class CustomerMetricsTest extends SparkTestSession {
   private static final LocalDate AS_OF = LocalDate.of(2024, 3, 1);
 
   /** Accepted lines as validation hands them on. */
-  private static final StructType LINES = new StructType()
-      .add(Transactions.CUSTOMER_ID, DataTypes.LongType)
-      .add(Transactions.ORDER_ID, DataTypes.StringType)
-      .add(Transactions.TRANSACTION_DATE, DataTypes.DateType)
-      .add(Transactions.AMOUNT, Transactions.AMOUNT_TYPE);
+  private static final StructType LINES =
+      new StructType()
+          .add(Transactions.CUSTOMER_ID, DataTypes.LongType)
+          .add(Transactions.ORDER_ID, DataTypes.StringType)
+          .add(Transactions.TRANSACTION_DATE, DataTypes.DateType)
+          .add(Transactions.AMOUNT, Transactions.AMOUNT_TYPE);
 
   private static Row line(long customer, String order, String date, String amount) {
-    return RowFactory.create(customer, order, Date.valueOf(date), new BigDecimal(amount).setScale(4));
+    return RowFactory.create(
+        customer, order, Date.valueOf(date), new BigDecimal(amount).setScale(4));
   }
 
   private static Map<String, Row> metrics(int windowDays, Row... lines) {
     Dataset<Row> accepted = spark.createDataFrame(Arrays.asList(lines), LINES);
     return CustomerMetrics.perCustomer(CustomerMetrics.netOrders(accepted), AS_OF, windowDays)
-        .collectAsList().stream()
+        .collectAsList()
+        .stream()
         .collect(Collectors.toMap(row -> row.getString(0), row -> row));
   }
 
@@ -48,21 +51,36 @@ class CustomerMetricsTest extends SparkTestSession {
 
   @Test
   void schemaIsTheContract() {
-    StructType schema = CustomerMetrics.perCustomer(
-        CustomerMetrics.netOrders(spark.createDataFrame(List.of(), LINES)), AS_OF, 0).schema();
-    List<String> fields = Arrays.stream(schema.fields())
-        .map(field -> field.name() + " " + field.dataType().sql())
-        .toList();
-    assertEquals(List.of(
-        "customer_id STRING", "first_purchase_date DATE", "last_purchase_date DATE", "recency_days INT",
-        "frequency INT", "monetary DECIMAL(28,4)", "gross_revenue DECIMAL(28,4)", "returns_amount DECIMAL(28,4)",
-        "avg_order_value DECIMAL(28,4)", "tenure_days INT"), fields);
-    assertEquals(CustomerMetrics.COLUMNS, Arrays.stream(schema.fields()).map(StructField::name).toList());
+    StructType schema =
+        CustomerMetrics.perCustomer(
+                CustomerMetrics.netOrders(spark.createDataFrame(List.of(), LINES)), AS_OF, 0)
+            .schema();
+    List<String> fields =
+        Arrays.stream(schema.fields())
+            .map(field -> field.name() + " " + field.dataType().sql())
+            .toList();
+    assertEquals(
+        List.of(
+            "customer_id STRING",
+            "first_purchase_date DATE",
+            "last_purchase_date DATE",
+            "recency_days INT",
+            "frequency INT",
+            "monetary DECIMAL(28,4)",
+            "gross_revenue DECIMAL(28,4)",
+            "returns_amount DECIMAL(28,4)",
+            "avg_order_value DECIMAL(28,4)",
+            "tenure_days INT"),
+        fields);
+    assertEquals(
+        CustomerMetrics.COLUMNS, Arrays.stream(schema.fields()).map(StructField::name).toList());
   }
 
   @Test
   void onePurchaseTheDayBeforeAsOf() {
-    Row row = metrics(0, line(1, "o1", "2024-02-29", "10.00"), line(1, "o1", "2024-02-29", "5.50")).get("1");
+    Row row =
+        metrics(0, line(1, "o1", "2024-02-29", "10.00"), line(1, "o1", "2024-02-29", "5.50"))
+            .get("1");
 
     assertEquals(Date.valueOf("2024-02-29"), row.getAs(CustomerMetrics.FIRST_PURCHASE_DATE));
     assertEquals(Date.valueOf("2024-02-29"), row.getAs(CustomerMetrics.LAST_PURCHASE_DATE));
@@ -77,12 +95,19 @@ class CustomerMetricsTest extends SparkTestSession {
 
   @Test
   void returnsReduceMonetaryAndZeroOrdersCountForNothing() {
-    Row row = metrics(0,
-        line(2, "o1", "2024-01-01", "100.00"),
-        line(2, "o2", "2024-01-20", "40.00"),
-        line(2, "r1", "2024-02-01", "-30.00"),    // a return
-        line(2, "z1", "2024-02-10", "10.00"),     // lines netting to zero: neither purchase nor return
-        line(2, "z1", "2024-02-10", "-10.00")).get("2");
+    Row row =
+        metrics(
+                0,
+                line(2, "o1", "2024-01-01", "100.00"),
+                line(2, "o2", "2024-01-20", "40.00"),
+                line(2, "r1", "2024-02-01", "-30.00"), // a return
+                line(
+                    2,
+                    "z1",
+                    "2024-02-10",
+                    "10.00"), // lines netting to zero: neither purchase nor return
+                line(2, "z1", "2024-02-10", "-10.00"))
+            .get("2");
 
     assertEquals(2, (Integer) row.getAs(CustomerMetrics.FREQUENCY));
     assertEquals(money("110.00"), row.getAs(CustomerMetrics.MONETARY));
@@ -97,11 +122,14 @@ class CustomerMetricsTest extends SparkTestSession {
 
   @Test
   void linesAreNettedPerOrderBeforeAnOrderIsCalledAPurchase() {
-    Row row = metrics(0,
-        line(3, "o1", "2024-02-01", "50.00"),
-        line(3, "o1", "2024-02-01", "-80.00"),    // net -30: the order is a return
-        line(3, "o2", "2024-02-15", "20.00"),
-        line(3, "o2", "2024-02-16", "5.00")).get("3");   // an order dated by its first line
+    Row row =
+        metrics(
+                0,
+                line(3, "o1", "2024-02-01", "50.00"),
+                line(3, "o1", "2024-02-01", "-80.00"), // net -30: the order is a return
+                line(3, "o2", "2024-02-15", "20.00"),
+                line(3, "o2", "2024-02-16", "5.00"))
+            .get("3"); // an order dated by its first line
 
     assertEquals(1, (Integer) row.getAs(CustomerMetrics.FREQUENCY));
     assertEquals(money("-5.00"), row.getAs(CustomerMetrics.MONETARY));
@@ -112,7 +140,9 @@ class CustomerMetricsTest extends SparkTestSession {
 
   @Test
   void customerWithReturnsOnlyHasFrequencyZeroAndNullRecency() {
-    Row row = metrics(0, line(4, "r1", "2024-02-01", "-20.00"), line(4, "r2", "2024-02-03", "-1.25")).get("4");
+    Row row =
+        metrics(0, line(4, "r1", "2024-02-01", "-20.00"), line(4, "r2", "2024-02-03", "-1.25"))
+            .get("4");
 
     assertEquals(0, (Integer) row.getAs(CustomerMetrics.FREQUENCY));
     assertEquals(money("-21.25"), row.getAs(CustomerMetrics.MONETARY));
@@ -128,11 +158,13 @@ class CustomerMetricsTest extends SparkTestSession {
   @Test
   void windowCountsFromItsFirstDayButPurchaseDatesSeeTheWholeHistory() {
     // window-days 30 before 2024-03-01: [2024-01-31, 2024-03-01)
-    Map<String, Row> byCustomer = metrics(30,
-        line(5, "old", "2024-01-30", "70.00"),     // the day before the window
-        line(5, "edge", "2024-01-31", "20.00"),    // the window's first day
-        line(5, "ret", "2024-01-15", "-5.00"),     // a return before the window
-        line(6, "gone", "2023-06-01", "99.00"));   // bought only before the window
+    Map<String, Row> byCustomer =
+        metrics(
+            30,
+            line(5, "old", "2024-01-30", "70.00"), // the day before the window
+            line(5, "edge", "2024-01-31", "20.00"), // the window's first day
+            line(5, "ret", "2024-01-15", "-5.00"), // a return before the window
+            line(6, "gone", "2023-06-01", "99.00")); // bought only before the window
 
     Row inWindow = byCustomer.get("5");
     assertEquals(1, (Integer) inWindow.getAs(CustomerMetrics.FREQUENCY));
@@ -153,9 +185,15 @@ class CustomerMetricsTest extends SparkTestSession {
 
   @Test
   void withoutOrderIdsEveryLineIsAnOrder() {
-    Dataset<Row> accepted = spark.createDataFrame(List.of(
-        line(7, null, "2024-02-01", "10.00"), line(7, null, "2024-02-01", "10.00"), line(7, null, "2024-02-02", "-4.00")), LINES);
-    Row row = CustomerMetrics.perCustomer(CustomerMetrics.eachLineAnOrder(accepted), AS_OF, 0).first();
+    Dataset<Row> accepted =
+        spark.createDataFrame(
+            List.of(
+                line(7, null, "2024-02-01", "10.00"),
+                line(7, null, "2024-02-01", "10.00"),
+                line(7, null, "2024-02-02", "-4.00")),
+            LINES);
+    Row row =
+        CustomerMetrics.perCustomer(CustomerMetrics.eachLineAnOrder(accepted), AS_OF, 0).first();
 
     assertEquals(2, (Integer) row.getAs(CustomerMetrics.FREQUENCY));
     assertEquals(money("16.00"), row.getAs(CustomerMetrics.MONETARY));
@@ -164,14 +202,27 @@ class CustomerMetricsTest extends SparkTestSession {
 
   @Test
   void customerMasterAddsProspectsAndCarriesAttributes() {
-    Dataset<Row> metrics = CustomerMetrics.perCustomer(CustomerMetrics.netOrders(spark.createDataFrame(List.of(
-        line(1, "o1", "2024-02-01", "10.00"), line(2, "o2", "2024-02-01", "20.00")), LINES)), AS_OF, 0);
-    StructType masterSchema = new StructType().add("id", DataTypes.IntegerType).add("region", DataTypes.StringType);
-    Dataset<Row> master = CustomerMaster.keyed(spark.createDataFrame(List.of(
-        RowFactory.create(2, "North"), RowFactory.create(3, "South")), masterSchema), "id");
+    Dataset<Row> metrics =
+        CustomerMetrics.perCustomer(
+            CustomerMetrics.netOrders(
+                spark.createDataFrame(
+                    List.of(
+                        line(1, "o1", "2024-02-01", "10.00"), line(2, "o2", "2024-02-01", "20.00")),
+                    LINES)),
+            AS_OF,
+            0);
+    StructType masterSchema =
+        new StructType().add("id", DataTypes.IntegerType).add("region", DataTypes.StringType);
+    Dataset<Row> master =
+        CustomerMaster.keyed(
+            spark.createDataFrame(
+                List.of(RowFactory.create(2, "North"), RowFactory.create(3, "South")),
+                masterSchema),
+            "id");
 
-    Map<String, Row> rows = CustomerMaster.attach(metrics, master).orderBy(col("customer_id")).collectAsList().stream()
-        .collect(Collectors.toMap(row -> row.getString(0), row -> row));
+    Map<String, Row> rows =
+        CustomerMaster.attach(metrics, master).orderBy(col("customer_id")).collectAsList().stream()
+            .collect(Collectors.toMap(row -> row.getString(0), row -> row));
     assertEquals(3, rows.size());
     assertNull(rows.get("1").getAs("region"));
     assertEquals("North", rows.get("2").getAs("region"));
@@ -185,12 +236,21 @@ class CustomerMetricsTest extends SparkTestSession {
 
   @Test
   void ambiguousMasterIdsAreFound() {
-    StructType masterSchema = new StructType().add("id", DataTypes.StringType).add("region", DataTypes.StringType);
-    Dataset<Row> master = CustomerMaster.keyed(spark.createDataFrame(List.of(
-        RowFactory.create("a", "N"), RowFactory.create(" a ", "S"), RowFactory.create("b", "N"),
-        RowFactory.create(" ", "N")), masterSchema), "id");
-    Map<String, Long> ambiguous = CustomerMaster.ambiguousIds(master).collectAsList().stream()
-        .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1)));
+    StructType masterSchema =
+        new StructType().add("id", DataTypes.StringType).add("region", DataTypes.StringType);
+    Dataset<Row> master =
+        CustomerMaster.keyed(
+            spark.createDataFrame(
+                List.of(
+                    RowFactory.create("a", "N"),
+                    RowFactory.create(" a ", "S"),
+                    RowFactory.create("b", "N"),
+                    RowFactory.create(" ", "N")),
+                masterSchema),
+            "id");
+    Map<String, Long> ambiguous =
+        CustomerMaster.ambiguousIds(master).collectAsList().stream()
+            .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1)));
     assertEquals(Map.of("a", 2L, "", 1L), ambiguous);
   }
 }

@@ -28,9 +28,15 @@ class SnapshotPublisherTest extends SparkTestSession {
   }
 
   private List<Long> publishedIds(String table, LocalDate snapshot) {
-    return spark.read().parquet(root.resolve(table).toString())
+    return spark
+        .read()
+        .parquet(root.resolve(table).toString())
         .filter(col("snapshot_date").equalTo(java.sql.Date.valueOf(snapshot)))
-        .orderBy("id").collectAsList().stream().map(row -> row.getLong(0)).toList();
+        .orderBy("id")
+        .collectAsList()
+        .stream()
+        .map(row -> row.getLong(0))
+        .toList();
   }
 
   private static List<String> entries(Path directory) throws IOException {
@@ -41,43 +47,59 @@ class SnapshotPublisherTest extends SparkTestSession {
 
   @Test
   void stagedTablesAreInvisibleUntilCommitted() throws IOException {
-    SnapshotPublisher publisher = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
+    SnapshotPublisher publisher =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
     publisher.commit(publisher.stage(ids(100, 101), "t", DAY_TWO));
     SnapshotPublisher.StagedTable staged = publisher.stage(ids(0, 3), "t", DAY_ONE);
 
     assertEquals(List.of("_staging", "snapshot_date=2024-02-01"), entries(root.resolve("t")));
-    assertEquals(List.of(100L), spark.read().parquet(root.resolve("t").toString()).collectAsList().stream()
-        .map(row -> row.getLong(0)).toList(), "a reader of the table sees nothing staged");
+    assertEquals(
+        List.of(100L),
+        spark.read().parquet(root.resolve("t").toString()).collectAsList().stream()
+            .map(row -> row.getLong(0))
+            .toList(),
+        "a reader of the table sees nothing staged");
 
     publisher.commit(staged);
-    assertEquals(List.of("snapshot_date=2024-01-01", "snapshot_date=2024-02-01"), entries(root.resolve("t")));
+    assertEquals(
+        List.of("snapshot_date=2024-01-01", "snapshot_date=2024-02-01"),
+        entries(root.resolve("t")));
     assertEquals(List.of(0L, 1L, 2L), publishedIds("t", DAY_ONE));
   }
 
   @Test
   void republishingASnapshotReplacesItExactlyAndLeavesOthersAlone() throws IOException {
-    SnapshotPublisher first = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
+    SnapshotPublisher first =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
     first.commit(first.stage(ids(0, 5).repartition(3), "t", DAY_ONE));
     first.commit(first.stage(ids(100, 102), "t", DAY_TWO));
     List<String> filesBefore = entries(root.resolve("t/snapshot_date=2024-01-01"));
 
-    SnapshotPublisher second = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run2");
+    SnapshotPublisher second =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run2");
     second.commit(second.stage(ids(10, 12), "t", DAY_ONE));
 
     assertEquals(List.of(10L, 11L), publishedIds("t", DAY_ONE));
     assertEquals(List.of(100L, 101L), publishedIds("t", DAY_TWO));
     List<String> filesAfter = entries(root.resolve("t/snapshot_date=2024-01-01"));
-    assertTrue(filesBefore.stream().filter(name -> name.startsWith("part-")).noneMatch(filesAfter::contains),
+    assertTrue(
+        filesBefore.stream()
+            .filter(name -> name.startsWith("part-"))
+            .noneMatch(filesAfter::contains),
         "no file of the replaced snapshot is left: " + filesAfter);
-    assertEquals(List.of("snapshot_date=2024-01-01", "snapshot_date=2024-02-01"), entries(root.resolve("t")),
+    assertEquals(
+        List.of("snapshot_date=2024-01-01", "snapshot_date=2024-02-01"),
+        entries(root.resolve("t")),
         "no staging or trash directory is left behind");
   }
 
   @Test
   void discardedStagingLeavesThePublishedSnapshotAsItWas() throws IOException {
-    SnapshotPublisher first = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
+    SnapshotPublisher first =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
     first.commit(first.stage(ids(0, 2), "t", DAY_ONE));
-    SnapshotPublisher failing = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run2");
+    SnapshotPublisher failing =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run2");
     failing.discard(failing.stage(ids(50, 60), "t", DAY_ONE));
 
     assertEquals(List.of(0L, 1L), publishedIds("t", DAY_ONE));
@@ -86,11 +108,16 @@ class SnapshotPublisherTest extends SparkTestSession {
 
   @Test
   void appendedRunRecordsAccumulateInTheSnapshot() throws IOException {
-    new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1").append(ids(1, 2), "runs", DAY_ONE);
-    new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run2").append(ids(2, 3), "runs", DAY_ONE);
+    new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1")
+        .append(ids(1, 2), "runs", DAY_ONE);
+    new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run2")
+        .append(ids(2, 3), "runs", DAY_ONE);
 
-    assertEquals(List.of("run-run1.parquet", "run-run2.parquet"),
-        entries(root.resolve("runs/snapshot_date=2024-01-01")).stream().filter(name -> !name.startsWith(".")).toList());
+    assertEquals(
+        List.of("run-run1.parquet", "run-run2.parquet"),
+        entries(root.resolve("runs/snapshot_date=2024-01-01")).stream()
+            .filter(name -> !name.startsWith("."))
+            .toList());
     assertEquals(List.of(1L, 2L), publishedIds("runs", DAY_ONE));
   }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Debian's headless Chromium, for tests that look at a page the way a reader's browser draws it.
- * A machine without it skips those tests with a message, unless SEGMENTS_REQUIRE_BROWSER=1 (set by
+ * Debian's headless Chromium, for tests that look at a page the way a reader's browser draws it. A
+ * machine without it skips those tests with a message, unless SEGMENTS_REQUIRE_BROWSER=1 (set by
  * .ci/run), which makes its absence a failure.
  */
 final class HeadlessChromium {
@@ -31,17 +31,24 @@ final class HeadlessChromium {
 
   /** The browser, or a skipped test (a failed one in CI) when it is not installed. */
   static HeadlessChromium findOrSkip(Path workDirectory) {
-    Optional<Path> binary = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-        .map(Path::of).filter(Files::isExecutable).findFirst();
+    Optional<Path> binary =
+        Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
     if (binary.isEmpty() && "1".equals(System.getenv(REQUIRE_VARIABLE))) {
-      throw new AssertionError(REQUIRE_VARIABLE + "=1 but no Chromium is installed: apt-get install chromium");
+      throw new AssertionError(
+          REQUIRE_VARIABLE + "=1 but no Chromium is installed: apt-get install chromium");
     }
-    assumeTrue(binary.isPresent(), "Chromium is not installed (apt-get install chromium): browser test skipped");
+    assumeTrue(
+        binary.isPresent(),
+        "Chromium is not installed (apt-get install chromium): browser test skipped");
     return new HeadlessChromium(binary.get(), workDirectory);
   }
 
   /** Draws {@code page} in a window of the given size and saves it as PNG. */
-  void screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
+  void screenshot(Path page, Path png, int width, int height)
+      throws IOException, InterruptedException {
     Files.createDirectories(png.getParent());
     Files.deleteIfExists(png);
     run(page, "--window-size=" + width + "," + height, "--hide-scrollbars", "--screenshot=" + png);
@@ -53,14 +60,28 @@ final class HeadlessChromium {
   }
 
   private String run(Path page, String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(workDirectory, "chromium-profile")));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory(workDirectory, "chromium-profile")));
     command.addAll(List.of(arguments));
     command.add(page.toUri().toString());
     Path stdout = Files.createTempFile(workDirectory, "chromium", ".out");
     Path stderr = Files.createTempFile(workDirectory, "chromium", ".err");
-    Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("Chromium did not finish within 2 minutes: " + command);

@@ -42,9 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RunReportTest extends SparkTestSession {
   private static final String JUNE = "2011-06-01";
   private static final String DECEMBER = "2011-12-10";
-  private static final Path SCREENSHOTS = repositoryRoot().resolve("jobs/target/report-screenshots");
+  private static final Path SCREENSHOTS =
+      repositoryRoot().resolve("jobs/target/report-screenshots");
   private static final Pattern SVG = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL);
-  private static final Pattern TEXT = Pattern.compile("<text [^>]*style='([^']*)'[^>]*>([^<]*)</text>");
+  private static final Pattern TEXT =
+      Pattern.compile("<text [^>]*style='([^']*)'[^>]*>([^<]*)</text>");
 
   @TempDir static Path root;
   @TempDir static Path scratch;
@@ -59,16 +61,24 @@ class RunReportTest extends SparkTestSession {
 
   private static void run(String asOf, boolean report) {
     Map<String, String> overrides = new HashMap<>();
-    overrides.put("segments.input.path", repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
+    overrides.put(
+        "segments.input.path",
+        repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
     overrides.put("segments.output.root", root.toString());
     overrides.put("segments.snapshot.as-of", asOf);
     overrides.put("segments.output.report", Boolean.toString(report));
-    SegmentationJob.run(spark, SettingsLoader.load(SettingsLoader.layered(
-        Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides)));
+    SegmentationJob.run(
+        spark,
+        SettingsLoader.load(
+            SettingsLoader.layered(
+                Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()),
+                overrides)));
   }
 
   private static Path reportOf(String snapshot) {
-    return root.resolve(SegmentationJob.REPORT).resolve("snapshot_date=" + snapshot).resolve(SegmentationJob.REPORT_FILE);
+    return root.resolve(SegmentationJob.REPORT)
+        .resolve("snapshot_date=" + snapshot)
+        .resolve(SegmentationJob.REPORT_FILE);
   }
 
   private static Dataset<Row> table(String name, String snapshot) {
@@ -78,39 +88,62 @@ class RunReportTest extends SparkTestSession {
   @Test
   void aRunWithoutReportWritesNoneButPublishesItsTables() {
     assertFalse(Files.exists(reportOf(JUNE).getParent()), "no report for the --no-report run");
-    assertTrue(Files.isDirectory(root.resolve(SegmentationJob.CUSTOMER_SEGMENTS).resolve("snapshot_date=" + JUNE)));
+    assertTrue(
+        Files.isDirectory(
+            root.resolve(SegmentationJob.CUSTOMER_SEGMENTS).resolve("snapshot_date=" + JUNE)));
   }
 
   @Test
   void theReportIsOneSelfContainedPageOfInlineCharts() {
-    assertEquals(6, SVG.matcher(html).results().count(), "tiers, heat map, histogram, Lorenz, segments, migration");
-    for (String external : List.of("<script", "<link", "<img", "<iframe", "src=", "@import", "url(http")) {
-      assertFalse(html.contains(external), "the page must need nothing from elsewhere: " + external);
+    assertEquals(
+        6,
+        SVG.matcher(html).results().count(),
+        "tiers, heat map, histogram, Lorenz, segments, migration");
+    for (String external :
+        List.of("<script", "<link", "<img", "<iframe", "src=", "@import", "url(http")) {
+      assertFalse(
+          html.contains(external), "the page must need nothing from elsewhere: " + external);
     }
     assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<meta charset=\"utf-8\">"));
   }
 
   @Test
   void theTierTableShowsTierSummaryWithTheConfiguredNames() {
-    List<Row> tiers = table(SegmentationJob.TIER_SUMMARY, DECEMBER).orderBy("tier_rank")
-        .select("value_tier_name", "customers", "buyers").collectAsList();
-    assertEquals(List.of("金钻客户 Gold", "白银客户 Silver", "铜客户 Copper", "铁客户 Iron"),
+    List<Row> tiers =
+        table(SegmentationJob.TIER_SUMMARY, DECEMBER)
+            .orderBy("tier_rank")
+            .select("value_tier_name", "customers", "buyers")
+            .collectAsList();
+    assertEquals(
+        List.of("金钻客户 Gold", "白银客户 Silver", "铜客户 Copper", "铁客户 Iron"),
         tiers.stream().map(row -> row.getString(0)).toList());
     for (Row tier : tiers) {
-      String expected = "<tr><td>" + tier.getString(0) + "</td><td>" + whole(tier.getLong(1)) + "</td>";
+      String expected =
+          "<tr><td>" + tier.getString(0) + "</td><td>" + whole(tier.getLong(1)) + "</td>";
       int at = html.indexOf(expected);
       assertTrue(at >= 0, "tier row " + expected);
-      assertTrue(html.indexOf("<td>" + whole(tier.getLong(2)) + "</td>", at) > at, "buyers of " + tier.getString(0));
+      assertTrue(
+          html.indexOf("<td>" + whole(tier.getLong(2)) + "</td>", at) > at,
+          "buyers of " + tier.getString(0));
     }
   }
 
   @Test
   void theHeatMapCellsAreTheBuyersOfEachRecencyAndFrequencyScore() {
     String heatMap = chartAfter("RFM heat map");
-    List<Long> expected = table(SegmentationJob.CUSTOMER_SEGMENTS, DECEMBER).where(col("r_score").isNotNull())
-        .groupBy("r_score", "f_score").count().orderBy("f_score", "r_score")
-        .collectAsList().stream().map(row -> row.getLong(2)).sorted().toList();
-    // The cell labels are the only bold numbers in the chart (ticks are regular, axis labels words).
+    List<Long> expected =
+        table(SegmentationJob.CUSTOMER_SEGMENTS, DECEMBER)
+            .where(col("r_score").isNotNull())
+            .groupBy("r_score", "f_score")
+            .count()
+            .orderBy("f_score", "r_score")
+            .collectAsList()
+            .stream()
+            .map(row -> row.getLong(2))
+            .sorted()
+            .toList();
+    // The cell labels are the only bold numbers in the chart (ticks are regular, axis labels
+    // words).
     List<Long> cells = new ArrayList<>();
     Matcher text = TEXT.matcher(heatMap);
     while (text.find()) {
@@ -126,11 +159,25 @@ class RunReportTest extends SparkTestSession {
   void theMigrationMatrixIsTierMigration() {
     assertTrue(html.contains("by the tier they had on " + JUNE));
     List<String> to = List.of("gold", "silver", "copper", "iron", "departed");
-    Map<String, String> names = Map.of("gold", "金钻客户 Gold", "silver", "白银客户 Silver", "copper", "铜客户 Copper",
-        "iron", "铁客户 Iron", "new", "new");
+    Map<String, String> names =
+        Map.of(
+            "gold",
+            "金钻客户 Gold",
+            "silver",
+            "白银客户 Silver",
+            "copper",
+            "铜客户 Copper",
+            "iron",
+            "铁客户 Iron",
+            "new",
+            "new");
     Map<String, Long> moves = new HashMap<>();
-    table(SegmentationJob.TIER_MIGRATION, DECEMBER).collectAsList().forEach(row ->
-        moves.put(row.getAs("from_tier") + ">" + row.getAs("to_tier"), row.getAs("customers")));
+    table(SegmentationJob.TIER_MIGRATION, DECEMBER)
+        .collectAsList()
+        .forEach(
+            row ->
+                moves.put(
+                    row.getAs("from_tier") + ">" + row.getAs("to_tier"), row.getAs("customers")));
     for (String from : List.of("gold", "silver", "copper", "iron", "new")) {
       StringBuilder row = new StringBuilder("<tr><td>" + names.get(from) + "</td>");
       long total = 0;
@@ -153,20 +200,37 @@ class RunReportTest extends SparkTestSession {
     assertTrue(html.contains("<tr><td>quarantined</td><td>" + whole(quarantined) + "</td></tr>"));
     scala.collection.Map<String, Long> reasons = record.getAs("quarantined_by_reason");
     assertFalse(reasons.isEmpty(), "Online Retail has rows without customer");
-    reasons.foreach(reason -> {
-      assertTrue(html.contains("<td>&nbsp;&nbsp;" + reason._1() + "</td><td>" + whole(reason._2()) + "</td>"),
-          "quarantine reason " + reason._1());
-      return null;
-    });
+    reasons.foreach(
+        reason -> {
+          assertTrue(
+              html.contains(
+                  "<td>&nbsp;&nbsp;" + reason._1() + "</td><td>" + whole(reason._2()) + "</td>"),
+              "quarantine reason " + reason._1());
+          return null;
+        });
   }
 
   @Test
   void aFirstSnapshotHasNoMigrationChartButSaysWhy() {
-    RunFacts facts = new RunFacts(LocalDate.parse(JUNE), "test", "online_retail.parquet", 0, 1, 1,
-        new IngestCounts(1, 1, Map.of(), 0, 0), new TierOutcome(4, 0.5, Optional.empty(), 1, Optional.empty()));
-    String first = HtmlReport.render(ReportFigures.gather(facts, table(SegmentationJob.CUSTOMER_SEGMENTS, JUNE),
-        table(SegmentationJob.TIER_SUMMARY, JUNE), table(SegmentationJob.RFM_SEGMENT_SUMMARY, JUNE),
-        table(SegmentationJob.VALUE_DISTRIBUTION, JUNE), table(SegmentationJob.TIER_MIGRATION, JUNE)));
+    RunFacts facts =
+        new RunFacts(
+            LocalDate.parse(JUNE),
+            "test",
+            "online_retail.parquet",
+            0,
+            1,
+            1,
+            new IngestCounts(1, 1, Map.of(), 0, 0),
+            new TierOutcome(4, 0.5, Optional.empty(), 1, Optional.empty()));
+    String first =
+        HtmlReport.render(
+            ReportFigures.gather(
+                facts,
+                table(SegmentationJob.CUSTOMER_SEGMENTS, JUNE),
+                table(SegmentationJob.TIER_SUMMARY, JUNE),
+                table(SegmentationJob.RFM_SEGMENT_SUMMARY, JUNE),
+                table(SegmentationJob.VALUE_DISTRIBUTION, JUNE),
+                table(SegmentationJob.TIER_MIGRATION, JUNE)));
     assertEquals(5, SVG.matcher(first).results().count());
     assertTrue(first.contains("This is the first snapshot under this output root"));
   }
@@ -180,15 +244,24 @@ class RunReportTest extends SparkTestSession {
     BufferedImage image = ImageIO.read(png.toFile());
     assertEquals(1100, image.getWidth());
 
-    int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
-    long background = Arrays.stream(pixels)
-        .filter(pixel -> near(pixel, Color.WHITE) || near(pixel, new Color(0xF6, 0xF6, 0xF4))).count();
+    int[] pixels =
+        image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    long background =
+        Arrays.stream(pixels)
+            .filter(pixel -> near(pixel, Color.WHITE) || near(pixel, new Color(0xF6, 0xF6, 0xF4)))
+            .count();
     double drawn = 1 - (double) background / pixels.length;
-    assertTrue(drawn > 0.10, String.format("the page is nearly blank: %.1f %% drawn (%s)", 100 * drawn, png));
-    // Bars in both series colours and the heat map's top cell: the SVG charts were drawn, not just parsed.
-    for (Color colour : List.of(ReportCharts.CUSTOMERS_COLOUR, ReportCharts.REVENUE_COLOUR, ReportCharts.HEAT_HIGH)) {
+    assertTrue(
+        drawn > 0.10,
+        String.format("the page is nearly blank: %.1f %% drawn (%s)", 100 * drawn, png));
+    // Bars in both series colours and the heat map's top cell: the SVG charts were drawn, not just
+    // parsed.
+    for (Color colour :
+        List.of(
+            ReportCharts.CUSTOMERS_COLOUR, ReportCharts.REVENUE_COLOUR, ReportCharts.HEAT_HIGH)) {
       long count = Arrays.stream(pixels).filter(pixel -> near(pixel, colour)).count();
-      assertTrue(count > 3_000, "only " + count + " pixels of chart colour " + colour + " in " + png);
+      assertTrue(
+          count > 3_000, "only " + count + " pixels of chart colour " + colour + " in " + png);
     }
 
     String dom = chromium.dumpDom(page);
@@ -206,7 +279,8 @@ class RunReportTest extends SparkTestSession {
   }
 
   private static boolean near(int rgb, Color colour) {
-    return Math.abs((rgb >> 16 & 0xFF) - colour.getRed()) <= 2 && Math.abs((rgb >> 8 & 0xFF) - colour.getGreen()) <= 2
+    return Math.abs((rgb >> 16 & 0xFF) - colour.getRed()) <= 2
+        && Math.abs((rgb >> 8 & 0xFF) - colour.getGreen()) <= 2
         && Math.abs((rgb & 0xFF) - colour.getBlue()) <= 2;
   }
 

@@ -37,7 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The PostgreSQL serving copy against a real server: two Online Retail snapshots, reruns, retries, a failed swap. */
+/**
+ * The PostgreSQL serving copy against a real server: two Online Retail snapshots, reruns, retries,
+ * a failed swap.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresServingCopyTest extends SparkTestSession {
   private static final String SCHEMA = "crm";
@@ -67,16 +70,22 @@ class PostgresServingCopyTest extends SparkTestSession {
 
   static JobSettings settings(String asOf, Map<String, String> more) {
     Map<String, String> overrides = new HashMap<>(more);
-    overrides.put("segments.input.path", repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
+    overrides.put(
+        "segments.input.path",
+        repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
     overrides.put("segments.output.root", root.toString());
     overrides.put("segments.snapshot.as-of", asOf);
     overrides.put("segments.serving.jdbc-url", server.jdbcUrl());
     overrides.put("segments.serving.schema", SCHEMA);
     overrides.put("segments.serving.batch-size", "700");
-    return SettingsLoader.load(SettingsLoader.layered(
-        Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides),
-        Map.of(JdbcCredentials.USER_VARIABLE, PostgresTestServer.USER,
-            JdbcCredentials.PASSWORD_VARIABLE, PostgresTestServer.PASSWORD));
+    return SettingsLoader.load(
+        SettingsLoader.layered(
+            Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides),
+        Map.of(
+            JdbcCredentials.USER_VARIABLE,
+            PostgresTestServer.USER,
+            JdbcCredentials.PASSWORD_VARIABLE,
+            PostgresTestServer.PASSWORD));
   }
 
   static void run(String asOf) {
@@ -107,7 +116,8 @@ class PostgresServingCopyTest extends SparkTestSession {
   }
 
   private static long query(String sql) throws Exception {
-    try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery(sql)) {
       result.next();
       return result.getLong(1);
@@ -126,8 +136,14 @@ class PostgresServingCopyTest extends SparkTestSession {
       Dataset<Row> fromParquet = parquet.selectExpr(columns.toArray(String[]::new));
       Dataset<Row> fromPostgres = postgres(table).selectExpr(columns.toArray(String[]::new));
       assertEquals(fromParquet.count(), fromPostgres.count(), table);
-      assertEquals(0, fromParquet.exceptAll(fromPostgres).count(), table + ": Parquet rows missing in PostgreSQL");
-      assertEquals(0, fromPostgres.exceptAll(fromParquet).count(), table + ": PostgreSQL rows not in Parquet");
+      assertEquals(
+          0,
+          fromParquet.exceptAll(fromPostgres).count(),
+          table + ": Parquet rows missing in PostgreSQL");
+      assertEquals(
+          0,
+          fromPostgres.exceptAll(fromParquet).count(),
+          table + ": PostgreSQL rows not in Parquet");
     }
     assertEquals(2, postgres("customer_segments").select("snapshot_date").distinct().count());
   }
@@ -136,12 +152,20 @@ class PostgresServingCopyTest extends SparkTestSession {
   @Order(1)
   void tablesHaveSqlTypesPrimaryKeysAndIndexes() throws Exception {
     Map<String, String> types = new TreeMap<>();
-    try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT column_name, data_type, numeric_precision, numeric_scale "
-            + "FROM information_schema.columns WHERE table_schema = 'crm' AND table_name = 'customer_segments'")) {
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT column_name, data_type, numeric_precision, numeric_scale FROM"
+                    + " information_schema.columns WHERE table_schema = 'crm' AND table_name ="
+                    + " 'customer_segments'")) {
       while (result.next()) {
         String type = result.getString(2);
-        types.put(result.getString(1), type.equals("numeric") ? "numeric(" + result.getInt(3) + "," + result.getInt(4) + ")" : type);
+        types.put(
+            result.getString(1),
+            type.equals("numeric")
+                ? "numeric(" + result.getInt(3) + "," + result.getInt(4) + ")"
+                : type);
       }
     }
     assertEquals("date", types.get("snapshot_date"));
@@ -149,12 +173,28 @@ class PostgresServingCopyTest extends SparkTestSession {
     assertEquals("integer", types.get("frequency"));
     assertEquals("numeric(28,4)", types.get("monetary"));
     assertEquals("date", types.get("last_purchase_date"));
-    assertEquals(1, query("SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename = 'customer_segments' "
-        + "AND indexdef LIKE '%UNIQUE%(snapshot_date, customer_id)%'"));
-    assertEquals(1, query("SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND indexname = 'customer_segments_snapshot_date_value_tier_idx'"));
-    assertEquals(1, query("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'crm' "
-        + "AND table_name = 'job_runs' AND column_name = 'stage_seconds' AND data_type = 'jsonb'"));
-    assertEquals(0, query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'crm' AND table_name LIKE '\\_staging%'"));
+    assertEquals(
+        1,
+        query(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename ="
+                + " 'customer_segments' AND indexdef LIKE '%UNIQUE%(snapshot_date,"
+                + " customer_id)%'"));
+    assertEquals(
+        1,
+        query(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND indexname ="
+                + " 'customer_segments_snapshot_date_value_tier_idx'"));
+    assertEquals(
+        1,
+        query(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'crm' AND"
+                + " table_name = 'job_runs' AND column_name = 'stage_seconds' AND data_type ="
+                + " 'jsonb'"));
+    assertEquals(
+        0,
+        query(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'crm' AND"
+                + " table_name LIKE '\\_staging%'"));
   }
 
   @Test
@@ -171,14 +211,23 @@ class PostgresServingCopyTest extends SparkTestSession {
   @Test
   @Order(3)
   void aRetriedTaskReplacesTheRowsOfItsFirstAttempt() throws Exception {
-    try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE crm.retry_check (id bigint, spark_partition integer NOT NULL)");
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE crm.retry_check (id bigint, spark_partition integer NOT NULL)");
     }
     Dataset<Row> ids = spark.range(0, 1000).toDF("id");
-    PartitionWriter writer = new PartitionWriter(server.jdbcUrl(), PostgresTestServer.credentials(),
-        "\"crm\".\"retry_check\"", List.of("id"), new boolean[] {false}, 64);
+    PartitionWriter writer =
+        new PartitionWriter(
+            server.jdbcUrl(),
+            PostgresTestServer.credentials(),
+            "\"crm\".\"retry_check\"",
+            List.of("id"),
+            new boolean[] {false},
+            64);
     writer.call(ids.collectAsList().iterator());
-    writer.call(ids.collectAsList().iterator());   // the same partition again, as a retried task would
+    writer.call(
+        ids.collectAsList().iterator()); // the same partition again, as a retried task would
     assertEquals(1000, query("SELECT count(*) FROM crm.retry_check"));
     assertEquals(1000, query("SELECT count(DISTINCT id) FROM crm.retry_check"));
   }
@@ -186,56 +235,145 @@ class PostgresServingCopyTest extends SparkTestSession {
   @Test
   @Order(4)
   void aSwapThatFailsLeavesEveryTableAsItWas() throws Exception {
-    long segments = query("SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '" + DECEMBER + "'");
-    long tiers = query("SELECT count(*) FROM crm.tier_summary WHERE snapshot_date = DATE '" + DECEMBER + "'");
-    Dataset<Row> customerSegments = spark.read().parquet(root.resolve("customer_segments/snapshot_date=" + DECEMBER).toString());
-    Dataset<Row> tierSummary = spark.read().parquet(root.resolve("tier_summary/snapshot_date=" + DECEMBER).toString());
-    List<ServedTable> tables = List.of(
-        new ServedTable("customer_segments", customerSegments.limit(10), List.of("snapshot_date", "customer_id"), List.of(), true),
-        // Every tier twice: the primary key rejects it inside the swap, after customer_segments was replaced.
-        new ServedTable("tier_summary", tierSummary.union(tierSummary), List.of("snapshot_date", "value_tier"), List.of(), true));
+    long segments =
+        query(
+            "SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '"
+                + DECEMBER
+                + "'");
+    long tiers =
+        query(
+            "SELECT count(*) FROM crm.tier_summary WHERE snapshot_date = DATE '" + DECEMBER + "'");
+    Dataset<Row> customerSegments =
+        spark
+            .read()
+            .parquet(root.resolve("customer_segments/snapshot_date=" + DECEMBER).toString());
+    Dataset<Row> tierSummary =
+        spark.read().parquet(root.resolve("tier_summary/snapshot_date=" + DECEMBER).toString());
+    List<ServedTable> tables =
+        List.of(
+            new ServedTable(
+                "customer_segments",
+                customerSegments.limit(10),
+                List.of("snapshot_date", "customer_id"),
+                List.of(),
+                true),
+            // Every tier twice: the primary key rejects it inside the swap, after customer_segments
+            // was replaced.
+            new ServedTable(
+                "tier_summary",
+                tierSummary.union(tierSummary),
+                List.of("snapshot_date", "value_tier"),
+                List.of(),
+                true));
 
-    ServingCopyException failure = assertThrows(ServingCopyException.class, () ->
-        new PostgresServingCopy(settings(DECEMBER).serving(), "failing-run").publish(tables, LocalDate.parse(DECEMBER), 0));
+    ServingCopyException failure =
+        assertThrows(
+            ServingCopyException.class,
+            () ->
+                new PostgresServingCopy(settings(DECEMBER).serving(), "failing-run")
+                    .publish(tables, LocalDate.parse(DECEMBER), 0));
 
     assertTrue(failure.getMessage().contains("duplicate key"), failure.getMessage());
     assertFalse(failure.getMessage().contains(PostgresTestServer.PASSWORD));
-    assertEquals(segments, query("SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '" + DECEMBER + "'"));
-    assertEquals(tiers, query("SELECT count(*) FROM crm.tier_summary WHERE snapshot_date = DATE '" + DECEMBER + "'"));
-    assertEquals(0, query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'crm' AND table_name LIKE '\\_staging%'"));
+    assertEquals(
+        segments,
+        query(
+            "SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '"
+                + DECEMBER
+                + "'"));
+    assertEquals(
+        tiers,
+        query(
+            "SELECT count(*) FROM crm.tier_summary WHERE snapshot_date = DATE '" + DECEMBER + "'"));
+    assertEquals(
+        0,
+        query(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'crm' AND"
+                + " table_name LIKE '\\_staging%'"));
   }
 
   @Test
   @Order(5)
   void credentialsStayOutOfTheRunLogAndTheUrl() {
-    assertEquals(0, parquet("job_runs").toJSON().filter(col("value").contains(PostgresTestServer.PASSWORD)).count());
-    assertEquals(0, postgres("job_runs").toJSON().filter(col("value").contains(PostgresTestServer.PASSWORD)).count());
-    assertEquals("JdbcCredentials[user=segments, password=***]", PostgresTestServer.credentials().toString());
+    assertEquals(
+        0,
+        parquet("job_runs")
+            .toJSON()
+            .filter(col("value").contains(PostgresTestServer.PASSWORD))
+            .count());
+    assertEquals(
+        0,
+        postgres("job_runs")
+            .toJSON()
+            .filter(col("value").contains(PostgresTestServer.PASSWORD))
+            .count());
+    assertEquals(
+        "JdbcCredentials[user=segments, password=***]",
+        PostgresTestServer.credentials().toString());
     assertTrue(settings(DECEMBER).toString().contains("password=***"));
 
-    Map<String, String> withPassword = Map.of("segments.input.path", "x",
-        "segments.serving.jdbc-url", "jdbc:postgresql://db:5432/crm?user=a&password=b");
-    InvalidSettingsException refused = assertThrows(InvalidSettingsException.class, () -> SettingsLoader.load(
-        SettingsLoader.layered(Optional.empty(), withPassword), Map.of(JdbcCredentials.USER_VARIABLE, "a")));
-    assertEquals("Invalid setting segments.serving.jdbc-url: the URL must not carry credentials; set "
-        + "SEGMENTS_JDBC_USER and SEGMENTS_JDBC_PASSWORD in the environment instead.", refused.getMessage());
-    InvalidSettingsException noUser = assertThrows(InvalidSettingsException.class, () -> SettingsLoader.load(
-        SettingsLoader.layered(Optional.empty(), Map.of("segments.input.path", "x",
-            "segments.serving.jdbc-url", "jdbc:postgresql://db:5432/crm")), Map.of()));
+    Map<String, String> withPassword =
+        Map.of(
+            "segments.input.path",
+            "x",
+            "segments.serving.jdbc-url",
+            "jdbc:postgresql://db:5432/crm?user=a&password=b");
+    InvalidSettingsException refused =
+        assertThrows(
+            InvalidSettingsException.class,
+            () ->
+                SettingsLoader.load(
+                    SettingsLoader.layered(Optional.empty(), withPassword),
+                    Map.of(JdbcCredentials.USER_VARIABLE, "a")));
+    assertEquals(
+        "Invalid setting segments.serving.jdbc-url: the URL must not carry credentials; set "
+            + "SEGMENTS_JDBC_USER and SEGMENTS_JDBC_PASSWORD in the environment instead.",
+        refused.getMessage());
+    InvalidSettingsException noUser =
+        assertThrows(
+            InvalidSettingsException.class,
+            () ->
+                SettingsLoader.load(
+                    SettingsLoader.layered(
+                        Optional.empty(),
+                        Map.of(
+                            "segments.input.path",
+                            "x",
+                            "segments.serving.jdbc-url",
+                            "jdbc:postgresql://db:5432/crm")),
+                    Map.of()));
     assertTrue(noUser.getMessage().contains("SEGMENTS_JDBC_USER"));
-    InvalidSettingsException badSchema = assertThrows(InvalidSettingsException.class, () -> SettingsLoader.load(
-        SettingsLoader.layered(Optional.empty(), Map.of("segments.input.path", "x",
-            "segments.serving.schema", "crm; DROP TABLE x")), Map.of()));
+    InvalidSettingsException badSchema =
+        assertThrows(
+            InvalidSettingsException.class,
+            () ->
+                SettingsLoader.load(
+                    SettingsLoader.layered(
+                        Optional.empty(),
+                        Map.of(
+                            "segments.input.path",
+                            "x",
+                            "segments.serving.schema",
+                            "crm; DROP TABLE x")),
+                    Map.of()));
     assertTrue(badSchema.getMessage().startsWith("Invalid setting segments.serving.schema"));
   }
 
   @Test
   @Order(6)
   void keepSnapshotsPrunesThePostgresCopyToo() throws Exception {
-    SegmentationJob.run(spark, settings("2011-09-01", Map.of("segments.output.keep-snapshots", "2")));
+    SegmentationJob.run(
+        spark, settings("2011-09-01", Map.of("segments.output.keep-snapshots", "2")));
     assertEquals(2, query("SELECT count(DISTINCT snapshot_date) FROM crm.customer_segments"));
-    assertEquals(0, query("SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '" + JUNE + "'"));
-    assertEquals(0, query("SELECT count(*) FROM crm.tier_migration WHERE snapshot_date = DATE '" + JUNE + "'"));
+    assertEquals(
+        0,
+        query(
+            "SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '"
+                + JUNE
+                + "'"));
+    assertEquals(
+        0,
+        query("SELECT count(*) FROM crm.tier_migration WHERE snapshot_date = DATE '" + JUNE + "'"));
     assertEquals(4, query("SELECT count(*) FROM crm.job_runs"), "the run log is not pruned");
   }
 }

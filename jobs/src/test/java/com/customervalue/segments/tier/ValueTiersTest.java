@@ -25,11 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ValueTiersTest extends SparkTestSession {
   private static final List<String> LABELS = List.of("gold", "silver", "copper", "iron");
   private static final List<String> NAMES = List.of("G", "S", "C", "I");
-  private static final StructType METRICS = new StructType()
-      .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
-      .add(CustomerMetrics.RECENCY_DAYS, DataTypes.IntegerType)
-      .add(CustomerMetrics.FREQUENCY, DataTypes.IntegerType)
-      .add(CustomerMetrics.MONETARY, CustomerMetrics.MONEY_TYPE);
+  private static final StructType METRICS =
+      new StructType()
+          .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
+          .add(CustomerMetrics.RECENCY_DAYS, DataTypes.IntegerType)
+          .add(CustomerMetrics.FREQUENCY, DataTypes.IntegerType)
+          .add(CustomerMetrics.MONETARY, CustomerMetrics.MONEY_TYPE);
 
   private static Dataset<Row> metrics;
 
@@ -41,9 +42,13 @@ class ValueTiersTest extends SparkTestSession {
     for (int g = 0; g < groups.length; g++) {
       for (int i = 0; i < 30; i++) {
         double jitter = 1 + (i % 5 - 2) * 0.05;
-        rows.add(RowFactory.create(LABELS.get(g) + "-" + i, (int) Math.max(1, groups[g][0] * jitter),
-            (int) Math.max(1, Math.round(groups[g][1] * jitter)),
-            BigDecimal.valueOf(groups[g][2] * jitter).setScale(4, java.math.RoundingMode.HALF_UP)));
+        rows.add(
+            RowFactory.create(
+                LABELS.get(g) + "-" + i,
+                (int) Math.max(1, groups[g][0] * jitter),
+                (int) Math.max(1, Math.round(groups[g][1] * jitter)),
+                BigDecimal.valueOf(groups[g][2] * jitter)
+                    .setScale(4, java.math.RoundingMode.HALF_UP)));
       }
     }
     rows.add(RowFactory.create("returns-only", null, 0, new BigDecimal("-12.0000")));
@@ -56,9 +61,16 @@ class ValueTiersTest extends SparkTestSession {
   }
 
   private static Map<String, String> tiers(TierModel model) {
-    return ValueTiers.assign(metrics, model).collectAsList().stream().collect(Collectors.toMap(
-        row -> row.getString(0),
-        row -> row.getAs(ValueTiers.VALUE_TIER) + "/" + row.getAs(ValueTiers.VALUE_TIER_NAME) + "/" + row.getAs(ValueTiers.TIER_RANK)));
+    return ValueTiers.assign(metrics, model).collectAsList().stream()
+        .collect(
+            Collectors.toMap(
+                row -> row.getString(0),
+                row ->
+                    row.getAs(ValueTiers.VALUE_TIER)
+                        + "/"
+                        + row.getAs(ValueTiers.VALUE_TIER_NAME)
+                        + "/"
+                        + row.getAs(ValueTiers.TIER_RANK)));
   }
 
   @Test
@@ -68,11 +80,12 @@ class ValueTiersTest extends SparkTestSession {
     for (int rank = 1; rank <= 4; rank++) {
       String label = LABELS.get(rank - 1);
       String expected = label + "/" + NAMES.get(rank - 1) + "/" + rank;
-      tiers.forEach((customer, tier) -> {
-        if (customer.startsWith(label + "-")) {
-          assertEquals(expected, tier, customer);
-        }
-      });
+      tiers.forEach(
+          (customer, tier) -> {
+            if (customer.startsWith(label + "-")) {
+              assertEquals(expected, tier, customer);
+            }
+          });
     }
     assertEquals("iron/I/4", tiers.get("returns-only"));
   }
@@ -83,8 +96,12 @@ class ValueTiersTest extends SparkTestSession {
     TierCentroid gold = model.centroids().get(0);
     assertEquals("gold", gold.tier());
     assertEquals(1, gold.rank());
-    assertTrue(gold.frequency() > 25 && gold.frequency() < 35, "gold buys about 30 times: " + gold.frequency());
-    assertTrue(gold.monetary() > 15_000 && gold.monetary() < 25_000, "gold spends about 20,000: " + gold.monetary());
+    assertTrue(
+        gold.frequency() > 25 && gold.frequency() < 35,
+        "gold buys about 30 times: " + gold.frequency());
+    assertTrue(
+        gold.monetary() > 15_000 && gold.monetary() < 25_000,
+        "gold spends about 20,000: " + gold.monetary());
     assertTrue(gold.recencyDays() < 5, "gold bought a few days ago: " + gold.recencyDays());
     for (int i = 1; i < model.centroids().size(); i++) {
       assertTrue(model.centroids().get(i - 1).valueScore() > model.centroids().get(i).valueScore());
@@ -121,9 +138,14 @@ class ValueTiersTest extends SparkTestSession {
 
   @Test
   void aModelWithOtherThanOneClusterPerLabelIsRefused() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> ValueTiers.load(fit().pipeline(), List.of("a", "b", "c"), List.of("A", "B", "C")));
-    assertEquals("The tier model has 4 clusters but 3 tiers are configured (segments.tiers.labels)", error.getMessage());
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ValueTiers.load(fit().pipeline(), List.of("a", "b", "c"), List.of("A", "B", "C")));
+    assertEquals(
+        "The tier model has 4 clusters but 3 tiers are configured (segments.tiers.labels)",
+        error.getMessage());
   }
 
   @Test
