@@ -17,10 +17,8 @@ record CommandLine(String command, Optional<String> argument, Map<String, String
   /** Commands that take one argument before or among their flags (the query of {@code sql}). */
   private static final Set<String> WITH_ARGUMENT = Set.of("sql");
 
-  /** Flags that take no value: present or not. */
-  private static final Set<String> SWITCHES = Set.of("no-report");
-
-  static CommandLine parse(String[] args, Map<String, Set<String>> flagsByCommand) {
+  static CommandLine parse(
+      String[] args, Map<String, Set<String>> flagsByCommand, Set<String> switches) {
     if (args.length == 0) {
       throw new UsageException("no command given");
     }
@@ -43,7 +41,7 @@ record CommandLine(String command, Optional<String> argument, Map<String, String
       String name = arg.substring(2);
       String value;
       int equals = name.indexOf('=');
-      if (SWITCHES.contains(equals >= 0 ? name.substring(0, equals) : name)) {
+      if (switches.contains(equals >= 0 ? name.substring(0, equals) : name)) {
         if (equals >= 0) {
           throw new UsageException("--" + name.substring(0, equals) + " takes no value");
         }

@@ -1,18 +1,18 @@
 package com.customervalue.segments;
 
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.config.InvalidSettingsException;
-import com.customervalue.segments.config.JobSettings;
-import com.customervalue.segments.config.SettingsLoader;
 import com.customervalue.segments.generate.GeneratorSettings;
-import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.ingest.InvalidInputException;
 import com.customervalue.segments.job.GenerateJob;
 import com.customervalue.segments.job.JobFailedException;
+import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.job.SqlViews;
 import java.io.File;
 import java.io.PrintStream;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,50 +43,29 @@ public final class SegmentsCli {
         help      show this help
 
       run flags (each overrides the config file, which overrides reference.conf):
-        --config FILE        HOCON config file (bin/segments uses conf/local.conf when not given)
-        --input PATH         transactions: Parquet file, directory or glob
-        --customers PATH     optional customer master (Parquet)
-        --output DIR         root of the published tables
-        --as-of YYYY-MM-DD   snapshot date; default: the day after the latest valid transaction
-        --window-days N      measure frequency and money over the last N days (0: whole history)
-        --tier-model PATH    assign tiers with a model saved by an earlier run (<output>/tier_model/...)
-        --keep-snapshots N   keep the N newest snapshots of each table, delete older ones (0: all)
-        --publish-jdbc URL   also copy the tables to PostgreSQL, e.g. jdbc:postgresql://host:5432/db
-                             (user and password from SEGMENTS_JDBC_USER / SEGMENTS_JDBC_PASSWORD)
-        --no-report          skip the HTML report (<output>/report/snapshot_date=.../index.html)
-        --master URL         Spark master, e.g. local[*] (default: as spark-submit sets it)
+      """
+          + RunFlag.ALL.stream().map(RunFlag::usageLines).collect(Collectors.joining())
+          + """
 
-      sql "QUERY" flags: every table is a view of its latest snapshot, <table>_history holds all
-        --config FILE        the config whose segments.output.root to query (bin/segments: conf/local.conf)
-        --output DIR         the output root to query instead
-        --format F           table (default), csv or json (one object per line)
-        --limit N            print at most N rows (default 1000)
-        --master URL         Spark master
+          sql "QUERY" flags: every table is a view of its latest snapshot, <table>_history holds all
+            --config FILE        the config whose segments.output.root to query (bin/segments: conf/local.conf)
+            --output DIR         the output root to query instead
+            --format F           table (default), csv or json (one object per line)
+            --limit N            print at most N rows (default 1000)
+            --master URL         Spark master
 
-      generate flags:
-        --customers N        size of the customer population (required)
-        --transactions M     number of order lines to write (required)
-        --output DIR         a new directory for the Parquet files (required)
-        --seed S             random seed; the same seed gives the same data (default 1)
-        --lines-per-order L  mean number of lines per order (default 3)
-        --master URL         Spark master
-      """;
+          generate flags:
+            --customers N        size of the customer population (required)
+            --transactions M     number of order lines to write (required)
+            --output DIR         a new directory for the Parquet files (required)
+            --seed S             random seed; the same seed gives the same data (default 1)
+            --lines-per-order L  mean number of lines per order (default 3)
+            --master URL         Spark master
+          """;
 
   private static final Map<String, Set<String>> FLAGS =
       Map.of(
-          "run",
-              Set.of(
-                  "config",
-                  "input",
-                  "customers",
-                  "output",
-                  "as-of",
-                  "window-days",
-                  "tier-model",
-                  "keep-snapshots",
-                  "publish-jdbc",
-                  "no-report",
-                  "master"),
+          "run", Set.copyOf(RunFlag.names()),
           "generate",
               Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
           "sql", Set.of("config", "output", "format", "limit", "master"),
@@ -108,7 +87,7 @@ public final class SegmentsCli {
 
   int execute(String[] args) {
     try {
-      CommandLine commandLine = CommandLine.parse(args, FLAGS);
+      CommandLine commandLine = CommandLine.parse(args, FLAGS, Set.copyOf(RunFlag.switches()));
       return switch (commandLine.command()) {
         case "run" -> run(commandLine);
         case "generate" -> generate(commandLine);
@@ -131,31 +110,21 @@ public final class SegmentsCli {
   /** Loads and validates the settings for {@code run}; nothing touches Spark before this passes. */
   static JobSettings runSettings(CommandLine commandLine) {
     Map<String, String> overrides = new LinkedHashMap<>();
-    commandLine.text("input").ifPresent(value -> overrides.put("segments.input.path", value));
-    commandLine
-        .text("customers")
-        .ifPresent(value -> overrides.put("segments.input.customers-path", value));
-    commandLine.text("output").ifPresent(value -> overrides.put("segments.output.root", value));
-    commandLine
-        .text("tier-model")
-        .ifPresent(value -> overrides.put("segments.tiers.model-path", value));
-    commandLine
-        .text("publish-jdbc")
-        .ifPresent(value -> overrides.put("segments.serving.jdbc-url", value));
-    commandLine
-        .wholeNumber("keep-snapshots", 0)
-        .ifPresent(value -> overrides.put("segments.output.keep-snapshots", value.toString()));
-    if (commandLine.has("no-report")) {
-      overrides.put("segments.output.report", "false");
+    for (RunFlag flag : RunFlag.ALL) {
+      flag.setting()
+          .flatMap(
+              setting ->
+                  switch (flag.kind()) {
+                    case TEXT -> commandLine.text(flag.name());
+                    case DATE -> commandLine.date(flag.name()).map(LocalDate::toString);
+                    case COUNT -> commandLine.wholeNumber(flag.name(), 0).map(String::valueOf);
+                    case SWITCH_OFF ->
+                        commandLine.has(flag.name()) ? Optional.of("false") : Optional.empty();
+                  })
+          .ifPresent(value -> overrides.put(flag.setting().orElseThrow(), value));
     }
-    commandLine
-        .date("as-of")
-        .ifPresent(value -> overrides.put("segments.snapshot.as-of", value.toString()));
-    commandLine
-        .wholeNumber("window-days", 0)
-        .ifPresent(value -> overrides.put("segments.snapshot.window-days", value.toString()));
     Optional<File> configFile = commandLine.text("config").map(File::new);
-    return SettingsLoader.load(SettingsLoader.layered(configFile, overrides));
+    return JobSettings.load(ConfigLayers.layered(configFile, overrides));
   }
 
   private int run(CommandLine commandLine) {
@@ -163,10 +132,10 @@ public final class SegmentsCli {
     SparkSession spark = session("customer-segments run", commandLine.text("master"));
     try {
       RunResult result = SegmentationJob.run(spark, settings);
-      printSummary(result);
+      RunSummary.print(result, out);
       return EXIT_OK;
     } catch (JobFailedException e) {
-      e.result().ifPresent(this::printSummary);
+      e.result().ifPresent(result -> RunSummary.print(result, out));
       err.println("segments: the run failed: " + e.getMessage());
       return EXIT_FAILED;
     } catch (InvalidInputException e) {
@@ -203,7 +172,7 @@ public final class SegmentsCli {
             .text("output")
             .orElseGet(
                 () ->
-                    SettingsLoader.layered(commandLine.text("config").map(File::new), Map.of())
+                    ConfigLayers.layered(commandLine.text("config").map(File::new), Map.of())
                         .getString("segments.output.root"));
     SparkSession spark = session("customer-segments sql", commandLine.text("master"));
     try {
@@ -275,41 +244,5 @@ public final class SegmentsCli {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     master.ifPresent(builder::master);
     return builder.getOrCreate();
-  }
-
-  private void printSummary(RunResult result) {
-    out.printf(
-        "%nRun %s %s in %.1f s%s%n",
-        result.runId(),
-        result.status(),
-        result.elapsed().toMillis() / 1000.0,
-        result.snapshot().map(date -> ", snapshot " + date).orElse(""));
-    result.counts().ifPresent(this::printCounts);
-    result.customers().ifPresent(customers -> line("customers", customers));
-    result.buyers().ifPresent(buyers -> line("buyers (frequency >= 1)", buyers));
-    if (!result.publishedTables().isEmpty()) {
-      out.println("  tables:");
-      result.publishedTables().forEach((table, path) -> out.printf("    %-20s %s%n", table, path));
-    }
-    out.println(
-        "  seconds by stage: "
-            + result.stageSeconds().entrySet().stream()
-                .map(entry -> String.format("%s %.1f", entry.getKey(), entry.getValue()))
-                .collect(Collectors.joining(", ")));
-  }
-
-  private void printCounts(IngestCounts counts) {
-    line("rows read", counts.rowsRead());
-    line("accepted", counts.rowsAccepted());
-    if (counts.rowsBeforeWindow() > 0) {
-      line("  of which before the window", counts.rowsBeforeWindow());
-    }
-    line("quarantined", counts.rowsQuarantined());
-    counts.quarantinedByReason().forEach((reason, rows) -> line("  " + reason, rows));
-    line("on or after the as-of date", counts.rowsAfterAsOf());
-  }
-
-  private void line(String label, long value) {
-    out.printf("  %-30s %,13d%n", label, value);
   }
 }

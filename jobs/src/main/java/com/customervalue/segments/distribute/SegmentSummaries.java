@@ -18,7 +18,6 @@ import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.score.QuantileMode;
-import com.customervalue.segments.score.RfmScores;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,7 +39,7 @@ public final class SegmentSummaries {
    */
   public static Dataset<Row> tierSummary(
       Dataset<Row> segments, Dataset<Row> centroids, QuantileMode mode) {
-    Column buyer = RfmScores.isBuyer();
+    Column buyer = CustomerMetrics.isBuyer();
     Dataset<Row> tiers =
         segments
             .groupBy(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK))
@@ -92,7 +91,7 @@ public final class SegmentSummaries {
   public static Dataset<Row> rfmSegmentSummary(Dataset<Row> segments) {
     Dataset<Row> bySegment =
         segments
-            .filter(RfmScores.isBuyer())
+            .filter(CustomerMetrics.isBuyer())
             .groupBy(col(RFM_SEGMENT))
             .agg(
                 count(lit(1)).as("customers"),

@@ -19,8 +19,9 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.score.QuantileMode;
-import com.customervalue.segments.score.RfmScores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code value_distribution} table: for recency, frequency, monetary and average order value of
@@ -56,18 +56,6 @@ public final class ValueDistribution {
   public static final String LORENZ = "lorenz";
   public static final String GINI = "gini";
   public static final String TOP_SHARE = "top_share";
-
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("metric", DataTypes.StringType, false)
-          .add("value_tier", DataTypes.StringType, false)
-          .add("statistic", DataTypes.StringType, false)
-          .add("position", DataTypes.IntegerType, false)
-          .add("lower_bound", DataTypes.DoubleType, true)
-          .add("upper_bound", DataTypes.DoubleType, true)
-          .add("customers", DataTypes.LongType, true)
-          .add("customer_share", DataTypes.DoubleType, true)
-          .add("value", DataTypes.DoubleType, true);
 
   static final int FINE_BINS_PER_DECADE = 20;
   static final int SHOWN_BINS_PER_DECADE = 4;
@@ -131,7 +119,7 @@ public final class ValueDistribution {
           addHistogram(rows, scope, metric, bins);
           addConcentration(rows, scope, metric, bins);
         });
-    return segments.sparkSession().createDataFrame(rows, SCHEMA);
+    return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
@@ -141,7 +129,7 @@ public final class ValueDistribution {
             .map(m -> struct(lit(m).as(METRIC), col(m).cast(DataTypes.DoubleType).as(VALUE)))
             .toArray(Column[]::new);
     return segments
-        .filter(RfmScores.isBuyer())
+        .filter(CustomerMetrics.isBuyer())
         .select(explode(array(lit(ALL), col(VALUE_TIER))).as(SCOPE), array(metrics).as("metrics"))
         .select(col(SCOPE), explode(col("metrics")).as("m"))
         .select(col(SCOPE), col("m." + METRIC).as(METRIC), col("m." + VALUE).as(VALUE))

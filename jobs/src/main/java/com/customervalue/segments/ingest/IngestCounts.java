@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What validation did with the input, for one as-of date: every row read is accepted, quarantined
@@ -38,6 +39,16 @@ public record IngestCounts(
   public double quarantinedShare() {
     long considered = rowsAccepted + rowsQuarantined();
     return considered == 0 ? 0.0 : (double) rowsQuarantined() / considered;
+  }
+
+  /** The quarantined rows by reason, e.g. "missing_customer_id 135,080", for messages. */
+  public String describeReasons() {
+    if (quarantinedByReason.isEmpty()) {
+      return "no row quarantined";
+    }
+    return quarantinedByReason.entrySet().stream()
+        .map(entry -> String.format("%s %,d", entry.getKey(), entry.getValue()))
+        .collect(Collectors.joining(", "));
   }
 
   /** The default as-of date: the day after the latest valid row, if there is one. */

@@ -2,7 +2,6 @@ package com.customervalue.segments.ingest;
 
 import static org.apache.spark.sql.functions.expr;
 
-import com.customervalue.segments.config.ColumnMapping;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Predicate;

@@ -19,7 +19,6 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import com.customervalue.segments.config.ColumnMapping;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -60,15 +59,16 @@ public final class TransactionValidation {
   }
 
   /**
-   * As {@link #classify(Dataset, ColumnMapping, LocalDate, Column)}, with the customer id inside
-   * the raw record replaced by {@code recordCustomerId} of the (trimmed) id, e.g. a pseudonym.
+   * As {@link #classify(Dataset, ColumnMapping, LocalDate, Column)}, with the customer id, in its
+   * column and inside the raw record, replaced by {@code publishedId} of the (trimmed) id, e.g. a
+   * pseudonym. The reject reasons still look at the id as given.
    */
   public static Dataset<Row> classify(
       Dataset<Row> raw,
       ColumnMapping columns,
       LocalDate earliestDate,
       Column sourceFile,
-      UnaryOperator<Column> recordCustomerId) {
+      UnaryOperator<Column> publishedId) {
     DataType customerType = typeOf(raw, columnRef(columns.customerId()));
     Column rawCustomerId = columnRef(columns.customerId());
     Column customerId = isString(customerType) ? trim(rawCustomerId) : rawCustomerId;
@@ -118,14 +118,14 @@ public final class TransactionValidation {
             .when(infinite, RejectReason.INFINITE_AMOUNT.code())
             .when(amount.isNull(), RejectReason.AMOUNT_OUT_OF_RANGE.code());
 
-    Column recordId = recordCustomerId.apply(customerId);
+    Column recordId = publishedId.apply(customerId);
     Column[] rawColumns =
         Arrays.stream(raw.columns())
             .filter(name -> !name.equals(Transactions.INPUT_FILE))
             .map(name -> name.equals(columns.customerId()) ? recordId.as(name) : columnRef(name))
             .toArray(Column[]::new);
     return raw.select(
-        customerId.as(CUSTOMER_ID),
+        recordId.as(CUSTOMER_ID),
         orderId.as(ORDER_ID),
         date.as(TRANSACTION_DATE),
         amount.as(AMOUNT),

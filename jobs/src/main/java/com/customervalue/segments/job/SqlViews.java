@@ -2,6 +2,8 @@ package com.customervalue.segments.job;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.catalog.TableSpec;
 import com.customervalue.segments.publish.SnapshotPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +11,6 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -17,37 +18,39 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Registers the published tables under an output root as Spark SQL views, for {@code segments sql}:
- * {@code <table>} is the latest snapshot and {@code <table>_history} every snapshot (with its
- * snapshot_date); {@code job_runs} is the whole log of runs either way.
+ * Registers the catalog's tables published under an output root as Spark SQL views, for {@code
+ * segments sql}: {@code <table>} is the latest snapshot and {@code <table>_history} every snapshot
+ * (with its snapshot_date); {@code job_runs} is the whole log of runs either way.
  */
 public final class SqlViews {
   private SqlViews() {}
 
   /** Returns the names of the views registered, sorted. */
   public static List<String> register(SparkSession spark, String root) {
+    requireRoot(spark, root);
     SnapshotPublisher publisher =
         new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root, "sql");
     List<String> views = new ArrayList<>();
-    for (String table : tables(spark, root)) {
-      List<LocalDate> snapshots = publisher.snapshots(table);
-      if (snapshots.isEmpty()
-          || table.equals(SegmentationJob.TIER_MODEL)
-          || table.equals(SegmentationJob.REPORT)) {
+    for (TableSpec table : Catalog.TABLES) {
+      List<LocalDate> snapshots = publisher.snapshots(table.name());
+      if (snapshots.isEmpty()) {
         continue;
       }
       Dataset<Row> history =
-          spark.read().option("mergeSchema", "true").parquet(new Path(root, table).toString());
+          spark
+              .read()
+              .option("mergeSchema", "true")
+              .parquet(new Path(root, table.name()).toString());
       Dataset<Row> latest =
-          table.equals(SegmentationJob.JOB_RUNS)
+          table.kind() == TableSpec.Kind.RUN_LOG
               ? history
               : history.filter(
-                  col(SnapshotPublisher.SNAPSHOT_PARTITION)
+                  col(TableSpec.SNAPSHOT_DATE)
                       .equalTo(Date.valueOf(snapshots.get(snapshots.size() - 1))));
-      history.createOrReplaceTempView(table + "_history");
-      latest.createOrReplaceTempView(table);
-      views.add(table);
-      views.add(table + "_history");
+      history.createOrReplaceTempView(table.name() + "_history");
+      latest.createOrReplaceTempView(table.name());
+      views.add(table.name());
+      views.add(table.name() + "_history");
     }
     if (views.isEmpty()) {
       throw new IllegalArgumentException(
@@ -59,21 +62,13 @@ public final class SqlViews {
     return views;
   }
 
-  private static List<String> tables(SparkSession spark, String root) {
+  private static void requireRoot(SparkSession spark, String root) {
     Path path = new Path(root);
     try {
       FileSystem fileSystem = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fileSystem.exists(path)) {
         throw new IllegalArgumentException("The output root " + root + " does not exist");
       }
-      List<String> names = new ArrayList<>();
-      for (FileStatus status : fileSystem.listStatus(path)) {
-        String name = status.getPath().getName();
-        if (status.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
-          names.add(name);
-        }
-      }
-      return names;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + root, e);
     }

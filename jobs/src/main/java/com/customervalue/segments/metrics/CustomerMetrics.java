@@ -72,6 +72,11 @@ public final class CustomerMetrics {
 
   private CustomerMetrics() {}
 
+  /** A buyer has at least one purchase in the window; only buyers are scored and clustered. */
+  public static Column isBuyer() {
+    return col(FREQUENCY).gt(0);
+  }
+
   /**
    * Nets accepted lines into orders: one row per (customer, order id) with the sum of its line
    * amounts, dated by its earliest line.

@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.unhex;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -22,6 +24,14 @@ public final class Pseudonyms {
   private static final int BLOCK = 64;
 
   private Pseudonyms() {}
+
+  /**
+   * The customer ids as published: their pseudonyms under {@code key}, or the ids themselves
+   * without one.
+   */
+  public static UnaryOperator<Column> publishedIds(Optional<PseudonymKey> key) {
+    return id -> key.map(secret -> keyedHash(id, secret)).orElse(id);
+  }
 
   /** The pseudonym of {@code id} (taken as text); null stays null. */
   public static Column keyedHash(Column id, PseudonymKey key) {

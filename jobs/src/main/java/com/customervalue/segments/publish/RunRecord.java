@@ -1,14 +1,16 @@
 package com.customervalue.segments.publish;
 
+import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.tier.TierOutcome;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.SparkSession;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -41,39 +43,10 @@ public record RunRecord(
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
 
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("run_id", DataTypes.StringType, false)
-          .add("started_at", DataTypes.TimestampType, false)
-          .add("finished_at", DataTypes.TimestampType, false)
-          .add("status", DataTypes.StringType, false)
-          .add("failure_reason", DataTypes.StringType, true)
-          .add("input_path", DataTypes.StringType, false)
-          .add("customers_path", DataTypes.StringType, true)
-          .add("output_root", DataTypes.StringType, false)
-          .add("config_digest", DataTypes.StringType, false)
-          .add("window_days", DataTypes.IntegerType, false)
-          .add("rows_read", DataTypes.LongType, false)
-          .add("rows_accepted", DataTypes.LongType, false)
-          .add("rows_quarantined", DataTypes.LongType, false)
-          .add("rows_after_as_of", DataTypes.LongType, false)
-          .add("rows_before_window", DataTypes.LongType, false)
-          .add(
-              "quarantined_by_reason",
-              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false),
-              false)
-          .add("customers", DataTypes.LongType, true)
-          .add("buyers", DataTypes.LongType, true)
-          .add("k", DataTypes.IntegerType, true)
-          .add("silhouette", DataTypes.DoubleType, true)
-          .add("training_cost", DataTypes.DoubleType, true)
-          .add("training_rows", DataTypes.LongType, true)
-          .add("tier_model_reused_from", DataTypes.StringType, true)
-          .add(
-              "stage_seconds",
-              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
-              false)
-          .add("spark_version", DataTypes.StringType, false);
+  /** The record as a one-row {@code job_runs} table. */
+  public Dataset<Row> toDataset(SparkSession spark) {
+    return spark.createDataFrame(List.of(toRow()), Catalog.JOB_RUNS.schema());
+  }
 
   public Row toRow() {
     return RowFactory.create(

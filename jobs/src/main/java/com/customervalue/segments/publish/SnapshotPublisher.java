@@ -1,5 +1,6 @@
 package com.customervalue.segments.publish;
 
+import com.customervalue.segments.catalog.TableSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
-  public static final String SNAPSHOT_PARTITION = "snapshot_date";
+  public static final String SNAPSHOT_PARTITION = TableSpec.SNAPSHOT_DATE;
   static final String STAGING = "_staging";
   static final String TRASH = "_trash";
 
@@ -87,9 +88,14 @@ public final class SnapshotPublisher {
 
   /** Lets {@code writer} write to a new staging path (e.g. an ML model's {@code save}). */
   public StagedTable stage(String table, LocalDate snapshot, Consumer<String> writer) {
-    Path staging = stagingPath(table, snapshot);
-    writer.accept(staging.toString());
-    return new StagedTable(table, snapshot, staging);
+    StagedTable staged = staging(table, snapshot);
+    writer.accept(staged.stagingPath().toString());
+    return staged;
+  }
+
+  /** Where {@code table}'s snapshot is staged by this run, before anything is written there. */
+  public StagedTable staging(String table, LocalDate snapshot) {
+    return new StagedTable(table, snapshot, stagingPath(table, snapshot));
   }
 
   /**

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.when;
 
+import com.customervalue.segments.metrics.CustomerMetrics;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -43,11 +44,6 @@ public final class RfmScores {
 
   private RfmScores() {}
 
-  /** A buyer has at least one purchase in the window; only buyers are scored. */
-  public static Column isBuyer() {
-    return col(FREQUENCY).gt(0);
-  }
-
   /**
    * Computes the breaks over the buyers of {@code metrics} in one aggregation; needs at least one
    * buyer.
@@ -57,7 +53,7 @@ public final class RfmScores {
     double[] probabilities = IntStream.range(1, bins).mapToDouble(i -> (double) i / bins).toArray();
     Row row =
         metrics
-            .filter(isBuyer())
+            .filter(CustomerMetrics.isBuyer())
             .agg(
                 quantiles(col(RECENCY_DAYS), probabilities, mode, relativeError),
                 quantiles(col(FREQUENCY), probabilities, mode, relativeError),
@@ -76,9 +72,13 @@ public final class RfmScores {
    */
   public static Dataset<Row> score(Dataset<Row> metrics, ScoreBreaks breaks) {
     Column recencyRank = lit(1).plus(breaksBelow(col(RECENCY_DAYS), breaks.recency()));
-    Column r = when(isBuyer(), lit(breaks.bins() + 1).minus(recencyRank));
-    Column f = when(isBuyer(), lit(1).plus(breaksBelow(col(FREQUENCY), breaks.frequency())));
-    Column m = when(isBuyer(), lit(1).plus(breaksBelow(col(MONETARY), breaks.monetary())));
+    Column r = when(CustomerMetrics.isBuyer(), lit(breaks.bins() + 1).minus(recencyRank));
+    Column f =
+        when(
+            CustomerMetrics.isBuyer(),
+            lit(1).plus(breaksBelow(col(FREQUENCY), breaks.frequency())));
+    Column m =
+        when(CustomerMetrics.isBuyer(), lit(1).plus(breaksBelow(col(MONETARY), breaks.monetary())));
     return metrics
         .withColumn(R_SCORE, r.cast(DataTypes.IntegerType))
         .withColumn(F_SCORE, f.cast(DataTypes.IntegerType))

@@ -4,6 +4,7 @@ import static com.customervalue.segments.serve.SqlIdentifiers.quoted;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
+import com.customervalue.segments.catalog.TableSpec;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -36,15 +37,27 @@ public final class PostgresServingCopy {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresServingCopy.class);
 
   /**
-   * One table to copy: this snapshot's rows (without snapshot_date), its primary key (empty for
-   * none) and extra indexes; {@code replacesSnapshot} false appends instead (the run log).
+   * One table to copy: its declaration in the catalog (name, primary key, indexes, whether a run
+   * replaces its snapshot or appends to the run log) and this snapshot's rows, without
+   * snapshot_date.
    */
-  public record ServedTable(
-      String name,
-      Dataset<Row> rows,
-      List<String> primaryKey,
-      List<List<String>> indexes,
-      boolean replacesSnapshot) {}
+  public record ServedTable(TableSpec table, Dataset<Row> rows) {
+    String name() {
+      return table.name();
+    }
+
+    List<String> primaryKey() {
+      return table.servingPrimaryKey();
+    }
+
+    List<List<String>> indexes() {
+      return table.servingIndexes();
+    }
+
+    boolean replacesSnapshot() {
+      return table.kind() == TableSpec.Kind.SNAPSHOT;
+    }
+  }
 
   private final String url;
   private final JdbcCredentials credentials;

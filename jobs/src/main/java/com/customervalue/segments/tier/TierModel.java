@@ -1,5 +1,7 @@
 package com.customervalue.segments.tier;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.spark.ml.PipelineModel;
 
@@ -9,6 +11,15 @@ import org.apache.spark.ml.PipelineModel;
  */
 public record TierModel(
     PipelineModel pipeline, List<TierCentroid> centroids, double trainingCost, long trainingRows) {
+
+  /** Saves the fitted pipeline to {@code path}, where {@code --tier-model} can load it from. */
+  public void save(String path) {
+    try {
+      pipeline.write().save(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot save the tier model to " + path, e);
+    }
+  }
 
   /** The centroid of a cluster index as k-means numbers them. */
   public TierCentroid ofCluster(int cluster) {

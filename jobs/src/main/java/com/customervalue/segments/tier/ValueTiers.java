@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
-import com.customervalue.segments.score.RfmScores;
+import com.customervalue.segments.metrics.CustomerMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -63,7 +63,7 @@ public final class ValueTiers {
    */
   public static Dataset<Row> buyerFeatures(Dataset<Row> metrics) {
     return metrics
-        .filter(RfmScores.isBuyer())
+        .filter(CustomerMetrics.isBuyer())
         .withColumn(LOG_RECENCY, log1p(col(RECENCY_DAYS).cast(DataTypes.DoubleType)))
         .withColumn(LOG_FREQUENCY, log1p(col(FREQUENCY).cast(DataTypes.DoubleType)))
         .withColumn(
@@ -138,7 +138,7 @@ public final class ValueTiers {
     TierCentroid last = model.centroids().get(model.centroids().size() - 1);
     Dataset<Row> others =
         metrics
-            .filter(not(RfmScores.isBuyer()).or(col(FREQUENCY).isNull()))
+            .filter(not(CustomerMetrics.isBuyer()).or(col(FREQUENCY).isNull()))
             .select(withTier(output, lit(last.tier()), lit(last.displayName()), lit(last.rank())));
     return rankedBuyers.unionByName(others);
   }

@@ -1,13 +1,13 @@
 package com.customervalue.segments.bench;
 
-import com.customervalue.segments.config.JobSettings;
-import com.customervalue.segments.config.SettingsLoader;
-import com.customervalue.segments.config.TierSettings;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.generate.GeneratorSettings;
 import com.customervalue.segments.job.GenerateJob;
+import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.tier.TierModel;
+import com.customervalue.segments.tier.TierSettings;
 import com.customervalue.segments.tier.ValueTiers;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -83,8 +83,8 @@ public final class Benchmark {
           "segments.snapshot.as-of", GeneratorSettings.DEFAULT_LAST_DAY.plusDays(1).toString());
       overrides.put("segments.scoring.quantiles", flags.getOrDefault("quantiles", "approximate"));
       JobSettings settings =
-          SettingsLoader.load(
-              SettingsLoader.layered(
+          JobSettings.load(
+              ConfigLayers.layered(
                   Optional.of(
                       Path.of(flags.getOrDefault("config", "conf/synthetic.conf")).toFile()),
                   overrides));

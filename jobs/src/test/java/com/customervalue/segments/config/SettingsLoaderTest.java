@@ -25,7 +25,7 @@ class SettingsLoaderTest {
 
   @Test
   void referenceDefaultsApplyWhenNothingOverridesThem() {
-    JobSettings settings = SettingsLoader.load(SettingsLoader.layered(Optional.empty(), INPUT));
+    JobSettings settings = JobSettings.load(ConfigLayers.layered(Optional.empty(), INPUT));
 
     assertEquals("/data/tx", settings.input().transactionsPath());
     assertEquals(Optional.empty(), settings.input().customersPath());
@@ -49,8 +49,8 @@ class SettingsLoaderTest {
             segments.input.columns { order-id = "", amount = "quantity * unit_price" }
             """);
     JobSettings settings =
-        SettingsLoader.load(
-            SettingsLoader.layered(
+        JobSettings.load(
+            ConfigLayers.layered(
                 Optional.of(file),
                 Map.of("segments.input.path", "/data/tx", "segments.snapshot.window-days", "7")));
 
@@ -63,13 +63,11 @@ class SettingsLoaderTest {
 
   @Test
   void digestChangesWithTheSettingsAndOnlyThen() {
-    String one =
-        SettingsLoader.load(SettingsLoader.layered(Optional.empty(), INPUT)).configDigest();
-    String same =
-        SettingsLoader.load(SettingsLoader.layered(Optional.empty(), INPUT)).configDigest();
+    String one = JobSettings.load(ConfigLayers.layered(Optional.empty(), INPUT)).configDigest();
+    String same = JobSettings.load(ConfigLayers.layered(Optional.empty(), INPUT)).configDigest();
     String other =
-        SettingsLoader.load(
-                SettingsLoader.layered(
+        JobSettings.load(
+                ConfigLayers.layered(
                     Optional.empty(),
                     Map.of(
                         "segments.input.path", "/data/tx", "segments.snapshot.window-days", "7")))
@@ -143,7 +141,7 @@ class SettingsLoaderTest {
     String message =
         assertThrows(
                 InvalidSettingsException.class,
-                () -> SettingsLoader.load(SettingsLoader.layered(Optional.empty(), Map.of())))
+                () -> JobSettings.load(ConfigLayers.layered(Optional.empty(), Map.of())))
             .getMessage();
     assertEquals(
         "Invalid setting segments.input.path (reference.conf @ "
@@ -183,15 +181,14 @@ class SettingsLoaderTest {
           "online-retail.conf", "rfm-data-orders.conf", "cdnow.conf", "synthetic.conf"
         }) {
       JobSettings settings =
-          SettingsLoader.load(
-              SettingsLoader.layered(Optional.of(conf.resolve(name).toFile()), INPUT));
+          JobSettings.load(ConfigLayers.layered(Optional.of(conf.resolve(name).toFile()), INPUT));
       assertEquals("/data/tx", settings.input().transactionsPath(), name);
     }
   }
 
   @Test
   void scoringTiersAndClassificationDefaults() {
-    JobSettings settings = SettingsLoader.load(SettingsLoader.layered(Optional.empty(), INPUT));
+    JobSettings settings = JobSettings.load(ConfigLayers.layered(Optional.empty(), INPUT));
     assertEquals(5, settings.scoring().bins());
     assertEquals(
         com.customervalue.segments.score.QuantileMode.EXACT, settings.scoring().quantiles());
@@ -335,7 +332,7 @@ class SettingsLoaderTest {
   private String failure(File file, Map<String, String> overrides) {
     return assertThrows(
             InvalidSettingsException.class,
-            () -> SettingsLoader.load(SettingsLoader.layered(Optional.of(file), overrides)))
+            () -> JobSettings.load(ConfigLayers.layered(Optional.of(file), overrides)))
         .getMessage();
   }
 

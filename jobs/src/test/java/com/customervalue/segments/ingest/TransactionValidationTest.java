@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.ColumnMapping;
 import com.customervalue.segments.ingest.IngestCounts.DailyCount;
 import java.math.BigDecimal;
 import java.sql.Date;

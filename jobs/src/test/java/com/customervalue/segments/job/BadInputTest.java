@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.ingest.InvalidInputException;
 import java.io.IOException;
@@ -45,7 +45,7 @@ class BadInputTest extends SparkTestSession {
     overrides.putIfAbsent("segments.snapshot.as-of", "2024-06-01");
     overrides.putIfAbsent("segments.quality.max-quarantined-share", "1");
     return SegmentationJob.run(
-        spark, SettingsLoader.load(SettingsLoader.layered(Optional.empty(), overrides)));
+        spark, JobSettings.load(ConfigLayers.layered(Optional.empty(), overrides)));
   }
 
   private String failure(String input) {

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.JobSettings;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -82,8 +81,8 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segments.input.path", INPUT.toString());
     overrides.put("segments.output.root", outputRoot.toString());
-    return SettingsLoader.load(
-        SettingsLoader.layered(
+    return JobSettings.load(
+        ConfigLayers.layered(
             Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides));
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.ConfigLayers;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -54,8 +54,8 @@ class RfmDataOrdersTest extends SparkTestSession {
   static void runAndRecompute() {
     SegmentationJob.run(
         spark,
-        SettingsLoader.load(
-            SettingsLoader.layered(
+        JobSettings.load(
+            ConfigLayers.layered(
                 Optional.of(repositoryRoot().resolve("conf/rfm-data-orders.conf").toFile()),
                 Map.of(
                     "segments.input.path",

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.ingest.InvalidInputException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class SmallInputJobTest extends SparkTestSession {
     overrides.put("segments.input.columns.timestamp", "order_date");
     overrides.put("segments.snapshot.as-of", "2024-01-01");
     return SegmentationJob.run(
-        spark, SettingsLoader.load(SettingsLoader.layered(Optional.empty(), overrides)));
+        spark, JobSettings.load(ConfigLayers.layered(Optional.empty(), overrides)));
   }
 
   @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.ConfigLayers;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -49,8 +49,8 @@ class SnapshotHistoryTest extends SparkTestSession {
     overrides.put("segments.snapshot.as-of", asOf);
     return SegmentationJob.run(
         spark,
-        SettingsLoader.load(
-            SettingsLoader.layered(
+        JobSettings.load(
+            ConfigLayers.layered(
                 Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()),
                 overrides)));
   }

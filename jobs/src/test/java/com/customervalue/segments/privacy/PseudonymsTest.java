@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.config.InvalidSettingsException;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.SegmentationJob;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,8 +73,8 @@ class PseudonymsTest extends SparkTestSession {
     Path input = repositoryRoot().resolve("data-samples/rfm_data_orders.parquet");
     SegmentationJob.run(
         spark,
-        SettingsLoader.load(
-            SettingsLoader.layered(
+        JobSettings.load(
+            ConfigLayers.layered(
                 Optional.of(repositoryRoot().resolve("conf/rfm-data-orders.conf").toFile()),
                 Map.of(
                     "segments.input.path",
@@ -128,8 +129,8 @@ class PseudonymsTest extends SparkTestSession {
         .parquet(input);
     SegmentationJob.run(
         spark,
-        SettingsLoader.load(
-            SettingsLoader.layered(
+        JobSettings.load(
+            ConfigLayers.layered(
                 Optional.empty(),
                 Map.of(
                     "segments.input.path",
@@ -165,14 +166,14 @@ class PseudonymsTest extends SparkTestSession {
             + " key in the environment variable SEGMENTS_PSEUDONYM_KEY.",
         assertThrows(
                 InvalidSettingsException.class,
-                () -> SettingsLoader.load(SettingsLoader.layered(Optional.empty(), on), Map.of()))
+                () -> JobSettings.load(ConfigLayers.layered(Optional.empty(), on), Map.of()))
             .getMessage());
     assertTrue(
         assertThrows(
                 InvalidSettingsException.class,
                 () ->
-                    SettingsLoader.load(
-                        SettingsLoader.layered(Optional.empty(), on),
+                    JobSettings.load(
+                        ConfigLayers.layered(Optional.empty(), on),
                         Map.of(PseudonymKey.VARIABLE, "short")))
             .getMessage()
             .endsWith("must be at least 16 bytes long."));

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.ingest.IngestCounts;
+import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.report.ReportFigures.RunFacts;
 import com.customervalue.segments.tier.TierOutcome;
@@ -69,8 +70,8 @@ class RunReportTest extends SparkTestSession {
     overrides.put("segments.output.report", Boolean.toString(report));
     SegmentationJob.run(
         spark,
-        SettingsLoader.load(
-            SettingsLoader.layered(
+        JobSettings.load(
+            ConfigLayers.layered(
                 Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()),
                 overrides)));
   }

@@ -3,7 +3,8 @@ package com.customervalue.segments.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.config.ConfigLayers;
+import com.customervalue.segments.job.JobSettings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class RfmSegmentsTest extends SparkTestSession {
   private static final List<SegmentRule> DEFAULT_RULES =
-      SettingsLoader.load(
-              SettingsLoader.layered(Optional.empty(), Map.of("segments.input.path", "x")))
+      JobSettings.load(ConfigLayers.layered(Optional.empty(), Map.of("segments.input.path", "x")))
           .scoring()
           .segmentRules();
 

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.PostgresTestServer;
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.config.InvalidSettingsException;
-import com.customervalue.segments.config.JobSettings;
-import com.customervalue.segments.config.SettingsLoader;
+import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.serve.PostgresServingCopy.ServedTable;
 import java.nio.file.Path;
@@ -78,8 +78,8 @@ class PostgresServingCopyTest extends SparkTestSession {
     overrides.put("segments.serving.jdbc-url", server.jdbcUrl());
     overrides.put("segments.serving.schema", SCHEMA);
     overrides.put("segments.serving.batch-size", "700");
-    return SettingsLoader.load(
-        SettingsLoader.layered(
+    return JobSettings.load(
+        ConfigLayers.layered(
             Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides),
         Map.of(
             JdbcCredentials.USER_VARIABLE,
@@ -322,8 +322,8 @@ class PostgresServingCopyTest extends SparkTestSession {
         assertThrows(
             InvalidSettingsException.class,
             () ->
-                SettingsLoader.load(
-                    SettingsLoader.layered(Optional.empty(), withPassword),
+                JobSettings.load(
+                    ConfigLayers.layered(Optional.empty(), withPassword),
                     Map.of(JdbcCredentials.USER_VARIABLE, "a")));
     assertEquals(
         "Invalid setting segments.serving.jdbc-url: the URL must not carry credentials; set "
@@ -333,8 +333,8 @@ class PostgresServingCopyTest extends SparkTestSession {
         assertThrows(
             InvalidSettingsException.class,
             () ->
-                SettingsLoader.load(
-                    SettingsLoader.layered(
+                JobSettings.load(
+                    ConfigLayers.layered(
                         Optional.empty(),
                         Map.of(
                             "segments.input.path",
@@ -347,8 +347,8 @@ class PostgresServingCopyTest extends SparkTestSession {
         assertThrows(
             InvalidSettingsException.class,
             () ->
-                SettingsLoader.load(
-                    SettingsLoader.layered(
+                JobSettings.load(
+                    ConfigLayers.layered(
                         Optional.empty(),
                         Map.of(
                             "segments.input.path",

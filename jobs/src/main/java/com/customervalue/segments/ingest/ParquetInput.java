@@ -1,10 +1,8 @@
-package com.customervalue.segments.job;
+package com.customervalue.segments.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import com.customervalue.segments.ingest.InvalidInputException;
-import com.customervalue.segments.ingest.Transactions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,10 +37,10 @@ import org.apache.spark.sql.types.StructField;
  * there. Incompatible types fail, naming the column, the types and a file of each. The result
  * carries the file of every row in {@link Transactions#INPUT_FILE}.
  */
-final class ParquetInput {
+public final class ParquetInput {
   private ParquetInput() {}
 
-  static Dataset<Row> read(SparkSession spark, String path, String what) {
+  public static Dataset<Row> read(SparkSession spark, String path, String what) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     List<Path> files = files(hadoopConf, path, what);
     Map<String, List<Path>> bySchema = new LinkedHashMap<>();

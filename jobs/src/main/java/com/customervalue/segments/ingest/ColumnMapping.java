@@ -1,4 +1,4 @@
-package com.customervalue.segments.config;
+package com.customervalue.segments.ingest;
 
 import java.util.Optional;
 

@@ -1,0 +1,281 @@
+package com.customervalue.segments.catalog;
+
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import com.customervalue.segments.catalog.TableSpec.Kind;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Every table the segmentation run publishes, declared once (see docs/ARCHITECTURE.md, "The table
+ * catalog"). Adding a table is an entry here, its builder in the stage that computes it, and its
+ * section in notebooks/DATA-DICTIONARY.md.
+ */
+public final class Catalog {
+  /** Money: sums of order lines, exact. */
+  public static final DecimalType MONEY = DataTypes.createDecimalType(28, 4);
+
+  /** One order line's amount. */
+  public static final DecimalType LINE_AMOUNT = DataTypes.createDecimalType(18, 4);
+
+  /** A score break: money with room for the interpolation's extra decimals. */
+  public static final DecimalType BREAK = DataTypes.createDecimalType(30, 8);
+
+  public static final TableSpec CUSTOMER_SEGMENTS =
+      new TableSpec(
+          "customer_segments",
+          "customer",
+          List.of("customer_id"),
+          new StructType()
+              .add("customer_id", StringType)
+              .add("first_purchase_date", DateType)
+              .add("last_purchase_date", DateType)
+              .add("recency_days", IntegerType)
+              .add("frequency", IntegerType)
+              .add("monetary", MONEY)
+              .add("gross_revenue", MONEY)
+              .add("returns_amount", MONEY)
+              .add("avg_order_value", MONEY)
+              .add("tenure_days", IntegerType)
+              .add("r_score", IntegerType)
+              .add("f_score", IntegerType)
+              .add("m_score", IntegerType)
+              .add("rfm_cell", StringType)
+              .add("rfm_segment", StringType)
+              .add("value_tier", StringType)
+              .add("value_tier_name", StringType)
+              .add("tier_rank", IntegerType)
+              .add("lifecycle_status", StringType)
+              .add("value_grade", StringType)
+              .add("amount_level", IntegerType)
+              .add("recommended_action", StringType),
+          List.of(
+              List.of("snapshot_date", "value_tier"),
+              List.of("snapshot_date", "rfm_segment"),
+              List.of("snapshot_date", "lifecycle_status")),
+          Kind.SNAPSHOT,
+          true);
+
+  /** Rejected input rows; identical rows are real, so there is no key. */
+  public static final TableSpec QUARANTINE =
+      new TableSpec(
+          "quarantine",
+          "rejected input row",
+          List.of(),
+          new StructType()
+              .add("reason", StringType)
+              .add("source_file", StringType)
+              .add("customer_id", StringType)
+              .add("order_id", StringType)
+              .add("transaction_date", DateType)
+              .add("amount", LINE_AMOUNT)
+              .add("raw_record", StringType),
+          List.of(List.of("snapshot_date", "reason")),
+          Kind.SNAPSHOT,
+          false);
+
+  public static final TableSpec RFM_THRESHOLDS =
+      new TableSpec(
+          "rfm_thresholds",
+          "score break",
+          List.of("metric", "break_index"),
+          new StructType()
+              .add("metric", StringType, false)
+              .add("break_index", IntegerType, false)
+              .add("quantile", DoubleType, false)
+              .add("threshold", BREAK, false)
+              .add("quantile_mode", StringType, false),
+          List.of(),
+          Kind.SNAPSHOT,
+          false);
+
+  public static final TableSpec TIER_CENTROIDS =
+      new TableSpec(
+          "tier_centroids",
+          "value tier",
+          List.of("value_tier"),
+          new StructType()
+              .add("value_tier", StringType, false)
+              .add("value_tier_name", StringType, false)
+              .add("tier_rank", IntegerType, false)
+              .add("cluster", IntegerType, false)
+              .add("buyers", LongType, false)
+              .add("value_score", DoubleType, false)
+              .add("scaled_log_recency_days", DoubleType, false)
+              .add("scaled_log_frequency", DoubleType, false)
+              .add("scaled_log_monetary", DoubleType, false)
+              .add("centroid_recency_days", DoubleType, false)
+              .add("centroid_frequency", DoubleType, false)
+              .add("centroid_monetary", DoubleType, false),
+          List.of(),
+          Kind.SNAPSHOT,
+          false);
+
+  public static final TableSpec TIER_SUMMARY =
+      new TableSpec(
+          "tier_summary",
+          "value tier",
+          List.of("value_tier"),
+          new StructType()
+              .add("value_tier", StringType)
+              .add("value_tier_name", StringType)
+              .add("tier_rank", IntegerType)
+              .add("customers", LongType)
+              .add("customer_share", DoubleType)
+              .add("buyers", LongType)
+              .add("revenue", MONEY)
+              .add("revenue_share", DoubleType)
+              .add("avg_recency_days", DoubleType)
+              .add("median_recency_days", DoubleType)
+              .add("avg_frequency", DoubleType)
+              .add("median_frequency", DoubleType)
+              .add("avg_monetary", DoubleType)
+              .add("median_monetary", DoubleType)
+              .add("centroid_recency_days", DoubleType)
+              .add("centroid_frequency", DoubleType)
+              .add("centroid_monetary", DoubleType),
+          List.of(),
+          Kind.SNAPSHOT,
+          false);
+
+  public static final TableSpec RFM_SEGMENT_SUMMARY =
+      new TableSpec(
+          "rfm_segment_summary",
+          "RFM segment",
+          List.of("rfm_segment"),
+          new StructType()
+              .add("rfm_segment", StringType)
+              .add("customers", LongType)
+              .add("customer_share", DoubleType)
+              .add("orders", LongType)
+              .add("order_share", DoubleType)
+              .add("revenue", MONEY)
+              .add("revenue_share", DoubleType)
+              .add("avg_recency_days", DoubleType)
+              .add("avg_frequency", DoubleType)
+              .add("avg_monetary", DoubleType),
+          List.of(),
+          Kind.SNAPSHOT,
+          false);
+
+  public static final TableSpec VALUE_DISTRIBUTION =
+      new TableSpec(
+          "value_distribution",
+          "metric × tier × statistic",
+          List.of("metric", "value_tier", "statistic", "position"),
+          new StructType()
+              .add("metric", StringType, false)
+              .add("value_tier", StringType, false)
+              .add("statistic", StringType, false)
+              .add("position", IntegerType, false)
+              .add("lower_bound", DoubleType, true)
+              .add("upper_bound", DoubleType, true)
+              .add("customers", LongType, true)
+              .add("customer_share", DoubleType, true)
+              .add("value", DoubleType, true),
+          List.of(),
+          Kind.SNAPSHOT,
+          false);
+
+  public static final TableSpec TIER_MIGRATION =
+      new TableSpec(
+          "tier_migration",
+          "from tier × to tier",
+          List.of("from_tier", "to_tier"),
+          new StructType()
+              .add("from_tier", StringType)
+              .add("to_tier", StringType)
+              .add("customers", LongType)
+              .add("revenue", MONEY)
+              .add("previous_revenue", MONEY)
+              .add("previous_snapshot_date", DateType),
+          List.of(),
+          Kind.SNAPSHOT,
+          false);
+
+  /** The log of runs: one row per run, failed ones included, written last. */
+  public static final TableSpec JOB_RUNS =
+      new TableSpec(
+          "job_runs",
+          "run",
+          List.of("run_id"),
+          new StructType()
+              .add("run_id", StringType, false)
+              .add("started_at", TimestampType, false)
+              .add("finished_at", TimestampType, false)
+              .add("status", StringType, false)
+              .add("failure_reason", StringType, true)
+              .add("input_path", StringType, false)
+              .add("customers_path", StringType, true)
+              .add("output_root", StringType, false)
+              .add("config_digest", StringType, false)
+              .add("window_days", IntegerType, false)
+              .add("rows_read", LongType, false)
+              .add("rows_accepted", LongType, false)
+              .add("rows_quarantined", LongType, false)
+              .add("rows_after_as_of", LongType, false)
+              .add("rows_before_window", LongType, false)
+              .add(
+                  "quarantined_by_reason",
+                  DataTypes.createMapType(StringType, LongType, false),
+                  false)
+              .add("customers", LongType, true)
+              .add("buyers", LongType, true)
+              .add("k", IntegerType, true)
+              .add("silhouette", DoubleType, true)
+              .add("training_cost", DoubleType, true)
+              .add("training_rows", LongType, true)
+              .add("tier_model_reused_from", StringType, true)
+              .add("stage_seconds", DataTypes.createMapType(StringType, DoubleType, false), false)
+              .add("spark_version", StringType, false),
+          List.of(List.of("snapshot_date")),
+          Kind.RUN_LOG,
+          false);
+
+  /** Every table, in the order a run publishes them (job_runs last). */
+  public static final List<TableSpec> TABLES =
+      List.of(
+          CUSTOMER_SEGMENTS,
+          QUARANTINE,
+          RFM_THRESHOLDS,
+          TIER_CENTROIDS,
+          TIER_SUMMARY,
+          RFM_SEGMENT_SUMMARY,
+          VALUE_DISTRIBUTION,
+          TIER_MIGRATION,
+          JOB_RUNS);
+
+  /** Not a table: the fitted PipelineModel of the snapshot, reusable with --tier-model. */
+  public static final String TIER_MODEL = "tier_model";
+
+  /** Not a table: the HTML report of the snapshot, {@code report/snapshot_date=.../index.html}. */
+  public static final String REPORT = "report";
+
+  public static final String REPORT_FILE = "index.html";
+
+  /**
+   * Every directory kept per snapshot, repaired and pruned alike: the snapshot tables, the model
+   * and the report (job_runs, the log of runs, is never pruned).
+   */
+  public static final List<String> SNAPSHOT_DIRECTORIES =
+      Stream.concat(
+              TABLES.stream().filter(table -> table.kind() == Kind.SNAPSHOT).map(TableSpec::name),
+              Stream.of(TIER_MODEL, REPORT))
+          .toList();
+
+  private Catalog() {}
+
+  /** The table of that name, if the catalog has one. */
+  public static Optional<TableSpec> table(String name) {
+    return TABLES.stream().filter(table -> table.name().equals(name)).findFirst();
+  }
+}

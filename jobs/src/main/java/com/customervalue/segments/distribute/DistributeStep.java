@@ -1,0 +1,71 @@
+package com.customervalue.segments.distribute;
+
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.ingest.ValidateStep;
+import com.customervalue.segments.pipeline.RunState;
+import com.customervalue.segments.pipeline.Step;
+import com.customervalue.segments.pipeline.TableOutput;
+import com.customervalue.segments.score.RfmThresholds;
+import com.customervalue.segments.score.ScoreStep;
+import com.customervalue.segments.score.ScoringSettings;
+import com.customervalue.segments.tier.TierCentroids;
+import com.customervalue.segments.tier.TierStep;
+import com.customervalue.segments.tier.Tiering;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Stages the tables derived from the staged customer_segments (read back from Parquet rather than
+ * recomputed): thresholds, centroids, tier and segment summaries, value distributions, and the
+ * migration against the latest earlier snapshot under the same output root.
+ */
+public final class DistributeStep implements Step {
+  private final ScoringSettings scoring;
+
+  public DistributeStep(ScoringSettings scoring) {
+    this.scoring = scoring;
+  }
+
+  @Override
+  public String name() {
+    return "distribute";
+  }
+
+  @Override
+  public String description(RunState state) {
+    return "summaries, distributions and tier migration";
+  }
+
+  @Override
+  public void run(RunState state) {
+    TableOutput output = state.output();
+    LocalDate asOf = state.get(ValidateStep.INGESTED).asOf();
+    Tiering tiering = state.get(TierStep.TIERING);
+    Dataset<Row> segments = output.staged(Catalog.CUSTOMER_SEGMENTS);
+    Dataset<Row> centroids = TierCentroids.table(state.spark(), tiering.model(), tiering.sizes());
+    Optional<LocalDate> previous =
+        output.snapshots(Catalog.CUSTOMER_SEGMENTS).stream()
+            .filter(date -> date.isBefore(asOf))
+            .reduce((first, second) -> second);
+    Optional<Dataset<Row>> previousSegments =
+        previous.map(date -> output.published(Catalog.CUSTOMER_SEGMENTS, date));
+    output.stage(
+        Catalog.RFM_THRESHOLDS,
+        asOf,
+        RfmThresholds.table(state.spark(), state.get(ScoreStep.BREAKS), scoring.quantiles()));
+    output.stage(Catalog.TIER_CENTROIDS, asOf, centroids);
+    output.stage(
+        Catalog.TIER_SUMMARY,
+        asOf,
+        SegmentSummaries.tierSummary(segments, centroids, scoring.quantiles()));
+    output.stage(Catalog.RFM_SEGMENT_SUMMARY, asOf, SegmentSummaries.rfmSegmentSummary(segments));
+    output.stage(
+        Catalog.VALUE_DISTRIBUTION,
+        asOf,
+        ValueDistribution.compute(segments, scoring.quantiles(), scoring.relativeError()));
+    output.stage(
+        Catalog.TIER_MIGRATION, asOf, TierMigration.between(segments, previousSegments, previous));
+  }
+}

@@ -1,0 +1,33 @@
+package com.customervalue.segments.ingest;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What the validate step hands on: every input row with its reject reason ({@link
+ * TransactionValidation#classify}), the keyed customer master if there is one, the as-of date and
+ * window the run describes, and how the rows were accounted for. Without order ids ({@code
+ * hasOrderIds} false) every row is an order of its own. Customer ids are already the published ones
+ * (pseudonyms when configured).
+ */
+public record Ingested(
+    String transactionsPath,
+    boolean hasOrderIds,
+    Dataset<Row> classified,
+    Optional<Dataset<Row>> customerMaster,
+    LocalDate asOf,
+    int windowDays,
+    IngestCounts counts) {
+
+  /** Valid rows dated before the as-of date. */
+  public Dataset<Row> accepted() {
+    return TransactionValidation.accepted(classified, asOf);
+  }
+
+  /** Rejected rows in scope of the as-of date, in the shape of the quarantine table. */
+  public Dataset<Row> quarantined() {
+    return TransactionValidation.quarantined(classified, asOf);
+  }
+}

@@ -1,0 +1,49 @@
+package com.customervalue.segments.pipeline;
+
+import com.customervalue.segments.catalog.TableSpec;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Where a run's tables go: steps stage each table of the snapshot aside, read staged tables back
+ * for the tables derived from them, and the publish step makes them all visible at once. Readers
+ * never see a snapshot half written.
+ */
+public interface TableOutput {
+  /**
+   * Writes {@code rows} aside as {@code table}'s snapshot, after checking them against the catalog.
+   */
+  void stage(TableSpec table, LocalDate snapshot, Dataset<Row> rows);
+
+  /**
+   * Lets {@code writer} fill a new directory of the snapshot (the tier model, the report) aside.
+   */
+  void stage(String directory, LocalDate snapshot, Consumer<String> writer);
+
+  /** The snapshot of {@code table} this run staged, read back. */
+  Dataset<Row> staged(TableSpec table);
+
+  /** The dates of {@code table}'s published snapshots, oldest first. */
+  List<LocalDate> snapshots(TableSpec table);
+
+  /** A published snapshot of {@code table}. */
+  Dataset<Row> published(TableSpec table, LocalDate snapshot);
+
+  /**
+   * Moves everything staged into place, in the order it was staged; returns where each table went.
+   */
+  Map<String, String> publish();
+
+  /** Deletes all but the {@code keep} newest snapshots of every table and directory. */
+  void prune(int keep);
+
+  /** Removes whatever was staged and not published (the run failed). */
+  void discard();
+
+  /** Adds one row to the run log {@code table} under {@code snapshot}; returns where it went. */
+  String append(TableSpec table, LocalDate snapshot, Dataset<Row> row);
+}

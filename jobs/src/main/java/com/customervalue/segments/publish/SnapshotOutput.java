@@ -1,0 +1,94 @@
+package com.customervalue.segments.publish;
+
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.catalog.TableSpec;
+import com.customervalue.segments.pipeline.TableOutput;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A run's {@link TableOutput} under an output root on a file system (a local disk, HDFS): Parquet
+ * snapshots published by a {@link SnapshotPublisher}, every table checked against the catalog as it
+ * is staged. Opening it repairs what a crashed earlier run left half replaced.
+ */
+public final class SnapshotOutput implements TableOutput {
+  private final SparkSession spark;
+  private final SnapshotPublisher publisher;
+  private final List<SnapshotPublisher.StagedTable> staged = new ArrayList<>();
+
+  public SnapshotOutput(SparkSession spark, String root, String runId) {
+    this.spark = spark;
+    this.publisher = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root, runId);
+    Catalog.SNAPSHOT_DIRECTORIES.forEach(publisher::recover);
+  }
+
+  @Override
+  public void stage(TableSpec table, LocalDate snapshot, Dataset<Row> rows) {
+    table.requireSchema(rows.schema());
+    stage(table.name(), snapshot, path -> rows.write().mode(SaveMode.ErrorIfExists).parquet(path));
+  }
+
+  @Override
+  public void stage(String directory, LocalDate snapshot, Consumer<String> writer) {
+    SnapshotPublisher.StagedTable table = publisher.staging(directory, snapshot);
+    staged.add(table); // before writing, so that a failed write is discarded too
+    writer.accept(table.stagingPath().toString());
+  }
+
+  @Override
+  public Dataset<Row> staged(TableSpec table) {
+    return staged.stream()
+        .filter(candidate -> candidate.table().equals(table.name()))
+        .findFirst()
+        .map(candidate -> spark.read().parquet(candidate.stagingPath().toString()))
+        .orElseThrow(
+            () -> new IllegalStateException(table.name() + " is needed before it was staged"));
+  }
+
+  @Override
+  public List<LocalDate> snapshots(TableSpec table) {
+    return publisher.snapshots(table.name());
+  }
+
+  @Override
+  public Dataset<Row> published(TableSpec table, LocalDate snapshot) {
+    return spark.read().parquet(publisher.snapshotPath(table.name(), snapshot).toString());
+  }
+
+  @Override
+  public Map<String, String> publish() {
+    Map<String, String> paths = new LinkedHashMap<>();
+    for (SnapshotPublisher.StagedTable table : staged) {
+      paths.put(table.table(), publisher.commit(table).toString());
+    }
+    staged.clear();
+    return paths;
+  }
+
+  @Override
+  public void prune(int keep) {
+    Catalog.SNAPSHOT_DIRECTORIES.forEach(directory -> publisher.prune(directory, keep));
+  }
+
+  @Override
+  public void discard() {
+    staged.forEach(publisher::discard);
+    staged.clear();
+  }
+
+  @Override
+  public String append(TableSpec table, LocalDate snapshot, Dataset<Row> row) {
+    table.requireSchema(row.schema());
+    Path written = publisher.append(row, table.name(), snapshot);
+    return written.toString();
+  }
+}
