@@ -126,7 +126,8 @@ class SegmentsCliTest {
                   "--customers",
                   "/crm"
                 },
-                Map.of("run", Set.of("config", "input", "as-of", "window-days", "customers"))));
+                Map.of("run", Set.of("config", "input", "as-of", "window-days", "customers")),
+                Set.of()));
     assertEquals("/from/flag", settings.input().transactionsPath());
     assertEquals(Optional.of("/crm"), settings.input().customersPath());
     assertEquals(Optional.of(LocalDate.of(2011, 12, 10)), settings.snapshot().asOf());
@@ -141,7 +142,10 @@ class SegmentsCliTest {
     Map<String, Set<String>> flags = Map.of("run", Set.of("config", "no-report", "as-of"));
     assertTrue(
         SegmentsCli.runSettings(
-                CommandLine.parse(new String[] {"run", "--config", config.toString()}, flags))
+                CommandLine.parse(
+                    new String[] {"run", "--config", config.toString()},
+                    flags,
+                    Set.of("no-report")))
             .output()
             .report(),
         "a report by default");
@@ -151,7 +155,8 @@ class SegmentsCliTest {
                 new String[] {
                   "run", "--no-report", "--as-of", "2011-12-10", "--config", config.toString()
                 },
-                flags));
+                flags,
+                Set.of("no-report")));
     assertFalse(settings.output().report());
     assertEquals(
         Optional.of(LocalDate.of(2011, 12, 10)),

@@ -25,9 +25,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 
 /**
- * Per-customer RFM metrics as DESIGN.md defines them: lines are netted into orders, an order with a
- * positive net amount is a purchase and a negative one a return; frequency and money count the
- * window [as-of - window-days, as-of), purchase dates look at the whole history before as-of.
+ * Per-customer RFM metrics as docs/DEFINITIONS.md defines them: lines are netted into orders, an
+ * order with a positive net amount is a purchase and a negative one a return; frequency and money
+ * count the window [as-of - window-days, as-of), purchase dates look at the whole history before
+ * as-of.
  */
 public final class CustomerMetrics {
   public static final String CUSTOMER_ID = Transactions.CUSTOMER_ID;

@@ -22,10 +22,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * R, F and M scores 1..bins for buyers, by quantile breaks as DESIGN.md defines them: linear
- * interpolation (R type 7, Spark's percentile), intervals closed on the right (a value equal to a
- * break gets the lower score), recency reversed (the most recent buyers score highest). A score
- * depends only on the value and the breaks, so ties can never make it depend on row order.
+ * R, F and M scores 1..bins for buyers, by quantile breaks as docs/DEFINITIONS.md defines them:
+ * linear interpolation (R type 7, Spark's percentile), intervals closed on the right (a value equal
+ * to a break gets the lower score), recency reversed (the most recent buyers score highest). A
+ * score depends only on the value and the breaks, so ties can never make it depend on row order.
  */
 public final class RfmScores {
   public static final String R_SCORE = "r_score";

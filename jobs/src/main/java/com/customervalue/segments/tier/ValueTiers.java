@@ -36,10 +36,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Value tiers by k-means, as DESIGN.md defines them: an MLlib pipeline (assembler, standard scaler,
- * k-means) over log1p(recency_days), log1p(frequency) and log1p(monetary) of the buyers; clusters
- * ranked by the value score of their centroid (standardized monetary + frequency - recency) and
- * named best first. Non-buyers get the last tier.
+ * Value tiers by k-means, as docs/DEFINITIONS.md defines them: an MLlib pipeline (assembler,
+ * standard scaler, k-means) over log1p(recency_days), log1p(frequency) and log1p(monetary) of the
+ * buyers; clusters ranked by the value score of their centroid (standardized monetary + frequency -
+ * recency) and named best first. Non-buyers get the last tier.
  */
 public final class ValueTiers {
   public static final String VALUE_TIER = "value_tier";

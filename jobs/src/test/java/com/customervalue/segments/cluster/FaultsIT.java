@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
-import com.customervalue.segments.job.SegmentationJob;
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.catalog.TableSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -76,10 +77,10 @@ class FaultsIT extends SparkTestSession {
   }
 
   private static void assertSameSnapshot(Path expected, Path actual, String asOf) {
-    for (String table : SegmentationJob.SNAPSHOT_TABLES) {
-      if (table.equals(SegmentationJob.TIER_MODEL)
-          || table.equals(SegmentationJob.TIER_MIGRATION)) {
-        continue; // a model directory; migration depends on which snapshots came before
+    for (TableSpec spec : Catalog.TABLES) {
+      String table = spec.name();
+      if (spec.kind() != TableSpec.Kind.SNAPSHOT || spec == Catalog.TIER_MIGRATION) {
+        continue; // the run log differs by run; migration depends on which snapshots came before
       }
       Dataset<Row> want = snapshot(expected, table, asOf);
       Dataset<Row> have = snapshot(actual, table, asOf);

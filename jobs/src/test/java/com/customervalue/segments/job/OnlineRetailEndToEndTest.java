@@ -30,11 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job on the real Online Retail order lines (data-samples/), checked against metrics
- * computed here in plain Java from the raw rows, following DESIGN.md's definitions word by word.
+ * computed here in plain Java from the raw rows, following docs/DEFINITIONS.md word by word.
  */
 class OnlineRetailEndToEndTest extends SparkTestSession {
   private static final Path INPUT = repositoryRoot().resolve("data-samples/online_retail.parquet");
   private static final LocalDate AS_OF = LocalDate.of(2011, 12, 10);
+
+  /** The columns customer_segments adds to the metrics, in order. */
+  static final List<String> SEGMENT_COLUMNS =
+      List.of(
+          "r_score",
+          "f_score",
+          "m_score",
+          "rfm_cell",
+          "rfm_segment",
+          "value_tier",
+          "value_tier_name",
+          "tier_rank",
+          "lifecycle_status",
+          "value_grade",
+          "amount_level",
+          "recommended_action");
 
   @TempDir static Path output;
   private static List<RawLine> raw;
@@ -86,7 +102,7 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
             Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides));
   }
 
-  /** DESIGN.md's definitions, computed directly: net each invoice, then per customer. */
+  /** docs/DEFINITIONS.md, computed directly: net each invoice, then per customer. */
   static Map<String, Expected> expectedMetrics(LocalDate asOf, int windowDays) {
     LocalDate windowStart = windowDays == 0 ? LocalDate.MIN : asOf.minusDays(windowDays);
     Map<String, BigDecimal> orderAmount = new HashMap<>();
@@ -369,7 +385,7 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
             java.util.stream.Collectors.toMap(
                 row -> row.getString(0),
                 row ->
-                    SegmentationJob.SEGMENT_COLUMNS.stream()
+                    SEGMENT_COLUMNS.stream()
                         .map(c -> String.valueOf((Object) row.getAs(c)))
                         .collect(java.util.stream.Collectors.joining("|"))));
   }
@@ -378,7 +394,7 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   void everyCustomerCarriesEveryLabelAndOnlyBuyersAreScored() {
     Dataset<Row> segments = spark.read().parquet(output.resolve("customer_segments").toString());
     List<String> columns = new ArrayList<>(CustomerMetrics.COLUMNS);
-    columns.addAll(SegmentationJob.SEGMENT_COLUMNS);
+    columns.addAll(SEGMENT_COLUMNS);
     columns.add("snapshot_date");
     assertEquals(columns, List.of(segments.columns()));
     for (String label :

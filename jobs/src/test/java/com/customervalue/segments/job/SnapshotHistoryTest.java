@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.config.ConfigLayers;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -78,7 +79,7 @@ class SnapshotHistoryTest extends SparkTestSession {
   @Test
   @Order(1)
   void everyTableHasBothSnapshots() throws IOException {
-    for (String table : SegmentationJob.SNAPSHOT_TABLES) {
+    for (String table : Catalog.SNAPSHOT_DIRECTORIES) {
       assertEquals(
           List.of("snapshot_date=" + JUNE, "snapshot_date=" + DECEMBER), snapshots(table), table);
     }
@@ -238,9 +239,7 @@ class SnapshotHistoryTest extends SparkTestSession {
   @Order(4)
   void keepSnapshotsPrunesTheOldestOfEveryTableButNotTheRunLog() throws IOException {
     run("2011-10-01", Map.of("segments.output.keep-snapshots", "2"));
-    List<String> pruned =
-        Stream.concat(SegmentationJob.SNAPSHOT_TABLES.stream(), Stream.of(SegmentationJob.REPORT))
-            .toList();
+    List<String> pruned = Catalog.SNAPSHOT_DIRECTORIES;
     for (String table : pruned) {
       assertEquals(
           List.of("snapshot_date=2011-10-01", "snapshot_date=" + DECEMBER),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.ingest.CustomerMasterInput;
 import com.customervalue.segments.ingest.Transactions;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -214,7 +215,7 @@ class CustomerMetricsTest extends SparkTestSession {
     StructType masterSchema =
         new StructType().add("id", DataTypes.IntegerType).add("region", DataTypes.StringType);
     Dataset<Row> master =
-        CustomerMaster.keyed(
+        CustomerMasterInput.keyed(
             spark.createDataFrame(
                 List.of(RowFactory.create(2, "North"), RowFactory.create(3, "South")),
                 masterSchema),
@@ -232,25 +233,5 @@ class CustomerMetricsTest extends SparkTestSession {
     assertEquals(0, (Integer) prospect.getAs(CustomerMetrics.FREQUENCY));
     assertEquals(money("0"), prospect.getAs(CustomerMetrics.MONETARY));
     assertNull(prospect.getAs(CustomerMetrics.RECENCY_DAYS));
-  }
-
-  @Test
-  void ambiguousMasterIdsAreFound() {
-    StructType masterSchema =
-        new StructType().add("id", DataTypes.StringType).add("region", DataTypes.StringType);
-    Dataset<Row> master =
-        CustomerMaster.keyed(
-            spark.createDataFrame(
-                List.of(
-                    RowFactory.create("a", "N"),
-                    RowFactory.create(" a ", "S"),
-                    RowFactory.create("b", "N"),
-                    RowFactory.create(" ", "N")),
-                masterSchema),
-            "id");
-    Map<String, Long> ambiguous =
-        CustomerMaster.ambiguousIds(master).collectAsList().stream()
-            .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1)));
-    assertEquals(Map.of("a", 2L, "", 1L), ambiguous);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.job.JobSettings;
@@ -77,9 +78,9 @@ class RunReportTest extends SparkTestSession {
   }
 
   private static Path reportOf(String snapshot) {
-    return root.resolve(SegmentationJob.REPORT)
+    return root.resolve(Catalog.REPORT)
         .resolve("snapshot_date=" + snapshot)
-        .resolve(SegmentationJob.REPORT_FILE);
+        .resolve(Catalog.REPORT_FILE);
   }
 
   private static Dataset<Row> table(String name, String snapshot) {
@@ -91,7 +92,7 @@ class RunReportTest extends SparkTestSession {
     assertFalse(Files.exists(reportOf(JUNE).getParent()), "no report for the --no-report run");
     assertTrue(
         Files.isDirectory(
-            root.resolve(SegmentationJob.CUSTOMER_SEGMENTS).resolve("snapshot_date=" + JUNE)));
+            root.resolve(Catalog.CUSTOMER_SEGMENTS.name()).resolve("snapshot_date=" + JUNE)));
   }
 
   @Test
@@ -111,7 +112,7 @@ class RunReportTest extends SparkTestSession {
   @Test
   void theTierTableShowsTierSummaryWithTheConfiguredNames() {
     List<Row> tiers =
-        table(SegmentationJob.TIER_SUMMARY, DECEMBER)
+        table(Catalog.TIER_SUMMARY.name(), DECEMBER)
             .orderBy("tier_rank")
             .select("value_tier_name", "customers", "buyers")
             .collectAsList();
@@ -133,7 +134,7 @@ class RunReportTest extends SparkTestSession {
   void theHeatMapCellsAreTheBuyersOfEachRecencyAndFrequencyScore() {
     String heatMap = chartAfter("RFM heat map");
     List<Long> expected =
-        table(SegmentationJob.CUSTOMER_SEGMENTS, DECEMBER)
+        table(Catalog.CUSTOMER_SEGMENTS.name(), DECEMBER)
             .where(col("r_score").isNotNull())
             .groupBy("r_score", "f_score")
             .count()
@@ -173,7 +174,7 @@ class RunReportTest extends SparkTestSession {
             "new",
             "new");
     Map<String, Long> moves = new HashMap<>();
-    table(SegmentationJob.TIER_MIGRATION, DECEMBER)
+    table(Catalog.TIER_MIGRATION.name(), DECEMBER)
         .collectAsList()
         .forEach(
             row ->
@@ -194,7 +195,7 @@ class RunReportTest extends SparkTestSession {
 
   @Test
   void dataQualityIsTheRunRecordsCounts() {
-    Row record = table(SegmentationJob.JOB_RUNS, DECEMBER).first();
+    Row record = table(Catalog.JOB_RUNS.name(), DECEMBER).first();
     long read = record.getAs("rows_read");
     long quarantined = record.getAs("rows_quarantined");
     assertTrue(html.contains("<tr><td>rows read</td><td>" + whole(read) + "</td></tr>"));
@@ -227,11 +228,11 @@ class RunReportTest extends SparkTestSession {
         HtmlReport.render(
             ReportFigures.gather(
                 facts,
-                table(SegmentationJob.CUSTOMER_SEGMENTS, JUNE),
-                table(SegmentationJob.TIER_SUMMARY, JUNE),
-                table(SegmentationJob.RFM_SEGMENT_SUMMARY, JUNE),
-                table(SegmentationJob.VALUE_DISTRIBUTION, JUNE),
-                table(SegmentationJob.TIER_MIGRATION, JUNE)));
+                table(Catalog.CUSTOMER_SEGMENTS.name(), JUNE),
+                table(Catalog.TIER_SUMMARY.name(), JUNE),
+                table(Catalog.RFM_SEGMENT_SUMMARY.name(), JUNE),
+                table(Catalog.VALUE_DISTRIBUTION.name(), JUNE),
+                table(Catalog.TIER_MIGRATION.name(), JUNE)));
     assertEquals(5, SVG.matcher(first).results().count());
     assertTrue(first.contains("This is the first snapshot under this output root"));
   }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.PostgresTestServer;
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.catalog.TableSpec;
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.config.InvalidSettingsException;
 import com.customervalue.segments.job.JobSettings;
@@ -127,9 +129,7 @@ class PostgresServingCopyTest extends SparkTestSession {
   @Test
   @Order(1)
   void everyTableMatchesItsParquetTableRowForRow() {
-    List<String> tables = new ArrayList<>(SegmentationJob.SNAPSHOT_TABLES);
-    tables.remove(SegmentationJob.TIER_MODEL);
-    tables.add(SegmentationJob.JOB_RUNS);
+    List<String> tables = Catalog.TABLES.stream().map(TableSpec::name).toList();
     for (String table : tables) {
       Dataset<Row> parquet = parquet(table);
       List<String> columns = plainColumns(parquet);
@@ -251,20 +251,10 @@ class PostgresServingCopyTest extends SparkTestSession {
         spark.read().parquet(root.resolve("tier_summary/snapshot_date=" + DECEMBER).toString());
     List<ServedTable> tables =
         List.of(
-            new ServedTable(
-                "customer_segments",
-                customerSegments.limit(10),
-                List.of("snapshot_date", "customer_id"),
-                List.of(),
-                true),
+            new ServedTable(Catalog.CUSTOMER_SEGMENTS, customerSegments.limit(10)),
             // Every tier twice: the primary key rejects it inside the swap, after customer_segments
             // was replaced.
-            new ServedTable(
-                "tier_summary",
-                tierSummary.union(tierSummary),
-                List.of("snapshot_date", "value_tier"),
-                List.of(),
-                true));
+            new ServedTable(Catalog.TIER_SUMMARY, tierSummary.union(tierSummary)));
 
     ServingCopyException failure =
         assertThrows(

@@ -1,10 +1,16 @@
-package com.customervalue.segments.config;
+package com.customervalue.segments.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.customervalue.segments.config.ConfigLayers;
+import com.customervalue.segments.config.InvalidSettingsException;
+import com.customervalue.segments.ingest.ColumnMapping;
+import com.customervalue.segments.ingest.QualitySettings;
+import com.customervalue.segments.ingest.SnapshotSettings;
+import com.customervalue.segments.tier.TierSettings;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -18,7 +24,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SettingsLoaderTest {
+/**
+ * Loading the settings of a run: layers, defaults, and a message naming the key for every wrong
+ * value, whichever package's section it is in.
+ */
+class JobSettingsTest {
   @TempDir Path dir;
 
   private static final Map<String, String> INPUT = Map.of("segments.input.path", "/data/tx");
