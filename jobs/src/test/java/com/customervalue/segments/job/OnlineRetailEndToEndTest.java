@@ -344,53 +344,6 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   }
 
   @Test
-  void runningTheSameSnapshotAgainReplacesIt(@TempDir Path rerunOutput) throws Exception {
-    Map<String, String> asOf = Map.of("segments.snapshot.as-of", AS_OF.toString());
-    RunResult first = SegmentationJob.run(spark, settings(rerunOutput, asOf));
-    RunResult second = SegmentationJob.run(spark, settings(rerunOutput, asOf));
-
-    assertEquals(
-        4_372, spark.read().parquet(rerunOutput.resolve("customer_segments").toString()).count());
-    assertEquals(
-        135_080, spark.read().parquet(rerunOutput.resolve("quarantine").toString()).count());
-    assertEquals(
-        List.of(first.runId(), second.runId()),
-        spark
-            .read()
-            .parquet(rerunOutput.resolve("job_runs").toString())
-            .orderBy("run_id")
-            .collectAsList()
-            .stream()
-            .map(row -> row.<String>getAs("run_id"))
-            .toList());
-    try (var entries = Files.list(rerunOutput.resolve("customer_segments"))) {
-      assertEquals(
-          List.of("snapshot_date=2011-12-10"),
-          entries.map(p -> p.getFileName().toString()).toList());
-    }
-    assertEquals(
-        assignments(output),
-        assignments(rerunOutput),
-        "the same input and settings give the same labels");
-  }
-
-  /** Every customer's scores, segment, tier and classifications, as one string each. */
-  static Map<String, String> assignments(Path outputRoot) {
-    return spark
-        .read()
-        .parquet(outputRoot.resolve("customer_segments").toString())
-        .collectAsList()
-        .stream()
-        .collect(
-            java.util.stream.Collectors.toMap(
-                row -> row.getString(0),
-                row ->
-                    SEGMENT_COLUMNS.stream()
-                        .map(c -> String.valueOf((Object) row.getAs(c)))
-                        .collect(java.util.stream.Collectors.joining("|"))));
-  }
-
-  @Test
   void everyCustomerCarriesEveryLabelAndOnlyBuyersAreScored() {
     Dataset<Row> segments = spark.read().parquet(output.resolve("customer_segments").toString());
     List<String> columns = new ArrayList<>(CustomerMetrics.COLUMNS);
@@ -463,57 +416,6 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     assertEquals(4, (Integer) run.getAs("k"));
     assertTrue(run.<Double>getAs("silhouette") > 0.3, "silhouette " + run.getAs("silhouette"));
     assertEquals(4_338L, (Long) run.getAs("training_rows"));
-  }
-
-  @Test
-  void aSavedTierModelGivesTheSameTiersWhenReused(@TempDir Path reuseOutput) {
-    String model = output.resolve("tier_model/snapshot_date=2011-12-10").toString();
-    SegmentationJob.run(
-        spark,
-        settings(
-            reuseOutput,
-            Map.of(
-                "segments.snapshot.as-of", AS_OF.toString(), "segments.tiers.model-path", model)));
-
-    assertEquals(assignments(output), assignments(reuseOutput));
-    Row run = spark.read().parquet(reuseOutput.resolve("job_runs").toString()).first();
-    assertEquals(model, run.getAs("tier_model_reused_from"));
-    assertEquals(0L, (Long) run.getAs("training_rows"));
-  }
-
-  @Test
-  void aboveTheTrainingCapKMeansLearnsFromASampleAndAssignsEveryone(@TempDir Path sampledOutput) {
-    SegmentationJob.run(
-        spark,
-        settings(
-            sampledOutput,
-            Map.of(
-                "segments.snapshot.as-of",
-                AS_OF.toString(),
-                "segments.tiers.training-cap",
-                "1000")));
-
-    Row run = spark.read().parquet(sampledOutput.resolve("job_runs").toString()).first();
-    long trainingRows = run.getAs("training_rows");
-    assertTrue(
-        trainingRows > 850 && trainingRows < 1150, "about 1,000 of 4,338 buyers: " + trainingRows);
-    Dataset<Row> segments =
-        spark.read().parquet(sampledOutput.resolve("customer_segments").toString());
-    assertEquals(4_372, segments.count());
-    assertEquals(0, segments.filter(col("value_tier").isNull()).count());
-    Map<String, String> sampled = assignments(sampledOutput);
-    Map<String, String> full = assignments(output);
-    long sameTier =
-        full.keySet().stream()
-            .filter(c -> tierOf(full.get(c)).equals(tierOf(sampled.get(c))))
-            .count();
-    assertTrue(
-        sameTier > 0.85 * full.size(),
-        "a sample of a quarter finds nearly the same tiers: " + sameTier);
-  }
-
-  private static String tierOf(String assignment) {
-    return assignment.split("\\|")[5];
   }
 
   @Test

@@ -10,15 +10,11 @@ import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.config.InvalidSettingsException;
 import com.customervalue.segments.job.JobSettings;
-import com.customervalue.segments.job.SegmentationJob;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,7 +23,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class PseudonymsTest extends SparkTestSession {
   private static final String KEY = "a-key-of-at-least-16-bytes";
@@ -66,95 +61,6 @@ class PseudonymsTest extends SparkTestSession {
         }
       }
     }
-  }
-
-  @Test
-  void publishedTablesCarryPseudonymsOnly(@TempDir Path output) throws Exception {
-    Path input = repositoryRoot().resolve("data-samples/rfm_data_orders.parquet");
-    SegmentationJob.run(
-        spark,
-        JobSettings.load(
-            ConfigLayers.layered(
-                Optional.of(repositoryRoot().resolve("conf/rfm-data-orders.conf").toFile()),
-                Map.of(
-                    "segments.input.path",
-                    input.toString(),
-                    "segments.output.root",
-                    output.toString(),
-                    "segments.snapshot.as-of",
-                    "2006-12-31",
-                    "segments.privacy.pseudonymize-customer-ids",
-                    "true")),
-            Map.of(PseudonymKey.VARIABLE, KEY)));
-
-    Set<String> raw =
-        spark
-            .read()
-            .parquet(input.toString())
-            .select("customer_id")
-            .distinct()
-            .collectAsList()
-            .stream()
-            .map(row -> row.getString(0).trim())
-            .collect(Collectors.toSet());
-    Set<String> expected = new java.util.HashSet<>();
-    for (String id : raw) {
-      expected.add(hmac(KEY, id));
-    }
-    Set<String> published =
-        spark
-            .read()
-            .parquet(output.resolve("customer_segments").toString())
-            .select("customer_id")
-            .collectAsList()
-            .stream()
-            .map(row -> row.getString(0))
-            .collect(Collectors.toSet());
-    assertEquals(expected, published);
-    assertTrue(
-        Arrays.stream(
-                spark.read().parquet(output.resolve("customer_segments").toString()).columns())
-            .noneMatch(c -> c.contains("raw")));
-  }
-
-  @Test
-  void quarantinedRowsShowThePseudonymInsteadOfTheId(@TempDir Path dir) throws Exception {
-    String input = dir.resolve("in").toString();
-    spark
-        .sql(
-            "SELECT concat('customer-', id) AS customer_id, date'2024-01-01' + CAST(id * 9 AS INT)"
-                + " AS order_date, CAST(10 + id * id AS DOUBLE) AS amount FROM range(6) UNION ALL"
-                + " SELECT 'secret-id', date'2024-02-02', CAST('NaN' AS DOUBLE)")
-        .write()
-        .parquet(input);
-    SegmentationJob.run(
-        spark,
-        JobSettings.load(
-            ConfigLayers.layered(
-                Optional.empty(),
-                Map.of(
-                    "segments.input.path",
-                    input,
-                    "segments.output.root",
-                    dir.resolve("out").toString(),
-                    "segments.input.columns.order-id",
-                    "",
-                    "segments.input.columns.timestamp",
-                    "order_date",
-                    "segments.quality.max-quarantined-share",
-                    "0.5",
-                    "segments.privacy.pseudonymize-customer-ids",
-                    "true")),
-            Map.of(PseudonymKey.VARIABLE, KEY)));
-
-    Row quarantined = spark.read().parquet(dir.resolve("out/quarantine").toString()).first();
-    assertEquals("nan_amount", quarantined.getAs("reason"));
-    assertEquals(hmac(KEY, "secret-id"), quarantined.getAs("customer_id"));
-    String record = quarantined.getAs("raw_record");
-    assertTrue(
-        record.contains("\"customer_id\":\"" + hmac(KEY, "secret-id") + "\"")
-            && !record.contains("secret-id"),
-        record);
   }
 
   @Test

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.customervalue.segments.OnlineRetailHistory;
 import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.catalog.Catalog;
-import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.ingest.IngestCounts;
-import com.customervalue.segments.job.JobSettings;
-import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.report.ReportFigures.RunFacts;
 import com.customervalue.segments.tier.TierOutcome;
 import java.awt.Color;
@@ -38,43 +36,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML report of a real run: Online Retail as of 2011-06-01 without a report (--no-report),
- * then as of 2011-12-10 with one. Its figures are checked against the published tables, and
- * headless Chromium draws it: the screenshot is kept in jobs/target/report-screenshots/.
+ * then as of 2011-12-10 with one ({@link OnlineRetailHistory}). Its figures are checked against the
+ * published tables, and headless Chromium draws it: the screenshot is kept in
+ * jobs/target/report-screenshots/.
  */
 class RunReportTest extends SparkTestSession {
-  private static final String JUNE = "2011-06-01";
-  private static final String DECEMBER = "2011-12-10";
+  private static final String JUNE = OnlineRetailHistory.JUNE;
+  private static final String DECEMBER = OnlineRetailHistory.DECEMBER;
   private static final Path SCREENSHOTS =
       repositoryRoot().resolve("jobs/target/report-screenshots");
   private static final Pattern SVG = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL);
   private static final Pattern TEXT =
       Pattern.compile("<text [^>]*style='([^']*)'[^>]*>([^<]*)</text>");
 
-  @TempDir static Path root;
+  static Path root;
   @TempDir static Path scratch;
   static String html;
 
   @BeforeAll
   static void twoSnapshotsTheSecondWithReport() throws IOException {
-    run(JUNE, false);
-    run(DECEMBER, true);
+    root = OnlineRetailHistory.root(spark);
     html = Files.readString(reportOf(DECEMBER), StandardCharsets.UTF_8);
-  }
-
-  private static void run(String asOf, boolean report) {
-    Map<String, String> overrides = new HashMap<>();
-    overrides.put(
-        "segments.input.path",
-        repositoryRoot().resolve("data-samples/online_retail.parquet").toString());
-    overrides.put("segments.output.root", root.toString());
-    overrides.put("segments.snapshot.as-of", asOf);
-    overrides.put("segments.output.report", Boolean.toString(report));
-    SegmentationJob.run(
-        spark,
-        JobSettings.load(
-            ConfigLayers.layered(
-                Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()),
-                overrides)));
   }
 
   private static Path reportOf(String snapshot) {

@@ -199,13 +199,24 @@ class PostgresServingCopyTest extends SparkTestSession {
 
   @Test
   @Order(2)
-  void rerunningASnapshotReplacesItNeverDuplicates() throws Exception {
-    long before = query("SELECT count(*) FROM crm.customer_segments");
-    long distribution = query("SELECT count(*) FROM crm.value_distribution");
-    run(DECEMBER);
-    assertEquals(before, query("SELECT count(*) FROM crm.customer_segments"));
+  void rerunningASnapshotReplacesItAndKeepSnapshotsPrunesTheCopyToo() throws Exception {
+    long december =
+        query(
+            "SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '"
+                + DECEMBER
+                + "'");
+    long distribution =
+        query(
+            "SELECT count(*) FROM crm.value_distribution WHERE snapshot_date = DATE '"
+                + DECEMBER
+                + "'");
+    SegmentationJob.run(spark, settings(DECEMBER, Map.of("segments.output.keep-snapshots", "1")));
+    assertEquals(december, query("SELECT count(*) FROM crm.customer_segments"));
     assertEquals(distribution, query("SELECT count(*) FROM crm.value_distribution"));
-    assertEquals(3, query("SELECT count(*) FROM crm.job_runs"));
+    assertEquals(
+        0,
+        query("SELECT count(*) FROM crm.tier_migration WHERE snapshot_date = DATE '" + JUNE + "'"));
+    assertEquals(3, query("SELECT count(*) FROM crm.job_runs"), "the run log is not pruned");
   }
 
   @Test
@@ -347,23 +358,5 @@ class PostgresServingCopyTest extends SparkTestSession {
                             "crm; DROP TABLE x")),
                     Map.of()));
     assertTrue(badSchema.getMessage().startsWith("Invalid setting segments.serving.schema"));
-  }
-
-  @Test
-  @Order(6)
-  void keepSnapshotsPrunesThePostgresCopyToo() throws Exception {
-    SegmentationJob.run(
-        spark, settings("2011-09-01", Map.of("segments.output.keep-snapshots", "2")));
-    assertEquals(2, query("SELECT count(DISTINCT snapshot_date) FROM crm.customer_segments"));
-    assertEquals(
-        0,
-        query(
-            "SELECT count(*) FROM crm.customer_segments WHERE snapshot_date = DATE '"
-                + JUNE
-                + "'"));
-    assertEquals(
-        0,
-        query("SELECT count(*) FROM crm.tier_migration WHERE snapshot_date = DATE '" + JUNE + "'"));
-    assertEquals(4, query("SELECT count(*) FROM crm.job_runs"), "the run log is not pruned");
   }
 }
