@@ -109,22 +109,25 @@ public final class SegmentsCli {
 
   /** Loads and validates the settings for {@code run}; nothing touches Spark before this passes. */
   static JobSettings runSettings(CommandLine commandLine) {
+    Optional<File> configFile = commandLine.text("config").map(File::new);
+    return JobSettings.load(ConfigLayers.layered(configFile, runOverrides(commandLine)));
+  }
+
+  /** The settings the flags of a {@code run} command line override, checked by kind. */
+  static Map<String, String> runOverrides(CommandLine commandLine) {
     Map<String, String> overrides = new LinkedHashMap<>();
     for (RunFlag flag : RunFlag.ALL) {
-      flag.setting()
-          .flatMap(
-              setting ->
-                  switch (flag.kind()) {
-                    case TEXT -> commandLine.text(flag.name());
-                    case DATE -> commandLine.date(flag.name()).map(LocalDate::toString);
-                    case COUNT -> commandLine.wholeNumber(flag.name(), 0).map(String::valueOf);
-                    case SWITCH_OFF ->
-                        commandLine.has(flag.name()) ? Optional.of("false") : Optional.empty();
-                  })
-          .ifPresent(value -> overrides.put(flag.setting().orElseThrow(), value));
+      Optional<String> value =
+          switch (flag.kind()) {
+            case TEXT -> commandLine.text(flag.name());
+            case DATE -> commandLine.date(flag.name()).map(LocalDate::toString);
+            case COUNT -> commandLine.wholeNumber(flag.name(), 0).map(String::valueOf);
+            case SWITCH_OFF ->
+                commandLine.has(flag.name()) ? Optional.of("false") : Optional.empty();
+          };
+      flag.setting().ifPresent(setting -> value.ifPresent(v -> overrides.put(setting, v)));
     }
-    Optional<File> configFile = commandLine.text("config").map(File::new);
-    return JobSettings.load(ConfigLayers.layered(configFile, overrides));
+    return overrides;
   }
 
   private int run(CommandLine commandLine) {
