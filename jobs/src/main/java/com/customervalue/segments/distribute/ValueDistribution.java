@@ -60,8 +60,6 @@ public final class ValueDistribution {
   static final int FINE_BINS_PER_DECADE = 20;
   static final int SHOWN_BINS_PER_DECADE = 4;
   static final int RECENCY_BIN_DAYS = 30;
-  static final int LORENZ_STEP_PERCENT = 5;
-  static final int[] TOP_PERCENTS = {1, 5, 10, 20};
 
   /** The fine bin of money at or below zero. */
   static final long NON_POSITIVE_BIN = -1_000_000L;
@@ -117,7 +115,7 @@ public final class ValueDistribution {
           String metric = group.substring(group.indexOf('\u0000') + 1);
           bins.sort((a, b) -> Long.compare(a.key(), b.key()));
           addHistogram(rows, scope, metric, bins);
-          addConcentration(rows, scope, metric, bins);
+          Concentration.add(rows, scope, metric, bins);
         });
     return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
   }
@@ -146,7 +144,8 @@ public final class ValueDistribution {
         .otherwise(lit(NON_POSITIVE_BIN));
   }
 
-  private record FineBin(long key, long customers, double sum, double positiveSum) {}
+  /** The customers of one fine bin, the sum of their values and the sum counting money < 0 as 0. */
+  record FineBin(long key, long customers, double sum, double positiveSum) {}
 
   private static void addHistogram(
       List<Row> rows, String scope, String metric, List<FineBin> bins) {
@@ -200,67 +199,5 @@ public final class ValueDistribution {
       Math.pow(10, (double) shown / SHOWN_BINS_PER_DECADE),
       Math.pow(10, (double) (shown + 1) / SHOWN_BINS_PER_DECADE)
     };
-  }
-
-  /** Lorenz points every 5 % of customers, the Gini coefficient and the top shares. */
-  private static void addConcentration(
-      List<Row> rows, String scope, String metric, List<FineBin> bins) {
-    long customers = bins.stream().mapToLong(FineBin::customers).sum();
-    double total = bins.stream().mapToDouble(FineBin::positiveSum).sum();
-    if (customers == 0 || total <= 0) {
-      return;
-    }
-    // The Lorenz curve through the fine bins, ascending: linear within a bin (its customers equal).
-    double[] x = new double[bins.size() + 1];
-    double[] y = new double[bins.size() + 1];
-    long cumulativeCustomers = 0;
-    double cumulativeValue = 0;
-    for (int i = 0; i < bins.size(); i++) {
-      cumulativeCustomers += bins.get(i).customers();
-      cumulativeValue += bins.get(i).positiveSum();
-      x[i + 1] = (double) cumulativeCustomers / customers;
-      y[i + 1] = Math.min(1.0, cumulativeValue / total);
-    }
-    double area = 0;
-    for (int i = 1; i < x.length; i++) {
-      area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;
-    }
-    rows.add(RowFactory.create(metric, scope, GINI, 0, null, null, customers, null, 1 - 2 * area));
-    for (int percent = 0; percent <= 100; percent += LORENZ_STEP_PERCENT) {
-      rows.add(
-          RowFactory.create(
-              metric,
-              scope,
-              LORENZ,
-              percent,
-              null,
-              null,
-              Math.round(customers * percent / 100.0),
-              percent / 100.0,
-              lorenz(x, y, percent / 100.0)));
-    }
-    for (int percent : TOP_PERCENTS) {
-      rows.add(
-          RowFactory.create(
-              metric,
-              scope,
-              TOP_SHARE,
-              percent,
-              null,
-              null,
-              Math.round(customers * percent / 100.0),
-              percent / 100.0,
-              1 - lorenz(x, y, 1 - percent / 100.0)));
-    }
-  }
-
-  private static double lorenz(double[] x, double[] y, double share) {
-    for (int i = 1; i < x.length; i++) {
-      if (share <= x[i]) {
-        double width = x[i] - x[i - 1];
-        return width == 0 ? y[i] : y[i - 1] + (y[i] - y[i - 1]) * (share - x[i - 1]) / width;
-      }
-    }
-    return 1.0;
   }
 }
