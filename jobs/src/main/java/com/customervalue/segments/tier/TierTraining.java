@@ -36,7 +36,7 @@ public final class TierTraining {
         buyers > SILHOUETTE_SAMPLE
             ? features.sample(false, (double) SILHOUETTE_SAMPLE / buyers, tiers.seed())
             : features;
-    double silhouette = ValueTiers.silhouette(evaluated, model);
+    double silhouette = TierQuality.silhouette(evaluated, model);
     LOG.info(
         "Tier model: k = {}, within-cluster cost {}, silhouette {}",
         tiers.k(),
@@ -51,12 +51,12 @@ public final class TierTraining {
                 : Optional.of(model.trainingCost()),
             model.trainingRows(),
             tiers.modelPath());
-    return new Tiering(model, outcome, ValueTiers.clusterSizes(features, model));
+    return new Tiering(model, outcome, TierQuality.clusterSizes(features, model));
   }
 
   /** k-means needs at least k distinct (recency, frequency, monetary) profiles. */
   public static CheckResult checkDistinctProfiles(Dataset<Row> features, long buyers, int k) {
-    long profiles = ValueTiers.distinctProfiles(features, k);
+    long profiles = TierQuality.distinctProfiles(features, k);
     if (profiles >= k) {
       return CheckResult.passed();
     }

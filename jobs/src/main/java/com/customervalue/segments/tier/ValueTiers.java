@@ -3,9 +3,7 @@ package com.customervalue.segments.tier;
 import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
 import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
-import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
@@ -15,21 +13,14 @@ import static org.apache.spark.sql.functions.when;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.feature.StandardScaler;
-import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,8 +43,7 @@ public final class ValueTiers {
   static final String FEATURES = "tier_features";
   static final String SCALED_FEATURES = "tier_scaled_features";
   static final String CLUSTER = "tier_cluster";
-  private static final List<String> FEATURE_COLUMNS =
-      List.of(LOG_RECENCY, LOG_FREQUENCY, LOG_MONETARY);
+  static final List<String> FEATURE_COLUMNS = List.of(LOG_RECENCY, LOG_FREQUENCY, LOG_MONETARY);
 
   private ValueTiers() {}
 
@@ -105,15 +95,16 @@ public final class ValueTiers {
       List<String> labels,
       List<String> displayNames) {
     PipelineModel fitted = pipeline(k, seed, maxIterations).fit(training);
-    KMeansModel kmeans = kmeansOf(fitted);
+    KMeansModel kmeans = TierRanking.kmeansOf(fitted);
     double cost = kmeans.hasSummary() ? kmeans.summary().trainingCost() : Double.NaN;
-    return new TierModel(fitted, rank(fitted, labels, displayNames), cost, trainingRows);
+    return new TierModel(
+        fitted, TierRanking.rank(fitted, labels, displayNames), cost, trainingRows);
   }
 
   /** Ranks the clusters of a fitted or loaded pipeline; it must have one cluster per label. */
   public static TierModel load(
       PipelineModel pipeline, List<String> labels, List<String> displayNames) {
-    return new TierModel(pipeline, rank(pipeline, labels, displayNames), Double.NaN, 0);
+    return new TierModel(pipeline, TierRanking.rank(pipeline, labels, displayNames), Double.NaN, 0);
   }
 
   /**
@@ -143,146 +134,11 @@ public final class ValueTiers {
     return rankedBuyers.unionByName(others);
   }
 
-  /**
-   * Silhouette of the model's assignment of {@code features} (squared Euclidean, standardized
-   * space).
-   */
-  public static double silhouette(Dataset<Row> features, TierModel model) {
-    return new ClusteringEvaluator()
-        .setFeaturesCol(SCALED_FEATURES)
-        .setPredictionCol(CLUSTER)
-        .evaluate(model.pipeline().transform(features));
-  }
-
-  /**
-   * The within-cluster sum of squared distances of {@code features}' buyers to the centroids the
-   * model assigns them to, in the standardized space: the cost k-means minimizes, here on any set
-   * of buyers (e.g. all of them, for a model trained on a sample).
-   */
-  public static double cost(Dataset<Row> features, TierModel model) {
-    StringBuilder centers = new StringBuilder("array(");
-    Vector[] clusterCenters = kmeansOf(model.pipeline()).clusterCenters();
-    for (int i = 0; i < clusterCenters.length; i++) {
-      centers.append(i == 0 ? "" : ", ").append("array(");
-      double[] center = clusterCenters[i].toArray();
-      for (int d = 0; d < center.length; d++) {
-        centers.append(d == 0 ? "" : ", ").append(center[d]).append("D");
-      }
-      centers.append(")");
-    }
-    centers.append(")");
-    Row total =
-        model
-            .pipeline()
-            .transform(features)
-            .select(vector_to_array(col(SCALED_FEATURES), "float64").as("x"), col(CLUSTER))
-            .select(
-                expr("aggregate(zip_with(x, element_at("
-                        + centers
-                        + ", "
-                        + CLUSTER
-                        + " + 1), (a, b) -> (a - b) * (a - b)), "
-                        + "0D, (sum, v) -> sum + v)")
-                    .as("squared_distance"))
-            .agg(org.apache.spark.sql.functions.sum("squared_distance"))
-            .first();
-    return total.isNullAt(0) ? 0 : total.getDouble(0);
-  }
-
-  /** Buyers per k-means cluster index. */
-  public static Map<Integer, Long> clusterSizes(Dataset<Row> features, TierModel model) {
-    Map<Integer, Long> sizes = new TreeMap<>();
-    for (Row row :
-        model.pipeline().transform(features).groupBy(col(CLUSTER)).count().collectAsList()) {
-      sizes.put(row.getInt(0), row.getLong(1));
-    }
-    return sizes;
-  }
-
-  /**
-   * How many distinct buyer profiles there are, counting no further than {@code atMost}. A slice of
-   * the buyers usually settles it; only a small or uniform base needs the full count.
-   */
-  public static long distinctProfiles(Dataset<Row> features, int atMost) {
-    Dataset<Row> profiles =
-        features.select(FEATURE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
-    long inSlice = profiles.limit(10_000).distinct().count();
-    return inSlice >= atMost ? atMost : Math.min(atMost, profiles.distinct().count());
-  }
-
   private static Column[] withTier(List<Column> columns, Column tier, Column name, Column rank) {
     List<Column> all = new ArrayList<>(columns);
     all.add(tier.as(VALUE_TIER));
     all.add(name.as(VALUE_TIER_NAME));
     all.add(rank.cast(DataTypes.IntegerType).as(TIER_RANK));
     return all.toArray(Column[]::new);
-  }
-
-  private static List<TierCentroid> rank(
-      PipelineModel pipeline, List<String> labels, List<String> displayNames) {
-    KMeansModel kmeans = kmeansOf(pipeline);
-    StandardScalerModel scaler = scalerOf(pipeline);
-    Vector[] centers = kmeans.clusterCenters();
-    if (centers.length != labels.size()) {
-      throw new IllegalArgumentException(
-          "The tier model has "
-              + centers.length
-              + " clusters but "
-              + labels.size()
-              + " tiers are configured (segments.tiers.labels)");
-    }
-    double[] mean = scaler.mean().toArray();
-    double[] std = scaler.std().toArray();
-    List<Integer> byValue = new ArrayList<>();
-    for (int i = 0; i < centers.length; i++) {
-      byValue.add(i);
-    }
-    // Higher money and frequency and lower recency are worth more; the cluster index breaks ties.
-    byValue.sort(
-        Comparator.comparingDouble((Integer i) -> -valueScore(centers[i])).thenComparing(i -> i));
-    List<TierCentroid> centroids = new ArrayList<>();
-    for (int rank = 0; rank < byValue.size(); rank++) {
-      int cluster = byValue.get(rank);
-      double[] z = centers[cluster].toArray();
-      centroids.add(
-          new TierCentroid(
-              labels.get(rank),
-              displayNames.get(rank),
-              rank + 1,
-              cluster,
-              valueScore(centers[cluster]),
-              z[0],
-              z[1],
-              z[2],
-              Math.expm1(z[0] * std[0] + mean[0]),
-              Math.expm1(z[1] * std[1] + mean[1]),
-              Math.expm1(z[2] * std[2] + mean[2])));
-    }
-    return List.copyOf(centroids);
-  }
-
-  private static double valueScore(Vector center) {
-    return center.apply(2) + center.apply(1) - center.apply(0);
-  }
-
-  private static KMeansModel kmeansOf(PipelineModel pipeline) {
-    return stage(pipeline, KMeansModel.class);
-  }
-
-  private static StandardScalerModel scalerOf(PipelineModel pipeline) {
-    return stage(pipeline, StandardScalerModel.class);
-  }
-
-  private static <T extends Transformer> T stage(PipelineModel pipeline, Class<T> type) {
-    return Arrays.stream(pipeline.stages())
-        .filter(type::isInstance)
-        .map(type::cast)
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "The tier model has no "
-                        + type.getSimpleName()
-                        + " stage; it is not a model saved by this job"));
   }
 }

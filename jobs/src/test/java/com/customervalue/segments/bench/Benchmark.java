@@ -7,6 +7,7 @@ import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.tier.TierModel;
+import com.customervalue.segments.tier.TierQuality;
 import com.customervalue.segments.tier.TierSettings;
 import com.customervalue.segments.tier.ValueTiers;
 import java.io.IOException;
@@ -167,8 +168,8 @@ public final class Benchmark {
             tiers.labels(),
             tiers.displayNames());
     double fitSeconds = (System.nanoTime() - start) / 1e9;
-    double usedCost = ValueTiers.cost(features, used);
-    double everyoneCost = ValueTiers.cost(features, everyone);
+    double usedCost = TierQuality.cost(features, used);
+    double everyoneCost = TierQuality.cost(features, everyone);
     table.put("k-means on every buyer (for quality)", String.format("%.1f s", fitSeconds));
     table.put("cost, all buyers: job's model", String.format("%,.1f", usedCost));
     table.put("cost, all buyers: trained on all", String.format("%,.1f", everyoneCost));

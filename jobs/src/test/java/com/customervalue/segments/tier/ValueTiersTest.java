@@ -108,14 +108,14 @@ class ValueTiersTest extends SparkTestSession {
     }
     assertTrue(model.trainingCost() > 0);
     assertEquals(120, model.trainingRows());
-    double silhouette = ValueTiers.silhouette(ValueTiers.buyerFeatures(metrics), model);
+    double silhouette = TierQuality.silhouette(ValueTiers.buyerFeatures(metrics), model);
     assertTrue(silhouette > 0.8, "well separated groups: silhouette " + silhouette);
   }
 
   @Test
   void costOnTheTrainingBuyersIsKMeansOwnTrainingCost() {
     TierModel model = fit();
-    double cost = ValueTiers.cost(ValueTiers.buyerFeatures(metrics), model);
+    double cost = TierQuality.cost(ValueTiers.buyerFeatures(metrics), model);
     assertEquals(model.trainingCost(), cost, 1e-9 * model.trainingCost());
     assertTrue(cost > 0);
   }
@@ -151,7 +151,7 @@ class ValueTiersTest extends SparkTestSession {
   @Test
   void distinctProfilesAreCountedUpToTheLimit() {
     Dataset<Row> features = ValueTiers.buyerFeatures(metrics);
-    assertEquals(4, ValueTiers.distinctProfiles(features, 4));
-    assertEquals(1, ValueTiers.distinctProfiles(features.limit(1), 4));
+    assertEquals(4, TierQuality.distinctProfiles(features, 4));
+    assertEquals(1, TierQuality.distinctProfiles(features.limit(1), 4));
   }
 }
