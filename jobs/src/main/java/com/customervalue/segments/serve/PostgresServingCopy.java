@@ -1,6 +1,5 @@
 package com.customervalue.segments.serve;
 
-import static com.customervalue.segments.serve.SqlIdentifiers.quoted;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
@@ -9,14 +8,11 @@ import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,6 +60,7 @@ public final class PostgresServingCopy {
   private final String schema;
   private final int batchSize;
   private final String runId;
+  private final ServingTables servingTables;
 
   public PostgresServingCopy(ServingSettings settings, String runId) {
     this.url =
@@ -75,6 +72,7 @@ public final class PostgresServingCopy {
     this.schema = settings.schema();
     this.batchSize = settings.batchSize();
     this.runId = runId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    this.servingTables = new ServingTables(schema, this.runId);
   }
 
   /**
@@ -85,24 +83,15 @@ public final class PostgresServingCopy {
     List<String> stagingTables = new ArrayList<>();
     try (Connection connection = connect(url, credentials)) {
       connection.setAutoCommit(true);
-      execute(connection, "CREATE SCHEMA IF NOT EXISTS " + quoted(schema));
+      servingTables.createSchema(connection);
       List<Dataset<Row>> rows = new ArrayList<>();
       for (ServedTable table : tables) {
         Dataset<Row> data = jsonForNested(table.rows());
         rows.add(data);
-        prepareTable(connection, table);
-        String staging = staging(table);
+        servingTables.prepare(connection, table);
+        String staging = servingTables.staging(table);
         stagingTables.add(staging);
-        execute(connection, "DROP TABLE IF EXISTS " + staging);
-        execute(
-            connection,
-            "CREATE UNLOGGED TABLE "
-                + staging
-                + " ("
-                + columnDefinitions(table.rows())
-                + ", "
-                + PARTITION_COLUMN
-                + " integer NOT NULL)");
+        servingTables.createStaging(connection, staging, table.rows());
       }
       for (int i = 0; i < tables.size(); i++) {
         Dataset<Row> data = rows.get(i);
@@ -145,7 +134,7 @@ public final class PostgresServingCopy {
     try {
       for (int i = 0; i < tables.size(); i++) {
         ServedTable table = tables.get(i);
-        String target = qualified(table.name());
+        String target = servingTables.qualified(table.name());
         if (table.replacesSnapshot()) {
           try (PreparedStatement delete =
               connection.prepareStatement(
@@ -154,7 +143,7 @@ public final class PostgresServingCopy {
             delete.executeUpdate();
           }
         }
-        String columns = columnList(rows.get(i));
+        String columns = ServingTables.columnList(rows.get(i));
         try (PreparedStatement insert =
             connection.prepareStatement(
                 "INSERT INTO "
@@ -198,54 +187,6 @@ public final class PostgresServingCopy {
     }
   }
 
-  /**
-   * Creates the table on first use; later runs add columns it lacks (e.g. new customer master
-   * attributes).
-   */
-  private void prepareTable(Connection connection, ServedTable table) throws SQLException {
-    String target = qualified(table.name());
-    String key =
-        table.primaryKey().isEmpty()
-            ? ""
-            : ", PRIMARY KEY ("
-                + table.primaryKey().stream()
-                    .map(SqlIdentifiers::quoted)
-                    .collect(Collectors.joining(", "))
-                + ")";
-    execute(
-        connection,
-        "CREATE TABLE IF NOT EXISTS "
-            + target
-            + " ("
-            + SNAPSHOT_COLUMN
-            + " date NOT NULL, "
-            + columnDefinitions(table.rows())
-            + key
-            + ")");
-    for (StructField field : table.rows().schema().fields()) {
-      execute(
-          connection,
-          "ALTER TABLE "
-              + target
-              + " ADD COLUMN IF NOT EXISTS "
-              + quoted(field.name())
-              + " "
-              + PostgresTypes.sqlType(field.dataType()));
-    }
-    for (List<String> index : table.indexes()) {
-      String name = quoted(table.name() + "_" + String.join("_", index) + "_idx");
-      execute(
-          connection,
-          "CREATE INDEX IF NOT EXISTS "
-              + name
-              + " ON "
-              + target
-              + " ("
-              + index.stream().map(SqlIdentifiers::quoted).collect(Collectors.joining(", "))
-              + ")");
-    }
-  }
-
   /** Nested values (the run log's maps) travel as JSON text and become jsonb. */
   private static Dataset<Row> jsonForNested(Dataset<Row> rows) {
     List<Column> columns = new ArrayList<>();
@@ -257,47 +198,16 @@ public final class PostgresServingCopy {
     return rows.select(columns.toArray(Column[]::new));
   }
 
-  private static String columnDefinitions(Dataset<Row> rows) {
-    return Arrays.stream(rows.schema().fields())
-        .map(field -> quoted(field.name()) + " " + PostgresTypes.sqlType(field.dataType()))
-        .collect(Collectors.joining(", "));
-  }
-
-  private static String columnList(Dataset<Row> rows) {
-    return Arrays.stream(rows.columns())
-        .map(SqlIdentifiers::quoted)
-        .collect(Collectors.joining(", "));
-  }
-
-  /**
-   * A staging table per table and run, in the serving schema; names are cut to PostgreSQL's 63
-   * characters.
-   */
-  private String staging(ServedTable table) {
-    String name = "_staging_" + table.name() + "_" + runId;
-    return qualified(name.length() > 63 ? name.substring(0, 63) : name);
-  }
-
-  private String qualified(String table) {
-    return quoted(schema) + "." + quoted(table);
-  }
-
   private void dropQuietly(List<String> stagingTables) {
     if (stagingTables.isEmpty()) {
       return;
     }
     try (Connection connection = connect(url, credentials)) {
       for (String staging : stagingTables) {
-        execute(connection, "DROP TABLE IF EXISTS " + staging);
+        ServingTables.execute(connection, "DROP TABLE IF EXISTS " + staging);
       }
     } catch (SQLException e) {
       LOG.warn("Could not drop the staging tables of run {}: {}", runId, e.getMessage());
-    }
-  }
-
-  private static void execute(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sql);
     }
   }
 
