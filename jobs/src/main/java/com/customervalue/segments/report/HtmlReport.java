@@ -1,19 +1,16 @@
 package com.customervalue.segments.report;
 
-import com.customervalue.segments.distribute.TierMigration;
-import com.customervalue.segments.report.ReportFigures.ActionCount;
-import com.customervalue.segments.report.ReportFigures.HistogramBin;
+import static com.customervalue.segments.report.Html.escape;
+import static com.customervalue.segments.report.Html.money;
+import static com.customervalue.segments.report.Html.percent;
+import static com.customervalue.segments.report.Html.table;
+import static com.customervalue.segments.report.Html.whole;
+
 import com.customervalue.segments.report.ReportFigures.RunFacts;
 import com.customervalue.segments.report.ReportFigures.Tier;
-import com.customervalue.segments.report.ReportFigures.TopShare;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Renders a run's {@link ReportFigures} as one self-contained HTML page: inline CSS and SVG charts,
@@ -48,9 +45,6 @@ public final class HtmlReport {
   /** The page for {@code figures}, with the tiers' display names from the configuration. */
   public static String render(ReportFigures figures) {
     RunFacts run = figures.run();
-    Map<String, String> names = new LinkedHashMap<>();
-    figures.tiers().forEach(tier -> names.put(tier.tier(), tier.name()));
-    Function<String, String> tierName = tier -> names.getOrDefault(tier, tier);
     StringBuilder html = new StringBuilder(200_000);
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -60,7 +54,22 @@ public final class HtmlReport {
         .append("<style>\n")
         .append(STYLE)
         .append("</style>\n</head>\n<body>\n<main>\n");
+    headline(html, figures);
+    TierSections.tiers(html, figures.tiers());
+    TierSections.profiles(html, figures.tiers());
+    BuyerSections.heatMap(html, figures.heatMap());
+    BuyerSections.monetary(html, figures);
+    BuyerSections.segments(html, figures.segments());
+    TierSections.migration(html, figures);
+    TierSections.actions(html, figures.actions(), figures.tiers());
+    quality(html, run);
+    html.append("</main>\n</body>\n</html>\n");
+    return html.toString();
+  }
 
+  /** The title, what the run read, and the handful of figures a reader wants first. */
+  private static void headline(StringBuilder html, ReportFigures figures) {
+    RunFacts run = figures.run();
     html.append("<h1>Customer value report, snapshot ")
         .append(run.snapshotDate())
         .append("</h1>\n")
@@ -72,229 +81,17 @@ public final class HtmlReport {
             run.windowDays() == 0 ? ", whole history" : ", window of " + run.windowDays() + " days")
         .append(". Every figure below is computed from this snapshot's published tables.</p>\n");
     double revenue = figures.tiers().stream().mapToDouble(Tier::revenue).sum();
-    double topTwenty =
-        figures.topShares().stream()
-            .filter(top -> top.percent() == 20)
-            .mapToDouble(TopShare::valueShare)
-            .findFirst()
-            .orElse(Double.NaN);
     html.append("<div class=\"figures\">\n");
     figure(html, whole(run.customers()), "customers");
     figure(html, whole(run.buyers()), "buyers (a purchase in the window)");
     figure(html, money(revenue), "net revenue");
     figure(html, String.format(Locale.ROOT, "%.3f", figures.gini()), "Gini of monetary");
-    figure(html, percent(topTwenty), "of revenue from the top 20 % of buyers");
+    figure(html, percent(figures.topShare(20)), "of revenue from the top 20 % of buyers");
     html.append("</div>\n");
-
-    html.append("<h2>Value tiers</h2>\n");
-    chart(
-        html,
-        ReportCharts.tierShares(figures.tiers()),
-        "Share of customers and of net revenue per tier (k-means on log recency, frequency and"
-            + " monetary; iron includes customers without a purchase).");
-    table(
-        html,
-        List.of("tier", "customers", "share", "buyers", "revenue", "revenue share"),
-        figures.tiers().stream()
-            .map(
-                tier ->
-                    List.of(
-                        escape(tier.name()),
-                        whole(tier.customers()),
-                        percent(tier.customerShare()),
-                        whole(tier.buyers()),
-                        money(tier.revenue()),
-                        percent(tier.revenueShare())))
-            .toList());
-
-    html.append("<h2>Tier profiles</h2>\n")
-        .append(
-            "<p class=\"note\">The k-means centroid of each tier in original units, beside the"
-                + " medians of its buyers.</p>\n");
-    table(
-        html,
-        List.of(
-            "tier",
-            "centroid recency (days)",
-            "centroid frequency",
-            "centroid monetary",
-            "median recency (days)",
-            "median frequency",
-            "median monetary"),
-        figures.tiers().stream()
-            .map(
-                tier ->
-                    List.of(
-                        escape(tier.name()),
-                        decimal(tier.centroidRecencyDays(), 1),
-                        decimal(tier.centroidFrequency(), 1),
-                        money(tier.centroidMonetary()),
-                        decimal(tier.medianRecencyDays(), 1),
-                        decimal(tier.medianFrequency(), 1),
-                        money(tier.medianMonetary())))
-            .toList());
-
-    html.append("<h2>RFM heat map</h2>\n");
-    chart(
-        html,
-        ReportCharts.rfmHeatMap(figures.heatMap()),
-        "Buyers by recency score (rows) and frequency score (columns). The number is the buyers in"
-            + " the cell, the colour their average monetary (log scale).");
-
-    html.append("<h2>Monetary distribution</h2>\n");
-    long atOrBelowZero =
-        figures.monetaryHistogram().stream()
-            .filter(bin -> bin.lower().isEmpty())
-            .mapToLong(HistogramBin::customers)
-            .sum();
-    chart(
-        html,
-        ReportCharts.monetaryHistogram(figures.monetaryHistogram()),
-        "Buyers per band of net revenue, "
-            + "four bands a decade."
-            + (atOrBelowZero > 0
-                ? " Not shown: "
-                    + whole(atOrBelowZero)
-                    + " buyers whose returns cancel their purchases (0 or less)."
-                : ""));
-    html.append("<div class=\"pair\">\n");
-    chart(
-        html,
-        ReportCharts.lorenzCurve(figures.lorenz(), figures.gini()),
-        String.format(
-            Locale.ROOT,
-            "Lorenz curve: Gini %.3f; the top 20 %% of buyers hold %s of net revenue.",
-            figures.gini(),
-            percent(topTwenty)));
-    html.append("<div>\n");
-    table(
-        html,
-        List.of("top buyers", "share of net revenue"),
-        figures.topShares().stream()
-            .map(top -> List.of(top.percent() + " %", percent(top.valueShare())))
-            .toList());
-    html.append("</div>\n</div>\n");
-
-    html.append("<h2>RFM segments</h2>\n");
-    chart(
-        html,
-        ReportCharts.segmentShares(figures.segments()),
-        "Share of buyers and of net revenue per " + "RFM segment.");
-    table(
-        html,
-        List.of(
-            "segment",
-            "buyers",
-            "share",
-            "revenue",
-            "revenue share",
-            "avg recency (days)",
-            "avg frequency",
-            "avg monetary"),
-        figures.segments().stream()
-            .map(
-                segment ->
-                    List.of(
-                        escape(segment.segment()),
-                        whole(segment.customers()),
-                        percent(segment.customerShare()),
-                        money(segment.revenue()),
-                        percent(segment.revenueShare()),
-                        decimal(segment.avgRecencyDays(), 1),
-                        decimal(segment.avgFrequency(), 2),
-                        money(segment.avgMonetary())))
-            .toList());
-
-    html.append("<h2>Tier migration</h2>\n");
-    migration(html, figures, tierName);
-
-    html.append("<h2>Recommended actions per tier</h2>\n");
-    actions(html, figures.actions(), figures.tiers(), tierName);
-
-    html.append("<h2>Data quality</h2>\n");
-    quality(html, run);
-    html.append("</main>\n</body>\n</html>\n");
-    return html.toString();
-  }
-
-  private static void migration(
-      StringBuilder html, ReportFigures figures, Function<String, String> tierName) {
-    if (figures.previousSnapshot().isEmpty()) {
-      html.append(
-          "<p class=\"note\">This is the first snapshot under this output root: every customer is"
-              + " new, so there is no migration to show yet.</p>\n");
-      return;
-    }
-    chart(
-        html,
-        ReportCharts.migration(figures.migration(), figures.tiers()),
-        "Customers of each tier now, by the tier they had on "
-            + figures.previousSnapshot().get()
-            + " (new: not a customer then).");
-    Set<String> from = new LinkedHashSet<>();
-    Set<String> to = new LinkedHashSet<>();
-    figures
-        .tiers()
-        .forEach(
-            tier -> {
-              from.add(tier.tier());
-              to.add(tier.tier());
-            });
-    from.add(TierMigration.NEW);
-    to.add(TierMigration.DEPARTED);
-    figures
-        .migration()
-        .forEach(
-            move -> {
-              from.add(move.fromTier());
-              to.add(move.toTier());
-            });
-    List<String> header = new ArrayList<>();
-    header.add("from \\ to");
-    to.forEach(tier -> header.add(escape(tierName.apply(tier))));
-    header.add("total");
-    List<List<String>> rows = new ArrayList<>();
-    for (String origin : from) {
-      List<String> row = new ArrayList<>();
-      row.add(escape(tierName.apply(origin)));
-      long total = 0;
-      for (String target : to) {
-        long customers = ReportFigures.customersMoved(figures.migration(), origin, target);
-        total += customers;
-        row.add(customers == 0 ? "" : whole(customers));
-      }
-      row.add(whole(total));
-      rows.add(row);
-    }
-    html.append("<p class=\"note\">Rows: the tier on ")
-        .append(figures.previousSnapshot().get())
-        .append("; columns: the tier now.</p>\n");
-    table(html, header, rows);
-  }
-
-  private static void actions(
-      StringBuilder html,
-      List<ActionCount> actions,
-      List<Tier> tiers,
-      Function<String, String> tierName) {
-    List<List<String>> rows = new ArrayList<>();
-    for (Tier tier : tiers) {
-      List<ActionCount> ofTier =
-          actions.stream().filter(action -> action.tier().equals(tier.tier())).toList();
-      long customers = ofTier.stream().mapToLong(ActionCount::customers).sum();
-      for (ActionCount action : ofTier) {
-        rows.add(
-            List.of(
-                escape(tierName.apply(tier.tier())),
-                "<td class=\"text\">" + escape(action.action()),
-                whole(action.customers()),
-                percent(customers == 0 ? Double.NaN : (double) action.customers() / customers)));
-      }
-    }
-    table(html, List.of("tier", "recommended action", "customers", "of the tier"), rows);
   }
 
   private static void quality(StringBuilder html, RunFacts run) {
+    html.append("<h2>Data quality</h2>\n");
     var counts = run.counts();
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("rows read", whole(counts.rowsRead())));
@@ -327,56 +124,5 @@ public final class HtmlReport {
         .append("</b><span>")
         .append(escape(label))
         .append("</span></div>\n");
-  }
-
-  private static void chart(StringBuilder html, String svg, String caption) {
-    html.append("<figure>\n")
-        .append(svg)
-        .append("\n<figcaption>")
-        .append(escape(caption))
-        .append("</figcaption>\n</figure>\n");
-  }
-
-  /**
-   * A table of already escaped cells; a cell that starts with {@code <td} brings its own opening
-   * tag (to be aligned as text).
-   */
-  private static void table(StringBuilder html, List<String> header, List<List<String>> rows) {
-    html.append("<table>\n<tr>");
-    header.forEach(cell -> html.append("<th>").append(cell).append("</th>"));
-    html.append("</tr>\n");
-    for (List<String> row : rows) {
-      html.append("<tr>");
-      row.forEach(
-          cell -> html.append(cell.startsWith("<td") ? cell : "<td>" + cell).append("</td>"));
-      html.append("</tr>\n");
-    }
-    html.append("</table>\n");
-  }
-
-  static String escape(String text) {
-    if (text == null) {
-      return "";
-    }
-    return text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
-  }
-
-  private static String whole(long value) {
-    return String.format(Locale.ROOT, "%,d", value);
-  }
-
-  private static String money(double value) {
-    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%,.2f", value);
-  }
-
-  private static String decimal(double value, int digits) {
-    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%,." + digits + "f", value);
-  }
-
-  private static String percent(double share) {
-    return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * share);
   }
 }

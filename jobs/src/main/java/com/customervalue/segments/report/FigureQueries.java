@@ -1,0 +1,191 @@
+package com.customervalue.segments.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.customervalue.segments.distribute.ValueDistribution;
+import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.report.ReportFigures.HistogramBin;
+import com.customervalue.segments.report.ReportFigures.LorenzPoint;
+import com.customervalue.segments.report.ReportFigures.Migration;
+import com.customervalue.segments.report.ReportFigures.Segment;
+import com.customervalue.segments.report.ReportFigures.Tier;
+import com.customervalue.segments.report.ReportFigures.TopShare;
+import com.customervalue.segments.score.RfmSegments;
+import com.customervalue.segments.tier.ValueTiers;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Reads the report's figures from the snapshot's summary tables (tier_summary, rfm_segment_summary,
+ * value_distribution, tier_migration), each small enough to collect whole.
+ */
+final class FigureQueries {
+  private FigureQueries() {}
+
+  /** The rows of tier_summary, best tier first. */
+  static List<Tier> tiers(Dataset<Row> tierSummary) {
+    return rows(
+        tierSummary
+            .orderBy(ValueTiers.TIER_RANK)
+            .selectExpr(
+                ValueTiers.VALUE_TIER,
+                ValueTiers.VALUE_TIER_NAME,
+                ValueTiers.TIER_RANK,
+                "customers",
+                "customer_share",
+                "buyers",
+                "CAST(revenue AS DOUBLE)",
+                "revenue_share",
+                "median_recency_days",
+                "median_frequency",
+                "median_monetary",
+                "centroid_recency_days",
+                "centroid_frequency",
+                "centroid_monetary"),
+        row ->
+            new Tier(
+                row.getString(0),
+                row.getString(1),
+                row.getInt(2),
+                row.getLong(3),
+                number(row, 4),
+                row.getLong(5),
+                number(row, 6),
+                number(row, 7),
+                number(row, 8),
+                number(row, 9),
+                number(row, 10),
+                number(row, 11),
+                number(row, 12),
+                number(row, 13)));
+  }
+
+  /**
+   * The monetary rows of value_distribution over all tiers: statistic, position, lower bound, upper
+   * bound, customers, customer share and value, sorted by statistic and position.
+   */
+  static List<Row> monetary(Dataset<Row> distribution) {
+    return distribution
+        .where(
+            col("metric")
+                .equalTo(CustomerMetrics.MONETARY)
+                .and(col(ValueTiers.VALUE_TIER).equalTo(ValueDistribution.ALL)))
+        .selectExpr(
+            "statistic",
+            "position",
+            "CAST(lower_bound AS DOUBLE)",
+            "CAST(upper_bound AS DOUBLE)",
+            "customers",
+            "customer_share",
+            "CAST(value AS DOUBLE)")
+        .orderBy("statistic", "position")
+        .collectAsList();
+  }
+
+  static List<HistogramBin> histogram(List<Row> monetary) {
+    return statistic(monetary, ValueDistribution.HISTOGRAM)
+        .map(
+            row ->
+                new HistogramBin(
+                    row.isNullAt(2) ? Optional.empty() : Optional.of(row.getDouble(2)),
+                    row.getDouble(3),
+                    row.getLong(4),
+                    number(row, 5)))
+        .toList();
+  }
+
+  static List<LorenzPoint> lorenz(List<Row> monetary) {
+    return statistic(monetary, ValueDistribution.LORENZ)
+        .map(row -> new LorenzPoint(number(row, 5), number(row, 6)))
+        .toList();
+  }
+
+  static double gini(List<Row> monetary) {
+    return statistic(monetary, ValueDistribution.GINI)
+        .map(row -> number(row, 6))
+        .findFirst()
+        .orElse(Double.NaN);
+  }
+
+  static List<TopShare> topShares(List<Row> monetary) {
+    return statistic(monetary, ValueDistribution.TOP_SHARE)
+        .map(row -> new TopShare(row.getInt(1), number(row, 6)))
+        .toList();
+  }
+
+  /** The rows of rfm_segment_summary, the largest segment first. */
+  static List<Segment> segments(Dataset<Row> segmentSummary) {
+    return rows(
+        segmentSummary
+            .orderBy(col("customers").desc(), col(RfmSegments.RFM_SEGMENT))
+            .selectExpr(
+                RfmSegments.RFM_SEGMENT,
+                "customers",
+                "customer_share",
+                "CAST(revenue AS DOUBLE)",
+                "revenue_share",
+                "avg_recency_days",
+                "avg_frequency",
+                "avg_monetary"),
+        row ->
+            new Segment(
+                row.getString(0),
+                row.getLong(1),
+                number(row, 2),
+                number(row, 3),
+                number(row, 4),
+                number(row, 5),
+                number(row, 6),
+                number(row, 7)));
+  }
+
+  /** The rows of tier_migration: from tier, to tier, customers, revenue, previous snapshot date. */
+  static List<Row> migration(Dataset<Row> migration) {
+    return migration
+        .selectExpr(
+            "from_tier",
+            "to_tier",
+            "customers",
+            "CAST(revenue AS DOUBLE)",
+            "previous_snapshot_date")
+        .collectAsList();
+  }
+
+  static List<Migration> moves(List<Row> migration) {
+    return migration.stream()
+        .map(
+            row ->
+                new Migration(row.getString(0), row.getString(1), row.getLong(2), number(row, 3)))
+        .toList();
+  }
+
+  /** Empty on the first snapshot under an output root, which has nothing to migrate from. */
+  static Optional<LocalDate> previousSnapshot(List<Row> migration) {
+    return migration.stream()
+        .filter(row -> !row.isNullAt(4))
+        .map(row -> row.getDate(4).toLocalDate())
+        .max(Comparator.naturalOrder());
+  }
+
+  /**
+   * The rows of one statistic, in order of position (the list is sorted by statistic and position).
+   */
+  private static Stream<Row> statistic(List<Row> rows, String statistic) {
+    return rows.stream().filter(row -> statistic.equals(row.getString(0)));
+  }
+
+  private static <T> List<T> rows(Dataset<Row> data, Function<Row, T> convert) {
+    return data.collectAsList().stream().map(convert).toList();
+  }
+
+  /** A nullable numeric column as a double, NaN for null (an empty tier has no median). */
+  private static double number(Row row, int index) {
+    return row.isNullAt(index) ? Double.NaN : ((Number) row.get(index)).doubleValue();
+  }
+}

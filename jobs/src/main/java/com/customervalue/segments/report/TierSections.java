@@ -1,0 +1,163 @@
+package com.customervalue.segments.report;
+
+import static com.customervalue.segments.report.Html.chart;
+import static com.customervalue.segments.report.Html.decimal;
+import static com.customervalue.segments.report.Html.escape;
+import static com.customervalue.segments.report.Html.money;
+import static com.customervalue.segments.report.Html.percent;
+import static com.customervalue.segments.report.Html.table;
+import static com.customervalue.segments.report.Html.whole;
+
+import com.customervalue.segments.distribute.TierMigration;
+import com.customervalue.segments.report.ReportFigures.ActionCount;
+import com.customervalue.segments.report.ReportFigures.Tier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The report's sections on the value tiers: their sizes and profiles, how customers moved between
+ * them since the previous snapshot, and the actions recommended in each.
+ */
+final class TierSections {
+  private TierSections() {}
+
+  static void tiers(StringBuilder html, List<Tier> tiers) {
+    html.append("<h2>Value tiers</h2>\n");
+    chart(
+        html,
+        BarCharts.tierShares(tiers),
+        "Share of customers and of net revenue per tier (k-means on log recency, frequency and"
+            + " monetary; iron includes customers without a purchase).");
+    table(
+        html,
+        List.of("tier", "customers", "share", "buyers", "revenue", "revenue share"),
+        tiers.stream()
+            .map(
+                tier ->
+                    List.of(
+                        escape(tier.name()),
+                        whole(tier.customers()),
+                        percent(tier.customerShare()),
+                        whole(tier.buyers()),
+                        money(tier.revenue()),
+                        percent(tier.revenueShare())))
+            .toList());
+  }
+
+  static void profiles(StringBuilder html, List<Tier> tiers) {
+    html.append("<h2>Tier profiles</h2>\n")
+        .append(
+            "<p class=\"note\">The k-means centroid of each tier in original units, beside the"
+                + " medians of its buyers.</p>\n");
+    table(
+        html,
+        List.of(
+            "tier",
+            "centroid recency (days)",
+            "centroid frequency",
+            "centroid monetary",
+            "median recency (days)",
+            "median frequency",
+            "median monetary"),
+        tiers.stream()
+            .map(
+                tier ->
+                    List.of(
+                        escape(tier.name()),
+                        decimal(tier.centroidRecencyDays(), 1),
+                        decimal(tier.centroidFrequency(), 1),
+                        money(tier.centroidMonetary()),
+                        decimal(tier.medianRecencyDays(), 1),
+                        decimal(tier.medianFrequency(), 1),
+                        money(tier.medianMonetary())))
+            .toList());
+  }
+
+  static void migration(StringBuilder html, ReportFigures figures) {
+    html.append("<h2>Tier migration</h2>\n");
+    if (figures.previousSnapshot().isEmpty()) {
+      html.append(
+          "<p class=\"note\">This is the first snapshot under this output root: every customer is"
+              + " new, so there is no migration to show yet.</p>\n");
+      return;
+    }
+    chart(
+        html,
+        BarCharts.migration(figures.migration(), figures.tiers()),
+        "Customers of each tier now, by the tier they had on "
+            + figures.previousSnapshot().get()
+            + " (new: not a customer then).");
+    Set<String> from = new LinkedHashSet<>();
+    Set<String> to = new LinkedHashSet<>();
+    figures
+        .tiers()
+        .forEach(
+            tier -> {
+              from.add(tier.tier());
+              to.add(tier.tier());
+            });
+    from.add(TierMigration.NEW);
+    to.add(TierMigration.DEPARTED);
+    figures
+        .migration()
+        .forEach(
+            move -> {
+              from.add(move.fromTier());
+              to.add(move.toTier());
+            });
+    Function<String, String> tierName = tierNames(figures.tiers());
+    List<String> header = new ArrayList<>();
+    header.add("from \\ to");
+    to.forEach(tier -> header.add(escape(tierName.apply(tier))));
+    header.add("total");
+    List<List<String>> rows = new ArrayList<>();
+    for (String origin : from) {
+      List<String> row = new ArrayList<>();
+      row.add(escape(tierName.apply(origin)));
+      long total = 0;
+      for (String target : to) {
+        long customers = ReportFigures.customersMoved(figures.migration(), origin, target);
+        total += customers;
+        row.add(customers == 0 ? "" : whole(customers));
+      }
+      row.add(whole(total));
+      rows.add(row);
+    }
+    html.append("<p class=\"note\">Rows: the tier on ")
+        .append(figures.previousSnapshot().get())
+        .append("; columns: the tier now.</p>\n");
+    table(html, header, rows);
+  }
+
+  static void actions(StringBuilder html, List<ActionCount> actions, List<Tier> tiers) {
+    html.append("<h2>Recommended actions per tier</h2>\n");
+    Function<String, String> tierName = tierNames(tiers);
+    List<List<String>> rows = new ArrayList<>();
+    for (Tier tier : tiers) {
+      List<ActionCount> ofTier =
+          actions.stream().filter(action -> action.tier().equals(tier.tier())).toList();
+      long customers = ofTier.stream().mapToLong(ActionCount::customers).sum();
+      for (ActionCount action : ofTier) {
+        rows.add(
+            List.of(
+                escape(tierName.apply(tier.tier())),
+                "<td class=\"text\">" + escape(action.action()),
+                whole(action.customers()),
+                percent(customers == 0 ? Double.NaN : (double) action.customers() / customers)));
+      }
+    }
+    table(html, List.of("tier", "recommended action", "customers", "of the tier"), rows);
+  }
+
+  /** The configured display name of a tier; the tier itself for new and departed customers. */
+  private static Function<String, String> tierNames(List<Tier> tiers) {
+    Map<String, String> names = new LinkedHashMap<>();
+    tiers.forEach(tier -> names.put(tier.tier(), tier.name()));
+    return tier -> names.getOrDefault(tier, tier);
+  }
+}
