@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
-  public static final String SNAPSHOT_PARTITION = TableSpec.SNAPSHOT_DATE;
+  private static final String SNAPSHOT_PARTITION = TableSpec.SNAPSHOT_DATE;
   static final String STAGING = "_staging";
   static final String TRASH = "_trash";
 
