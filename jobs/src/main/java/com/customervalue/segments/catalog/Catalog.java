@@ -84,7 +84,7 @@ public final class Catalog {
           false);
 
   public static final TableSpec RFM_THRESHOLDS =
-      new TableSpec(
+      TableSpec.snapshot(
           "rfm_thresholds",
           "score break",
           List.of("metric", "break_index"),
@@ -93,13 +93,10 @@ public final class Catalog {
               .add("break_index", IntegerType, false)
               .add("quantile", DoubleType, false)
               .add("threshold", BREAK, false)
-              .add("quantile_mode", StringType, false),
-          List.of(),
-          Kind.SNAPSHOT,
-          false);
+              .add("quantile_mode", StringType, false));
 
   public static final TableSpec TIER_CENTROIDS =
-      new TableSpec(
+      TableSpec.snapshot(
           "tier_centroids",
           "value tier",
           List.of("value_tier"),
@@ -115,13 +112,10 @@ public final class Catalog {
               .add("scaled_log_monetary", DoubleType, false)
               .add("centroid_recency_days", DoubleType, false)
               .add("centroid_frequency", DoubleType, false)
-              .add("centroid_monetary", DoubleType, false),
-          List.of(),
-          Kind.SNAPSHOT,
-          false);
+              .add("centroid_monetary", DoubleType, false));
 
   public static final TableSpec TIER_SUMMARY =
-      new TableSpec(
+      TableSpec.snapshot(
           "tier_summary",
           "value tier",
           List.of("value_tier"),
@@ -142,13 +136,10 @@ public final class Catalog {
               .add("median_monetary", DoubleType)
               .add("centroid_recency_days", DoubleType)
               .add("centroid_frequency", DoubleType)
-              .add("centroid_monetary", DoubleType),
-          List.of(),
-          Kind.SNAPSHOT,
-          false);
+              .add("centroid_monetary", DoubleType));
 
   public static final TableSpec RFM_SEGMENT_SUMMARY =
-      new TableSpec(
+      TableSpec.snapshot(
           "rfm_segment_summary",
           "RFM segment",
           List.of("rfm_segment"),
@@ -162,13 +153,10 @@ public final class Catalog {
               .add("revenue_share", DoubleType)
               .add("avg_recency_days", DoubleType)
               .add("avg_frequency", DoubleType)
-              .add("avg_monetary", DoubleType),
-          List.of(),
-          Kind.SNAPSHOT,
-          false);
+              .add("avg_monetary", DoubleType));
 
   public static final TableSpec VALUE_DISTRIBUTION =
-      new TableSpec(
+      TableSpec.snapshot(
           "value_distribution",
           "metric × tier × statistic",
           List.of("metric", "value_tier", "statistic", "position"),
@@ -181,13 +169,10 @@ public final class Catalog {
               .add("upper_bound", DoubleType, true)
               .add("customers", LongType, true)
               .add("customer_share", DoubleType, true)
-              .add("value", DoubleType, true),
-          List.of(),
-          Kind.SNAPSHOT,
-          false);
+              .add("value", DoubleType, true));
 
   public static final TableSpec TIER_MIGRATION =
-      new TableSpec(
+      TableSpec.snapshot(
           "tier_migration",
           "from tier × to tier",
           List.of("from_tier", "to_tier"),
@@ -197,10 +182,7 @@ public final class Catalog {
               .add("customers", LongType)
               .add("revenue", MONEY)
               .add("previous_revenue", MONEY)
-              .add("previous_snapshot_date", DateType),
-          List.of(),
-          Kind.SNAPSHOT,
-          false);
+              .add("previous_snapshot_date", DateType));
 
   /** The log of runs: one row per run, failed ones included, written last. */
   public static final TableSpec JOB_RUNS =

@@ -41,6 +41,14 @@ public record TableSpec(
     RUN_LOG
   }
 
+  /**
+   * A table each run replaces the snapshot of, with no index beside its primary key and no columns
+   * beyond the declared ones: most tables.
+   */
+  public static TableSpec snapshot(String name, String grain, List<String> key, StructType schema) {
+    return new TableSpec(name, grain, key, schema, List.of(), Kind.SNAPSHOT, false);
+  }
+
   /** The primary key of the PostgreSQL copy, which holds every snapshot; empty for none. */
   public List<String> servingPrimaryKey() {
     if (key.isEmpty() || kind == Kind.RUN_LOG) {
