@@ -9,7 +9,6 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import com.customervalue.segments.catalog.TableSpec.Kind;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
@@ -255,9 +254,4 @@ public final class Catalog {
           .toList();
 
   private Catalog() {}
-
-  /** The table of that name, if the catalog has one. */
-  public static Optional<TableSpec> table(String name) {
-    return TABLES.stream().filter(table -> table.name().equals(name)).findFirst();
-  }
 }

@@ -1,6 +1,6 @@
 package com.customervalue.segments.ingest;
 
-import org.apache.spark.sql.types.DataTypes;
+import com.customervalue.segments.catalog.Catalog;
 import org.apache.spark.sql.types.DecimalType;
 
 /** Names and types of the canonical transaction columns that validation hands to later stages. */
@@ -36,7 +36,7 @@ public final class Transactions {
    * Money per line: 4 decimals hold prices quoted to a tenth of a cent times whole quantities
    * exactly; 14 integer digits are far beyond any real order line.
    */
-  public static final DecimalType AMOUNT_TYPE = DataTypes.createDecimalType(18, 4);
+  public static final DecimalType AMOUNT_TYPE = Catalog.LINE_AMOUNT;
 
   private Transactions() {}
 }

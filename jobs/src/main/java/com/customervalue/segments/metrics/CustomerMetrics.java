@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.ingest.Transactions;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -69,7 +70,7 @@ public final class CustomerMetrics {
   private static final int UNITS_PER_MONEY = 10_000;
 
   /** Money per customer: sums of {@link Transactions#AMOUNT_TYPE} lines, exact. */
-  public static final DecimalType MONEY_TYPE = DataTypes.createDecimalType(28, 4);
+  public static final DecimalType MONEY_TYPE = Catalog.MONEY;
 
   private CustomerMetrics() {}
 

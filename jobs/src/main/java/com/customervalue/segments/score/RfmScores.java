@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.when;
 
+import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -40,7 +41,7 @@ public final class RfmScores {
    * 8 decimals lose nothing. (Breaks on a value, or between tied values, are exact in Spark
    * already.)
    */
-  static final int BREAK_SCALE = 8;
+  static final int BREAK_SCALE = Catalog.BREAK.scale();
 
   private RfmScores() {}
 

@@ -55,16 +55,20 @@ class ValidateStepTest extends SparkTestSession {
             + " 'secret-id', date'2024-02-02', CAST('NaN' AS DOUBLE)");
   }
 
-  private RunState validate(String input, Map<String, String> more, Map<String, String> env) {
+  private ValidateStep step(String input, Map<String, String> more, Map<String, String> env) {
     Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segments.input.path", input);
     overrides.put("segments.input.columns.order-id", "");
     overrides.put("segments.input.columns.timestamp", "order_date");
-    overrides.put("segments.quality.max-quarantined-share", "0.5");
+    overrides.putIfAbsent("segments.quality.max-quarantined-share", "0.5");
     JobSettings settings = JobSettings.load(ConfigLayers.layered(Optional.empty(), overrides), env);
+    return new ValidateStep(
+        settings.input(), settings.quality(), settings.snapshot(), settings.privacy());
+  }
+
+  private RunState validate(String input, Map<String, String> more, Map<String, String> env) {
     RunState state = new RunState(spark, "test-run", null);
-    new ValidateStep(settings.input(), settings.quality(), settings.snapshot(), settings.privacy())
-        .run(state);
+    step(input, more, env).run(state);
     return state;
   }
 
@@ -177,15 +181,8 @@ class ValidateStepTest extends SparkTestSession {
   @Test
   void tooMuchQuarantinedStopsTheRunAfterTheCountsAreKnown() {
     RunState state = new RunState(spark, "test-run", null);
-    Map<String, String> strict = Map.of("segments.quality.max-quarantined-share", "0.1");
-    Map<String, String> overrides = new HashMap<>(strict);
-    overrides.put("segments.input.path", orders());
-    overrides.put("segments.input.columns.order-id", "");
-    overrides.put("segments.input.columns.timestamp", "order_date");
-    JobSettings settings = JobSettings.load(ConfigLayers.layered(Optional.empty(), overrides));
     ValidateStep step =
-        new ValidateStep(
-            settings.input(), settings.quality(), settings.snapshot(), settings.privacy());
+        step(orders(), Map.of("segments.quality.max-quarantined-share", "0.1"), Map.of());
 
     StepFailedException failure = assertThrows(StepFailedException.class, () -> step.run(state));
 
@@ -205,23 +202,9 @@ class ValidateStepTest extends SparkTestSession {
             "SELECT 'a' AS customer_id, date'2024-01-01' AS order_date, CAST(NULL AS DOUBLE) AS"
                 + " amount");
     RunState state = new RunState(spark, "test-run", null);
-    Map<String, String> overrides =
-        Map.of(
-            "segments.input.path", input,
-            "segments.input.columns.order-id", "",
-            "segments.input.columns.timestamp", "order_date");
-    JobSettings settings = JobSettings.load(ConfigLayers.layered(Optional.empty(), overrides));
+    ValidateStep step = step(input, Map.of(), Map.of());
 
-    StepFailedException failure =
-        assertThrows(
-            StepFailedException.class,
-            () ->
-                new ValidateStep(
-                        settings.input(),
-                        settings.quality(),
-                        settings.snapshot(),
-                        settings.privacy())
-                    .run(state));
+    StepFailedException failure = assertThrows(StepFailedException.class, () -> step.run(state));
     assertEquals(
         "No valid transaction in "
             + input
