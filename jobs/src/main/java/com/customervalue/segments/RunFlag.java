@@ -26,7 +26,9 @@ record RunFlag(String name, String value, String help, Optional<String> setting,
     /** A whole number of at least 0. */
     COUNT,
     /** No value: present or not; present sets the setting to false. */
-    SWITCH_OFF
+    SWITCH_OFF,
+    /** No value: present or not; present sets the setting to true. */
+    SWITCH_ON
   }
 
   static final List<RunFlag> ALL =
@@ -57,6 +59,12 @@ record RunFlag(String name, String value, String help, Optional<String> setting,
               "PATH",
               "assign tiers with a model saved by an earlier run (<output>/tier_model/...)",
               "tiers.model-path"),
+          new RunFlag(
+              "retrain-tiers",
+              "",
+              "train a new tier model even if an earlier snapshot's model could be reused",
+              Optional.of("segments.tiers.retrain"),
+              Kind.SWITCH_ON),
           new RunFlag(
               "keep-snapshots",
               "N",
@@ -106,6 +114,9 @@ record RunFlag(String name, String value, String help, Optional<String> setting,
 
   /** The names of the flags that take no value. */
   static List<String> switches() {
-    return ALL.stream().filter(flag -> flag.kind() == Kind.SWITCH_OFF).map(RunFlag::name).toList();
+    return ALL.stream()
+        .filter(flag -> flag.kind() == Kind.SWITCH_OFF || flag.kind() == Kind.SWITCH_ON)
+        .map(RunFlag::name)
+        .toList();
   }
 }

@@ -124,6 +124,7 @@ public final class SegmentsCli {
             case COUNT -> commandLine.wholeNumber(flag.name(), 0).map(String::valueOf);
             case SWITCH_OFF ->
                 commandLine.has(flag.name()) ? Optional.of("false") : Optional.empty();
+            case SWITCH_ON -> commandLine.has(flag.name()) ? Optional.of("true") : Optional.empty();
           };
       flag.setting().ifPresent(setting -> value.ifPresent(v -> overrides.put(setting, v)));
     }

@@ -72,7 +72,7 @@ class RunFlagTest {
             case TEXT -> new String[] {"run", "--" + flag.name(), "some-value"};
             case DATE -> new String[] {"run", "--" + flag.name(), "2011-12-10"};
             case COUNT -> new String[] {"run", "--" + flag.name(), "7"};
-            case SWITCH_OFF -> new String[] {"run", "--" + flag.name()};
+            case SWITCH_OFF, SWITCH_ON -> new String[] {"run", "--" + flag.name()};
           };
       String expected =
           switch (flag.kind()) {
@@ -80,6 +80,7 @@ class RunFlagTest {
             case DATE -> "2011-12-10";
             case COUNT -> "7";
             case SWITCH_OFF -> "false";
+            case SWITCH_ON -> "true";
           };
       Map<String, String> overrides =
           SegmentsCli.runOverrides(

@@ -1,5 +1,6 @@
 package com.customervalue.segments.catalog;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -173,9 +174,10 @@ public final class Catalog {
   public static final TableSpec TIER_MIGRATION =
       TableSpec.snapshot(
           "tier_migration",
-          "from tier × to tier",
-          List.of("from_tier", "to_tier"),
+          "measure × from tier × to tier",
+          List.of("measure", "from_tier", "to_tier"),
           new StructType()
+              .add("measure", StringType)
               .add("from_tier", StringType)
               .add("to_tier", StringType)
               .add("customers", LongType)
@@ -216,6 +218,8 @@ public final class Catalog {
               .add("training_cost", DoubleType, true)
               .add("training_rows", LongType, true)
               .add("tier_model_reused_from", StringType, true)
+              .add("tier_model_snapshot", DateType, true)
+              .add("tier_model_trained", BooleanType, true)
               .add("stage_seconds", DataTypes.createMapType(StringType, DoubleType, false), false)
               .add("spark_version", StringType, false),
           List.of(List.of("snapshot_date")),

@@ -2,6 +2,7 @@ package com.customervalue.segments.distribute;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.ingest.ValidateStep;
+import com.customervalue.segments.metrics.MetricsStep;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
 import com.customervalue.segments.pipeline.TableOutput;
@@ -9,8 +10,10 @@ import com.customervalue.segments.score.RfmThresholds;
 import com.customervalue.segments.score.ScoreStep;
 import com.customervalue.segments.score.ScoringSettings;
 import com.customervalue.segments.tier.TierCentroids;
+import com.customervalue.segments.tier.TierModel;
 import com.customervalue.segments.tier.TierStep;
 import com.customervalue.segments.tier.Tiering;
+import com.customervalue.segments.tier.ValueTiers;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -66,6 +69,26 @@ public final class DistributeStep implements Step {
         asOf,
         ValueDistribution.compute(segments, scoring.quantiles(), scoring.relativeError()));
     output.stage(
-        Catalog.TIER_MIGRATION, asOf, TierMigration.between(segments, previousSegments, previous));
+        Catalog.TIER_MIGRATION, asOf, tierMigration(state, segments, previousSegments, previous));
+  }
+
+  /**
+   * Movement between two snapshots is measured under one model: this snapshot's if it reused the
+   * previous one's, else the previous model, with this snapshot's customers assigned by it too; the
+   * difference between the two models is then published as drift, never mixed into movement.
+   */
+  private static Dataset<Row> tierMigration(
+      RunState state,
+      Dataset<Row> segments,
+      Optional<Dataset<Row>> previousSegments,
+      Optional<LocalDate> previous) {
+    Optional<TierModel> replaced = state.get(TierStep.TIERING).replacedModel();
+    if (replaced.isEmpty() || previous.isEmpty()) {
+      return TierMigration.movement(segments, previousSegments, previous);
+    }
+    Dataset<Row> underPreviousModel =
+        ValueTiers.assign(state.get(MetricsStep.CUSTOMERS).metrics(), replaced.get());
+    return TierMigration.movement(underPreviousModel, previousSegments, previous)
+        .unionByName(TierMigration.modelDrift(underPreviousModel, segments, previous.get()));
   }
 }

@@ -30,6 +30,12 @@ public interface TableOutput {
   /** The dates of {@code table}'s published snapshots, oldest first. */
   List<LocalDate> snapshots(TableSpec table);
 
+  /** The dates of a directory's published snapshots (the tier model, the report), oldest first. */
+  List<LocalDate> snapshots(String directory);
+
+  /** Where a directory's published snapshot is, e.g. to load the tier model saved there. */
+  String publishedPath(String directory, LocalDate snapshot);
+
   /** A published snapshot of {@code table}. */
   Dataset<Row> published(TableSpec table, LocalDate snapshot);
 

@@ -2,6 +2,7 @@ package com.customervalue.segments.publish;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.tier.TierOutcome;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +74,8 @@ public record RunRecord(
         tiers.flatMap(TierOutcome::trainingCost).orElse(null),
         tiers.map(TierOutcome::trainingRows).orElse(null),
         tiers.flatMap(TierOutcome::reusedModelPath).orElse(null),
+        tiers.flatMap(TierOutcome::modelSnapshot).map(Date::valueOf).orElse(null),
+        tiers.map(TierOutcome::trained).orElse(null),
         CollectionConverters.asScala(stageSeconds),
         sparkVersion);
   }

@@ -60,6 +60,16 @@ public final class SnapshotOutput implements TableOutput {
   }
 
   @Override
+  public List<LocalDate> snapshots(String directory) {
+    return publisher.snapshots(directory);
+  }
+
+  @Override
+  public String publishedPath(String directory, LocalDate snapshot) {
+    return publisher.snapshotPath(directory, snapshot).toString();
+  }
+
+  @Override
   public Dataset<Row> published(TableSpec table, LocalDate snapshot) {
     return spark.read().parquet(publisher.snapshotPath(table.name(), snapshot).toString());
   }

@@ -21,7 +21,7 @@ final class TierRanking {
    * The centroids of {@code pipeline}'s clusters, best first; it must have one cluster per label.
    */
   static List<TierCentroid> rank(
-      PipelineModel pipeline, List<String> labels, List<String> displayNames) {
+      PipelineModel pipeline, List<String> labels, List<String> displayNames, RankWeights weights) {
     KMeansModel kmeans = kmeansOf(pipeline);
     StandardScalerModel scaler = scalerOf(pipeline);
     Vector[] centers = kmeans.clusterCenters();
@@ -41,7 +41,8 @@ final class TierRanking {
     }
     // Higher money and frequency and lower recency are worth more; the cluster index breaks ties.
     byValue.sort(
-        Comparator.comparingDouble((Integer i) -> -valueScore(centers[i])).thenComparing(i -> i));
+        Comparator.comparingDouble((Integer i) -> -valueScore(centers[i], weights))
+            .thenComparing(i -> i));
     List<TierCentroid> centroids = new ArrayList<>();
     for (int rank = 0; rank < byValue.size(); rank++) {
       int cluster = byValue.get(rank);
@@ -52,7 +53,7 @@ final class TierRanking {
               displayNames.get(rank),
               rank + 1,
               cluster,
-              valueScore(centers[cluster]),
+              valueScore(centers[cluster], weights),
               z[0],
               z[1],
               z[2],
@@ -63,8 +64,8 @@ final class TierRanking {
     return List.copyOf(centroids);
   }
 
-  private static double valueScore(Vector center) {
-    return center.apply(2) + center.apply(1) - center.apply(0);
+  private static double valueScore(Vector center, RankWeights weights) {
+    return weights.score(center.apply(0), center.apply(1), center.apply(2));
   }
 
   static KMeansModel kmeansOf(PipelineModel pipeline) {

@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How value tiers are found ({@code segments.tiers}): k-means with {@code k} clusters, named best
- * first by {@code labels} (and {@code displayNames} for reports), trained on at most {@code
- * trainingCap} buyers, or taken from a saved model.
+ * How value tiers are found ({@code segments.tiers}): k-means with {@code k} clusters, ranked by
+ * {@code rankWeights} and named best first by {@code labels} (and {@code displayNames} for
+ * reports), trained on at most {@code trainingCap} buyers; or taken from a saved model: the one at
+ * {@code modelPath}, else an earlier snapshot's at most {@code modelMaxAgeDays} old unless {@code
+ * retrain}.
  */
 public record TierSettings(
     int k,
@@ -18,7 +20,10 @@ public record TierSettings(
     long seed,
     int maxIterations,
     long trainingCap,
-    Optional<String> modelPath) {
+    RankWeights rankWeights,
+    Optional<String> modelPath,
+    int modelMaxAgeDays,
+    boolean retrain) {
 
   public static TierSettings from(Config config) {
     Section tiers = Section.of(config, "segments.tiers");
@@ -52,6 +57,10 @@ public record TierSettings(
     if (trainingCap < k) {
       throw tiers.invalid("training-cap", "must be at least segments.tiers.k = " + k);
     }
+    int modelMaxAgeDays = tiers.integer("model-max-age-days");
+    if (modelMaxAgeDays < 0) {
+      throw tiers.invalid("model-max-age-days", "must be at least 0 (0: never reuse)");
+    }
     return new TierSettings(
         k,
         labels,
@@ -59,6 +68,18 @@ public record TierSettings(
         tiers.wholeNumber("seed"),
         maxIterations,
         trainingCap,
-        tiers.optionalString("model-path"));
+        rankWeights(tiers, Section.of(config, "segments.tiers.rank-weights")),
+        tiers.optionalString("model-path"),
+        modelMaxAgeDays,
+        tiers.isTrue("retrain"));
+  }
+
+  private static RankWeights rankWeights(Section tiers, Section weights) {
+    try {
+      return new RankWeights(
+          weights.number("monetary"), weights.number("frequency"), weights.number("recency"));
+    } catch (IllegalArgumentException e) {
+      throw tiers.invalid("rank-weights", e.getMessage());
+    }
   }
 }

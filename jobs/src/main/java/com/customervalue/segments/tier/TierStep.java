@@ -1,12 +1,20 @@
 package com.customervalue.segments.tier;
 
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.metrics.CustomerBase;
 import com.customervalue.segments.metrics.MetricsStep;
 import com.customervalue.segments.pipeline.Key;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
+import com.customervalue.segments.pipeline.TableOutput;
+import java.time.LocalDate;
+import java.util.Optional;
 
-/** Fits (or reuses) the k-means tier model on the buyers' log features. */
+/**
+ * Settles the k-means tier model of the snapshot: the given one, the latest earlier snapshot's
+ * while young enough, or one trained on the buyers' log features.
+ */
 public final class TierStep implements Step {
   public static final Key<Tiering> TIERING = Key.of("the tier model", Tiering.class);
 
@@ -29,9 +37,23 @@ public final class TierStep implements Step {
   @Override
   public void run(RunState state) {
     CustomerBase customers = state.get(MetricsStep.CUSTOMERS);
+    LocalDate asOf = state.get(ValidateStep.INGESTED).asOf();
     state.put(
         TIERING,
         TierTraining.tiers(
-            state.cache(ValueTiers.buyerFeatures(customers.metrics())), customers.buyers(), tiers));
+            state.cache(ValueTiers.buyerFeatures(customers.metrics())),
+            customers.buyers(),
+            tiers,
+            asOf,
+            latestEarlierModel(state.output(), asOf)));
+  }
+
+  private static Optional<SavedTierModel> latestEarlierModel(TableOutput output, LocalDate asOf) {
+    return output.snapshots(Catalog.TIER_MODEL).stream()
+        .filter(snapshot -> snapshot.isBefore(asOf))
+        .reduce((earlier, later) -> later)
+        .map(
+            snapshot ->
+                new SavedTierModel(snapshot, output.publishedPath(Catalog.TIER_MODEL, snapshot)));
   }
 }

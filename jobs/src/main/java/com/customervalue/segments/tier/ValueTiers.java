@@ -11,9 +11,11 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -29,8 +31,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Value tiers by k-means, as docs/DEFINITIONS.md defines them: an MLlib pipeline (assembler,
  * standard scaler, k-means) over log1p(recency_days), log1p(frequency) and log1p(monetary) of the
- * buyers; clusters ranked by the value score of their centroid (standardized monetary + frequency -
- * recency) and named best first. Non-buyers get the last tier.
+ * buyers; clusters ranked by the weighted value score of their centroid ({@link RankWeights}) and
+ * named best first. Non-buyers get the last tier.
  */
 public final class ValueTiers {
   public static final String VALUE_TIER = "value_tier";
@@ -83,28 +85,34 @@ public final class ValueTiers {
   }
 
   /**
-   * Fits the pipeline on {@code training} (features from {@link #buyerFeatures}) and ranks its
-   * clusters.
+   * Fits the pipeline on {@code training} (features from {@link #buyerFeatures}) for the snapshot
+   * {@code asOf} and ranks its clusters.
    */
   public static TierModel fit(
-      Dataset<Row> training,
-      long trainingRows,
-      int k,
-      long seed,
-      int maxIterations,
-      List<String> labels,
-      List<String> displayNames) {
-    PipelineModel fitted = pipeline(k, seed, maxIterations).fit(training);
+      Dataset<Row> training, long trainingRows, TierSettings tiers, LocalDate asOf) {
+    PipelineModel fitted = pipeline(tiers.k(), tiers.seed(), tiers.maxIterations()).fit(training);
     KMeansModel kmeans = TierRanking.kmeansOf(fitted);
     double cost = kmeans.hasSummary() ? kmeans.summary().trainingCost() : Double.NaN;
     return new TierModel(
-        fitted, TierRanking.rank(fitted, labels, displayNames), cost, trainingRows);
+        fitted,
+        TierRanking.rank(fitted, tiers.labels(), tiers.displayNames(), tiers.rankWeights()),
+        cost,
+        trainingRows,
+        Optional.of(asOf));
   }
 
-  /** Ranks the clusters of a fitted or loaded pipeline; it must have one cluster per label. */
+  /**
+   * Ranks the clusters of a loaded pipeline, trained for {@code trainedAsOf} if known; it must have
+   * one cluster per label.
+   */
   public static TierModel load(
-      PipelineModel pipeline, List<String> labels, List<String> displayNames) {
-    return new TierModel(pipeline, TierRanking.rank(pipeline, labels, displayNames), Double.NaN, 0);
+      PipelineModel pipeline, TierSettings tiers, Optional<LocalDate> trainedAsOf) {
+    return new TierModel(
+        pipeline,
+        TierRanking.rank(pipeline, tiers.labels(), tiers.displayNames(), tiers.rankWeights()),
+        Double.NaN,
+        0,
+        trainedAsOf);
   }
 
   /**

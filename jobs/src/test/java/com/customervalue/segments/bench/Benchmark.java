@@ -155,18 +155,11 @@ public final class Benchmark {
     TierModel used =
         ValueTiers.load(
             PipelineModel.load(output.resolve("tier_model").resolve(snapshot).toString()),
-            tiers.labels(),
-            tiers.displayNames());
+            tiers,
+            Optional.empty());
     long start = System.nanoTime();
     TierModel everyone =
-        ValueTiers.fit(
-            features,
-            buyers,
-            tiers.k(),
-            tiers.seed(),
-            tiers.maxIterations(),
-            tiers.labels(),
-            tiers.displayNames());
+        ValueTiers.fit(features, buyers, tiers, settings.snapshot().asOf().orElseThrow());
     double fitSeconds = (System.nanoTime() - start) / 1e9;
     double usedCost = TierQuality.cost(features, used);
     double everyoneCost = TierQuality.cost(features, everyone);

@@ -50,7 +50,9 @@ class CustomerSegmentsTest extends SparkTestSession {
             settings.scoring().bins(),
             settings.scoring().quantiles(),
             settings.scoring().relativeError());
-    Tiering tiering = TierTraining.tiers(ValueTiers.buyerFeatures(metrics), 40, settings.tiers());
+    Tiering tiering =
+        TierTraining.tiers(
+            ValueTiers.buyerFeatures(metrics), 40, settings.tiers(), AS_OF, Optional.empty());
 
     Dataset<Row> segments =
         CustomerSegments.build(

@@ -10,6 +10,7 @@ import com.customervalue.segments.config.InvalidSettingsException;
 import com.customervalue.segments.ingest.ColumnMapping;
 import com.customervalue.segments.ingest.QualitySettings;
 import com.customervalue.segments.ingest.SnapshotSettings;
+import com.customervalue.segments.tier.RankWeights;
 import com.customervalue.segments.tier.TierSettings;
 import java.io.File;
 import java.io.IOException;
@@ -232,7 +233,10 @@ class JobSettingsTest {
             42,
             40,
             1_000_000,
-            Optional.empty()),
+            new RankWeights(1.0, 0.5, 0.25),
+            Optional.empty(),
+            365,
+            false),
         settings.tiers());
     assertEquals(
         List.of(

@@ -205,7 +205,7 @@ class RunReportTest extends SparkTestSession {
             1,
             1,
             new IngestCounts(1, 1, Map.of(), 0, 0),
-            new TierOutcome(4, 0.5, Optional.empty(), 1, Optional.empty()));
+            new TierOutcome(4, 0.5, Optional.empty(), 1, Optional.empty(), Optional.empty()));
     String first =
         HtmlReport.render(
             ReportFigures.gather(

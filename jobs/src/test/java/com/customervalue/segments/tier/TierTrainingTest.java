@@ -12,6 +12,7 @@ import com.customervalue.segments.pipeline.StepFailedException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,40 @@ class TierTrainingTest extends SparkTestSession {
     buyers = features.count();
   }
 
+  private static final LocalDate AS_OF = LocalDate.of(2024, 7, 1);
+
   private static TierSettings settings(long trainingCap, Optional<String> modelPath) {
-    return new TierSettings(4, LABELS, LABELS, 42, 40, trainingCap, modelPath);
+    return settings(trainingCap, modelPath, 365, false);
+  }
+
+  private static TierSettings settings(
+      long trainingCap, Optional<String> modelPath, int modelMaxAgeDays, boolean retrain) {
+    return new TierSettings(
+        4,
+        LABELS,
+        LABELS,
+        42,
+        40,
+        trainingCap,
+        new RankWeights(1.0, 0.5, 0.25),
+        modelPath,
+        modelMaxAgeDays,
+        retrain);
+  }
+
+  private static Tiering tiers(TierSettings settings) {
+    return TierTraining.tiers(features, buyers, settings, AS_OF, Optional.empty());
+  }
+
+  /** A model trained as of {@code trainedAsOf} and saved as a snapshot's under {@code root}. */
+  private static SavedTierModel savedModel(Path root, LocalDate trainedAsOf, LocalDate snapshot) {
+    TierModel model =
+        TierTraining.tiers(
+                features, buyers, settings(1_000, Optional.empty()), trainedAsOf, Optional.empty())
+            .model();
+    String path = root.resolve("tier_model/snapshot_date=" + snapshot).toString();
+    model.save(path);
+    return new SavedTierModel(snapshot, path);
   }
 
   private static Map<String, String> assignments(TierModel model) {
@@ -71,20 +104,23 @@ class TierTrainingTest extends SparkTestSession {
 
   @Test
   void belowTheCapKMeansTrainsOnEveryBuyerAndReportsItsQuality() {
-    Tiering tiering = TierTraining.tiers(features, buyers, settings(1_000, Optional.empty()));
+    Tiering tiering = tiers(settings(1_000, Optional.empty()));
 
     assertEquals(400, tiering.outcome().trainingRows());
     assertEquals(4, tiering.outcome().k());
     assertTrue(tiering.outcome().trainingCost().isPresent());
     assertTrue(tiering.outcome().silhouette() > 0.5, "well separated groups");
     assertEquals(Optional.empty(), tiering.outcome().reusedModelPath());
+    assertTrue(tiering.outcome().trained());
+    assertEquals(Optional.of(AS_OF), tiering.outcome().modelSnapshot());
+    assertEquals(Optional.empty(), tiering.replacedModel());
     assertEquals(400L, tiering.sizes().values().stream().mapToLong(Long::longValue).sum());
   }
 
   @Test
   void aboveTheCapKMeansLearnsFromASeededSampleAndAssignsEveryone() {
-    Tiering full = TierTraining.tiers(features, buyers, settings(1_000, Optional.empty()));
-    Tiering sampled = TierTraining.tiers(features, buyers, settings(100, Optional.empty()));
+    Tiering full = tiers(settings(1_000, Optional.empty()));
+    Tiering sampled = tiers(settings(100, Optional.empty()));
 
     long trainingRows = sampled.outcome().trainingRows();
     assertTrue(trainingRows > 60 && trainingRows < 140, "about 100 of 400: " + trainingRows);
@@ -98,11 +134,11 @@ class TierTrainingTest extends SparkTestSession {
 
   @Test
   void aSavedModelIsReusedInsteadOfTrainingAndSaidSo(@TempDir Path dir) {
-    Tiering trained = TierTraining.tiers(features, buyers, settings(1_000, Optional.empty()));
+    Tiering trained = tiers(settings(1_000, Optional.empty()));
     String path = dir.resolve("model").toString();
     trained.model().save(path);
 
-    Tiering reused = TierTraining.tiers(features, buyers, settings(1_000, Optional.of(path)));
+    Tiering reused = tiers(settings(1_000, Optional.of(path)));
 
     assertEquals(assignments(trained.model()), assignments(reused.model()));
     assertEquals(Optional.of(path), reused.outcome().reusedModelPath());
@@ -112,12 +148,97 @@ class TierTrainingTest extends SparkTestSession {
   }
 
   @Test
+  void theSeededSampleIsTheSameCustomersWhateverThePartitioning() {
+    Tiering fewPartitions =
+        TierTraining.tiers(
+            features.coalesce(1), buyers, settings(100, Optional.empty()), AS_OF, Optional.empty());
+    Tiering manyPartitions =
+        TierTraining.tiers(
+            features.repartition(7),
+            buyers,
+            settings(100, Optional.empty()),
+            AS_OF,
+            Optional.empty());
+
+    assertEquals(fewPartitions.outcome().trainingRows(), manyPartitions.outcome().trainingRows());
+    assertEquals(assignments(fewPartitions.model()), assignments(manyPartitions.model()));
+    assertEquals(fewPartitions.model().centroids(), manyPartitions.model().centroids());
+  }
+
+  @Test
+  void theLatestEarlierModelAssignsTheTiersWhileItIsYoungEnough(@TempDir Path root) {
+    SavedTierModel january = savedModel(root, LocalDate.of(2024, 1, 1), LocalDate.of(2024, 1, 1));
+
+    Tiering reused =
+        TierTraining.tiers(
+            features, buyers, settings(1_000, Optional.empty()), AS_OF, Optional.of(january));
+
+    assertFalse(reused.outcome().trained());
+    assertEquals(Optional.of(january.path()), reused.outcome().reusedModelPath());
+    assertEquals(Optional.of(LocalDate.of(2024, 1, 1)), reused.outcome().modelSnapshot());
+    assertEquals(0, reused.outcome().trainingRows());
+    assertEquals(Optional.empty(), reused.replacedModel(), "nothing replaced, no drift");
+  }
+
+  /**
+   * A model reused by later snapshots is saved again with each; its age still counts from the
+   * snapshot it was trained for, so a chain of reuses cannot keep a model forever.
+   */
+  @Test
+  void aModelOlderThanTheMaximumAgeIsReplacedAndKeptForTheDrift(@TempDir Path root) {
+    SavedTierModel copy = savedModel(root, LocalDate.of(2023, 6, 1), LocalDate.of(2024, 6, 1));
+
+    Tiering retrained =
+        TierTraining.tiers(
+            features, buyers, settings(1_000, Optional.empty()), AS_OF, Optional.of(copy));
+
+    assertTrue(retrained.outcome().trained(), "trained 396 days before, more than 365");
+    assertEquals(Optional.of(AS_OF), retrained.outcome().modelSnapshot());
+    assertEquals(
+        Optional.of(LocalDate.of(2023, 6, 1)),
+        retrained.replacedModel().flatMap(TierModel::trainedAsOf));
+    Tiering young =
+        TierTraining.tiers(
+            features,
+            buyers,
+            settings(1_000, Optional.empty(), 400, false),
+            AS_OF,
+            Optional.of(copy));
+    assertFalse(young.outcome().trained(), "396 days is within 400");
+  }
+
+  @Test
+  void retrainingIsForcedOnRequestAndAGivenModelWinsOverTheEarlierOne(@TempDir Path root) {
+    SavedTierModel january = savedModel(root, LocalDate.of(2024, 1, 1), LocalDate.of(2024, 1, 1));
+    SavedTierModel other = savedModel(root, LocalDate.of(2024, 3, 1), LocalDate.of(2024, 3, 1));
+
+    Tiering retrained =
+        TierTraining.tiers(
+            features,
+            buyers,
+            settings(1_000, Optional.empty(), 365, true),
+            AS_OF,
+            Optional.of(january));
+    Tiering given =
+        TierTraining.tiers(
+            features,
+            buyers,
+            settings(1_000, Optional.of(other.path())),
+            AS_OF,
+            Optional.of(january));
+
+    assertTrue(retrained.outcome().trained());
+    assertTrue(retrained.replacedModel().isPresent());
+    assertEquals(Optional.of(other.path()), given.outcome().reusedModelPath());
+    assertEquals(Optional.of(LocalDate.of(2024, 3, 1)), given.outcome().modelSnapshot());
+    assertEquals(Optional.empty(), given.replacedModel());
+  }
+
+  @Test
   void aModelPathWithoutAModelIsRefusedNamingIt(@TempDir Path dir) {
     String path = dir.resolve("nothing-here").toString();
     InvalidInputException failure =
-        assertThrows(
-            InvalidInputException.class,
-            () -> TierTraining.tiers(features, buyers, settings(1_000, Optional.of(path))));
+        assertThrows(InvalidInputException.class, () -> tiers(settings(1_000, Optional.of(path))));
     assertTrue(
         failure
             .getMessage()
@@ -139,7 +260,9 @@ class TierTrainingTest extends SparkTestSession {
     StepFailedException failure =
         assertThrows(
             StepFailedException.class,
-            () -> TierTraining.tiers(same, 10, settings(1_000, Optional.empty())));
+            () ->
+                TierTraining.tiers(
+                    same, 10, settings(1_000, Optional.empty()), AS_OF, Optional.empty()));
     assertEquals(
         "The 10 buyers have only 1 distinct (recency, frequency, monetary) profiles, too few for "
             + "segments.tiers.k = 4 clusters. Lower k, widen the window or add data.",

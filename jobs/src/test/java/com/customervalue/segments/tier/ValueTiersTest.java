@@ -8,9 +8,11 @@ import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
@@ -55,9 +57,21 @@ class ValueTiersTest extends SparkTestSession {
     metrics = spark.createDataFrame(rows, METRICS).cache();
   }
 
+  private static final RankWeights MONEY_FIRST = new RankWeights(1.0, 0.5, 0.25);
+
+  static TierSettings settings(List<String> labels, List<String> names, RankWeights weights) {
+    return new TierSettings(
+        labels.size(), labels, names, 42, 40, 1_000_000, weights, Optional.empty(), 365, false);
+  }
+
   private static TierModel fit() {
-    Dataset<Row> features = ValueTiers.buyerFeatures(metrics);
-    return ValueTiers.fit(features, features.count(), 4, 42, 40, LABELS, NAMES);
+    return fit(metrics, MONEY_FIRST);
+  }
+
+  private static TierModel fit(Dataset<Row> customers, RankWeights weights) {
+    Dataset<Row> features = ValueTiers.buyerFeatures(customers);
+    return ValueTiers.fit(
+        features, features.count(), settings(LABELS, NAMES, weights), LocalDate.of(2024, 1, 1));
   }
 
   private static Map<String, String> tiers(TierModel model) {
@@ -88,6 +102,43 @@ class ValueTiersTest extends SparkTestSession {
           });
     }
     assertEquals("iron/I/4", tiers.get("returns-only"));
+  }
+
+  /**
+   * Where money and recency disagree (the big spenders bought long ago, the recent buyers spend
+   * little), the weights decide: money first puts the big spenders in gold, recency alone the
+   * recent buyers.
+   */
+  @Test
+  void clustersAreRankedByTheConfiguredWeights() {
+    List<Row> rows = new ArrayList<>();
+    int[][] groups = {{400, 30, 20_000}, {120, 8, 3_000}, {30, 3, 500}, {3, 1, 50}};
+    for (int g = 0; g < groups.length; g++) {
+      for (int i = 0; i < 30; i++) {
+        double jitter = 1 + (i % 5 - 2) * 0.05;
+        rows.add(
+            RowFactory.create(
+                "group" + g + "-" + i,
+                (int) Math.max(1, groups[g][0] * jitter),
+                (int) Math.max(1, Math.round(groups[g][1] * jitter)),
+                BigDecimal.valueOf(groups[g][2] * jitter)
+                    .setScale(4, java.math.RoundingMode.HALF_UP)));
+      }
+    }
+    Dataset<Row> disagreeing = spark.createDataFrame(rows, METRICS);
+
+    List<TierCentroid> moneyFirst = fit(disagreeing, MONEY_FIRST).centroids();
+    List<TierCentroid> recencyOnly = fit(disagreeing, new RankWeights(0, 0, 1)).centroids();
+
+    for (int i = 1; i < 4; i++) {
+      assertTrue(
+          moneyFirst.get(i - 1).monetary() > moneyFirst.get(i).monetary(), moneyFirst.toString());
+      assertTrue(
+          recencyOnly.get(i - 1).recencyDays() < recencyOnly.get(i).recencyDays(),
+          recencyOnly.toString());
+    }
+    assertTrue(moneyFirst.get(0).monetary() > 15_000, "gold: the big spenders " + moneyFirst);
+    assertTrue(recencyOnly.get(0).recencyDays() < 5, "gold: the recent buyers " + recencyOnly);
   }
 
   @Test
@@ -130,7 +181,9 @@ class ValueTiersTest extends SparkTestSession {
     TierModel fitted = fit();
     String path = dir.resolve("model").toString();
     fitted.pipeline().write().save(path);
-    TierModel loaded = ValueTiers.load(PipelineModel.load(path), LABELS, NAMES);
+    TierModel loaded =
+        ValueTiers.load(
+            PipelineModel.load(path), settings(LABELS, NAMES, MONEY_FIRST), Optional.empty());
 
     assertEquals(tiers(fitted), tiers(loaded));
     assertEquals(fitted.centroids(), loaded.centroids());
@@ -142,7 +195,10 @@ class ValueTiersTest extends SparkTestSession {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                ValueTiers.load(fit().pipeline(), List.of("a", "b", "c"), List.of("A", "B", "C")));
+                ValueTiers.load(
+                    fit().pipeline(),
+                    settings(List.of("a", "b", "c"), List.of("A", "B", "C"), MONEY_FIRST),
+                    Optional.empty()));
     assertEquals(
         "The tier model has 4 clusters but 3 tiers are configured (segments.tiers.labels)",
         error.getMessage());
