@@ -30,11 +30,6 @@ public final class OnlineRetailHistory {
   /** The output root holding both snapshots; the first caller runs the job twice. */
   public static synchronized Path root(SparkSession spark) {
     if (root == null) {
-      // As bin/segments runs on a 2-core machine: Spark's default shuffle partitions (coalesced
-      // by adaptive execution), not the 2 of test sessions. k-means starts from a seeded sample
-      // whose draw follows the partitioning, and the data dictionary's examples were made so.
-      String testPartitions = spark.conf().get("spark.sql.shuffle.partitions");
-      spark.conf().set("spark.sql.shuffle.partitions", "200");
       try {
         Path output = Files.createTempDirectory("online-retail-history");
         run(spark, output, JUNE, false);
@@ -42,8 +37,6 @@ public final class OnlineRetailHistory {
         root = output;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
-      } finally {
-        spark.conf().set("spark.sql.shuffle.partitions", testPartitions);
       }
     }
     return root;

@@ -2,6 +2,7 @@ package com.customervalue.segments.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.distribute.ValueDistribution;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
@@ -145,10 +146,14 @@ final class FigureQueries {
                 number(row, 7)));
   }
 
-  /** The rows of tier_migration: from tier, to tier, customers, revenue, previous snapshot date. */
+  /**
+   * The rows of tier_migration: measure, from tier, to tier, customers, revenue, previous snapshot
+   * date.
+   */
   static List<Row> migration(Dataset<Row> migration) {
     return migration
         .selectExpr(
+            "measure",
             "from_tier",
             "to_tier",
             "customers",
@@ -157,19 +162,21 @@ final class FigureQueries {
         .collectAsList();
   }
 
-  static List<Migration> moves(List<Row> migration) {
+  /** The rows of one measure of tier_migration ({@link TierMigration#MOVEMENT} or drift). */
+  static List<Migration> moves(List<Row> migration, String measure) {
     return migration.stream()
+        .filter(row -> measure.equals(row.getString(0)))
         .map(
             row ->
-                new Migration(row.getString(0), row.getString(1), row.getLong(2), number(row, 3)))
+                new Migration(row.getString(1), row.getString(2), row.getLong(3), number(row, 4)))
         .toList();
   }
 
   /** Empty on the first snapshot under an output root, which has nothing to migrate from. */
   static Optional<LocalDate> previousSnapshot(List<Row> migration) {
     return migration.stream()
-        .filter(row -> !row.isNullAt(4))
-        .map(row -> row.getDate(4).toLocalDate())
+        .filter(row -> !row.isNullAt(5))
+        .map(row -> row.getDate(5).toLocalDate())
         .max(Comparator.naturalOrder());
   }
 

@@ -56,7 +56,7 @@ public final class HtmlReport {
         .append("</style>\n</head>\n<body>\n<main>\n");
     headline(html, figures);
     TierSections.tiers(html, figures.tiers());
-    TierSections.profiles(html, figures.tiers());
+    TierSections.profiles(html, figures.tiers(), run.tierOutcome());
     BuyerSections.heatMap(html, figures.heatMap());
     BuyerSections.monetary(html, figures);
     BuyerSections.segments(html, figures.segments());

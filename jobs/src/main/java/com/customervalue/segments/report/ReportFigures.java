@@ -1,5 +1,6 @@
 package com.customervalue.segments.report;
 
+import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.tier.TierOutcome;
 import java.time.LocalDate;
@@ -24,6 +25,7 @@ public record ReportFigures(
     List<Segment> segments,
     Optional<LocalDate> previousSnapshot,
     List<Migration> migration,
+    List<Migration> modelDrift,
     List<ActionCount> actions) {
 
   /** What the run read and did, known before any table is written. */
@@ -116,7 +118,8 @@ public record ReportFigures(
         FigureQueries.topShares(monetary),
         segmentRows,
         FigureQueries.previousSnapshot(migrationRows),
-        FigureQueries.moves(migrationRows),
+        FigureQueries.moves(migrationRows, TierMigration.MOVEMENT),
+        FigureQueries.moves(migrationRows, TierMigration.MODEL_DRIFT),
         CustomerGroups.actions(groups));
   }
 

@@ -10,7 +10,11 @@ import static com.customervalue.segments.report.Html.whole;
 
 import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.report.ReportFigures.ActionCount;
+import com.customervalue.segments.report.ReportFigures.Migration;
 import com.customervalue.segments.report.ReportFigures.Tier;
+import com.customervalue.segments.tier.RankWeights;
+import com.customervalue.segments.tier.TierOutcome;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,11 +53,22 @@ final class TierSections {
             .toList());
   }
 
-  static void profiles(StringBuilder html, List<Tier> tiers) {
+  static void profiles(StringBuilder html, List<Tier> tiers, TierOutcome outcome) {
+    RankWeights weights = outcome.rankWeights();
     html.append("<h2>Tier profiles</h2>\n")
         .append(
             "<p class=\"note\">The k-means centroid of each tier in original units, beside the"
-                + " medians of its buyers.</p>\n");
+                + " medians of its buyers. Tiers are ranked by the value score of their centroid: ")
+        .append(decimal(weights.monetary(), 2))
+        .append(" × monetary + ")
+        .append(decimal(weights.frequency(), 2))
+        .append(" × frequency − ")
+        .append(decimal(weights.recency(), 2))
+        .append(
+            " × recency, each as k-means sees it (log, standardized; segments.tiers.rank-weights)."
+                + " ")
+        .append(escape(modelProvenance(outcome)))
+        .append("</p>\n");
     table(
         html,
         List.of(
@@ -78,6 +93,16 @@ final class TierSections {
             .toList());
   }
 
+  /** Which snapshot's model assigned the tiers, and whether this run trained it. */
+  static String modelProvenance(TierOutcome outcome) {
+    String trainedAsOf = outcome.modelSnapshot().map(String::valueOf).orElse("an unknown date");
+    return outcome.trained()
+        ? "This run trained the tier model."
+        : "The tiers were assigned with the model trained as of "
+            + trainedAsOf
+            + ", reused so that tiers stay comparable between snapshots.";
+  }
+
   static void migration(StringBuilder html, ReportFigures figures) {
     html.append("<h2>Tier migration</h2>\n");
     if (figures.previousSnapshot().isEmpty()) {
@@ -86,31 +111,67 @@ final class TierSections {
               + " new, so there is no migration to show yet.</p>\n");
       return;
     }
+    LocalDate previous = figures.previousSnapshot().get();
+    boolean drifted = !figures.modelDrift().isEmpty();
     chart(
         html,
         BarCharts.migration(figures.migration(), figures.tiers()),
-        "Customers of each tier now, by the tier they had on "
-            + figures.previousSnapshot().get()
+        "Customers of each tier "
+            + (drifted ? "now under the previous snapshot's model" : "now")
+            + ", by the tier they had on "
+            + previous
             + " (new: not a customer then).");
+    html.append("<p class=\"note\">Rows: the tier on ")
+        .append(previous)
+        .append("; columns: the tier now")
+        .append(
+            drifted
+                ? ", assigned by the same model as then, so that the matrix is customers' own"
+                    + " movement."
+                : ", assigned by the same model, so that the matrix is customers' own movement.")
+        .append("</p>\n");
+    matrix(html, figures.migration(), figures.tiers(), true);
+    if (drifted) {
+      long customers = figures.modelDrift().stream().mapToLong(Migration::customers).sum();
+      long changed =
+          figures.modelDrift().stream()
+              .filter(move -> !move.fromTier().equals(move.toTier()))
+              .mapToLong(Migration::customers)
+              .sum();
+      html.append("<h3>Model drift</h3>\n<p class=\"drift\">This run trained a new tier model: ")
+          .append(whole(changed))
+          .append(" of ")
+          .append(whole(customers))
+          .append(" customers (")
+          .append(percent(customers == 0 ? Double.NaN : (double) changed / customers))
+          .append(
+              ") are in another tier than the previous model gives them today, because of the"
+                  + " model alone. Rows: the tier under the previous model; columns: the tier"
+                  + " published now.</p>\n");
+      matrix(html, figures.modelDrift(), figures.tiers(), false);
+    }
+  }
+
+  /** A from × to matrix of customers; the migration has new and departed customers too. */
+  private static void matrix(
+      StringBuilder html, List<Migration> moves, List<Tier> tiers, boolean withNewAndDeparted) {
     Set<String> from = new LinkedHashSet<>();
     Set<String> to = new LinkedHashSet<>();
-    figures
-        .tiers()
-        .forEach(
-            tier -> {
-              from.add(tier.tier());
-              to.add(tier.tier());
-            });
-    from.add(TierMigration.NEW);
-    to.add(TierMigration.DEPARTED);
-    figures
-        .migration()
-        .forEach(
-            move -> {
-              from.add(move.fromTier());
-              to.add(move.toTier());
-            });
-    Function<String, String> tierName = tierNames(figures.tiers());
+    tiers.forEach(
+        tier -> {
+          from.add(tier.tier());
+          to.add(tier.tier());
+        });
+    if (withNewAndDeparted) {
+      from.add(TierMigration.NEW);
+      to.add(TierMigration.DEPARTED);
+    }
+    moves.forEach(
+        move -> {
+          from.add(move.fromTier());
+          to.add(move.toTier());
+        });
+    Function<String, String> tierName = tierNames(tiers);
     List<String> header = new ArrayList<>();
     header.add("from \\ to");
     to.forEach(tier -> header.add(escape(tierName.apply(tier))));
@@ -121,16 +182,13 @@ final class TierSections {
       row.add(escape(tierName.apply(origin)));
       long total = 0;
       for (String target : to) {
-        long customers = ReportFigures.customersMoved(figures.migration(), origin, target);
+        long customers = ReportFigures.customersMoved(moves, origin, target);
         total += customers;
         row.add(customers == 0 ? "" : whole(customers));
       }
       row.add(whole(total));
       rows.add(row);
     }
-    html.append("<p class=\"note\">Rows: the tier on ")
-        .append(figures.previousSnapshot().get())
-        .append("; columns: the tier now.</p>\n");
     table(html, header, rows);
   }
 

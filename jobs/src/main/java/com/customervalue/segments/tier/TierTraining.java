@@ -90,7 +90,8 @@ public final class TierTraining {
                 : Optional.of(model.trainingCost()),
             model.trainingRows(),
             loadedFrom,
-            model.trainedAsOf());
+            model.trainedAsOf(),
+            tiers.rankWeights());
     return new Tiering(model, outcome, TierQuality.clusterSizes(features, model), replaced);
   }
 

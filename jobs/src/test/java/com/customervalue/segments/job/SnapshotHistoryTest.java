@@ -9,16 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.customervalue.segments.OnlineRetailHistory;
 import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.distribute.TierMigration;
+import com.customervalue.segments.tier.TierModel;
+import com.customervalue.segments.tier.ValueTiers;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,6 +161,12 @@ class SnapshotHistoryTest extends SparkTestSession {
           }
         });
     Dataset<Row> migration = table("tier_migration", DECEMBER);
+    assertEquals(
+        List.of(TierMigration.MOVEMENT),
+        migration.select("measure").distinct().collectAsList().stream()
+            .map(row -> row.getString(0))
+            .toList(),
+        "December reused June's model: movement only, no drift");
     Map<String, Long> published =
         new TreeMap<>(
             migration.collectAsList().stream()
@@ -175,6 +187,111 @@ class SnapshotHistoryTest extends SparkTestSession {
         "without an earlier snapshot every customer is new");
   }
 
+  @Test
+  @Order(1)
+  void theSecondSnapshotAssignsWithTheFirstOnesModelAndSaysSo() throws IOException {
+    Map<String, Row> runs =
+        spark.read().parquet(root.resolve("job_runs").toString()).collectAsList().stream()
+            .collect(Collectors.toMap(row -> row.getAs("snapshot_date").toString(), row -> row));
+    assertEquals(Date.valueOf(JUNE), runs.get(JUNE).getAs("tier_model_snapshot"));
+    assertEquals(true, runs.get(JUNE).getAs("tier_model_trained"));
+    assertEquals(Date.valueOf(JUNE), runs.get(DECEMBER).getAs("tier_model_snapshot"));
+    assertEquals(false, runs.get(DECEMBER).getAs("tier_model_trained"));
+    String reusedFrom = runs.get(DECEMBER).getAs("tier_model_reused_from");
+    assertTrue(reusedFrom.endsWith("/tier_model/snapshot_date=" + JUNE), reusedFrom);
+    assertEquals(
+        JUNE,
+        Files.readString(root.resolve("tier_model/snapshot_date=" + DECEMBER + "/trained_as_of")),
+        "the copy saved with December still says when it was trained");
+    assertEquals(tiersUnderModelOf(JUNE, DECEMBER), tiers(DECEMBER));
+  }
+
+  /** December's customers as the model saved with {@code modelSnapshot} assigns them. */
+  private static Map<String, String> tiersUnderModelOf(String modelSnapshot, String snapshot) {
+    TierModel model =
+        ValueTiers.load(
+            PipelineModel.load(
+                root.resolve("tier_model/snapshot_date=" + modelSnapshot).toString()),
+            OnlineRetailHistory.settings(root, snapshot, Map.of()).tiers(),
+            Optional.empty());
+    Dataset<Row> metrics =
+        table("customer_segments", snapshot)
+            .select("customer_id", "recency_days", "frequency", "monetary");
+    return ValueTiers.assign(metrics, model)
+        .select("customer_id", "value_tier")
+        .collectAsList()
+        .stream()
+        .collect(Collectors.toMap(row -> row.getString(0), row -> row.getString(1)));
+  }
+
+  /**
+   * Retraining December: the published tiers are the new model's; movement is still measured under
+   * June's model, and the customers the new model alone moves are published as drift, in the table
+   * and in the report.
+   */
+  @Test
+  @Order(2)
+  void retrainingPublishesTheModelDriftApartFromTheMovement() throws IOException {
+    Map<String, String> june = tiers(JUNE);
+    Map<String, String> underJuneModel = tiersUnderModelOf(JUNE, DECEMBER);
+
+    run(DECEMBER, Map.of("segments.tiers.retrain", "true"));
+
+    Map<String, String> retrained = tiers(DECEMBER);
+    Map<String, Long> expectedDrift = new TreeMap<>();
+    retrained.forEach(
+        (customer, tier) ->
+            expectedDrift.merge(underJuneModel.get(customer) + ">" + tier, 1L, Long::sum));
+    Map<String, Long> expectedMovement = new TreeMap<>();
+    underJuneModel.forEach(
+        (customer, tier) ->
+            expectedMovement.merge(june.getOrDefault(customer, "new") + ">" + tier, 1L, Long::sum));
+    june.forEach(
+        (customer, tier) -> {
+          if (!underJuneModel.containsKey(customer)) {
+            expectedMovement.merge(tier + ">departed", 1L, Long::sum);
+          }
+        });
+    assertEquals(expectedDrift, migration(DECEMBER, TierMigration.MODEL_DRIFT));
+    assertEquals(expectedMovement, migration(DECEMBER, TierMigration.MOVEMENT));
+    long changed =
+        expectedDrift.entrySet().stream()
+            .filter(move -> !move.getKey().split(">")[0].equals(move.getKey().split(">")[1]))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    assertTrue(changed > 0, "a model trained on December's buyers differs from June's");
+    String report =
+        Files.readString(root.resolve("report/snapshot_date=" + DECEMBER + "/index.html"));
+    assertTrue(
+        report.contains(
+            "This run trained a new tier model: "
+                + String.format(Locale.ROOT, "%,d", changed)
+                + " of "
+                + String.format(Locale.ROOT, "%,d", retrained.size())
+                + " customers"),
+        "the report states the drift count");
+    Row record =
+        spark
+            .read()
+            .parquet(root.resolve("job_runs").toString())
+            .orderBy(col("finished_at").desc())
+            .first();
+    assertEquals(Date.valueOf(DECEMBER), record.getAs("tier_model_snapshot"));
+    assertEquals(true, record.getAs("tier_model_trained"));
+  }
+
+  private static Map<String, Long> migration(String snapshot, String measure) {
+    return new TreeMap<>(
+        table("tier_migration", snapshot)
+            .filter(col("measure").equalTo(measure))
+            .collectAsList()
+            .stream()
+            .collect(
+                Collectors.toMap(
+                    row -> row.getAs("from_tier") + ">" + row.getAs("to_tier"),
+                    row -> row.<Long>getAs("customers"))));
+  }
+
   private static Map<String, String> tiers(String snapshot) {
     return table("customer_segments", snapshot)
         .select("customer_id", "value_tier")
@@ -184,7 +301,7 @@ class SnapshotHistoryTest extends SparkTestSession {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void rerunningASnapshotReplacesItAndKeepsTheOther() throws IOException {
     long december = table("customer_segments", DECEMBER).count();
     run(JUNE, Map.of());
@@ -195,13 +312,13 @@ class SnapshotHistoryTest extends SparkTestSession {
     assertEquals(
         tiers(JUNE).size(), table("customer_segments", JUNE).count(), "replaced, not appended");
     assertEquals(
-        3,
+        4,
         spark.read().parquet(root.resolve("job_runs").toString()).count(),
         "every run is logged");
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aCrashBetweenTheTwoMovesOfAReplacementIsRepairedByTheNextRun() throws IOException {
     // What a run killed inside commit leaves: the old snapshot moved aside, the new one not in
     // place.
@@ -225,7 +342,7 @@ class SnapshotHistoryTest extends SparkTestSession {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void keepSnapshotsPrunesTheOldestOfEveryTableButNotTheRunLog() throws IOException {
     run("2011-10-01", Map.of("segments.output.keep-snapshots", "2"));
     List<String> pruned = Catalog.SNAPSHOT_DIRECTORIES;
@@ -235,6 +352,6 @@ class SnapshotHistoryTest extends SparkTestSession {
           snapshots(table).stream().filter(name -> name.startsWith("snapshot_date=")).toList(),
           table);
     }
-    assertEquals(5, spark.read().parquet(root.resolve("job_runs").toString()).count());
+    assertEquals(6, spark.read().parquet(root.resolve("job_runs").toString()).count());
   }
 }

@@ -10,6 +10,7 @@ import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.report.ReportFigures.RunFacts;
+import com.customervalue.segments.tier.RankWeights;
 import com.customervalue.segments.tier.TierOutcome;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -140,6 +141,19 @@ class RunReportTest extends SparkTestSession {
   }
 
   @Test
+  void theTierProfilesSayHowTiersAreRankedAndWhichModelAssignedThem() {
+    assertTrue(
+        html.contains(
+            "ranked by the value score of their centroid: 1.00 × monetary + 0.50 × frequency"
+                + " − 0.25 × recency"),
+        "the configured rank weights");
+    assertTrue(
+        html.contains("The tiers were assigned with the model trained as of " + JUNE + ", reused"),
+        "December reuses June's model");
+    assertFalse(html.contains("Model drift"), "a reused model has no drift to show");
+  }
+
+  @Test
   void theMigrationMatrixIsTierMigration() {
     assertTrue(html.contains("by the tier they had on " + JUNE));
     List<String> to = List.of("gold", "silver", "copper", "iron", "departed");
@@ -157,6 +171,7 @@ class RunReportTest extends SparkTestSession {
             "new");
     Map<String, Long> moves = new HashMap<>();
     table(Catalog.TIER_MIGRATION.name(), DECEMBER)
+        .filter("measure = 'movement'")
         .collectAsList()
         .forEach(
             row ->
@@ -205,7 +220,14 @@ class RunReportTest extends SparkTestSession {
             1,
             1,
             new IngestCounts(1, 1, Map.of(), 0, 0),
-            new TierOutcome(4, 0.5, Optional.empty(), 1, Optional.empty(), Optional.empty()));
+            new TierOutcome(
+                4,
+                0.5,
+                Optional.empty(),
+                1,
+                Optional.empty(),
+                Optional.empty(),
+                new RankWeights(1.0, 0.5, 0.25)));
     String first =
         HtmlReport.render(
             ReportFigures.gather(

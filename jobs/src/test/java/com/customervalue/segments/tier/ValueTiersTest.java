@@ -39,22 +39,31 @@ class ValueTiersTest extends SparkTestSession {
   /** Four well separated groups of 30 buyers (named by the tier they must get) and a non-buyer. */
   @BeforeAll
   static void customers() {
-    List<Row> rows = new ArrayList<>();
     int[][] groups = {{3, 30, 20_000}, {30, 8, 3_000}, {120, 3, 500}, {400, 1, 50}};
+    List<Row> rows = new ArrayList<>(buyerGroups(groups, LABELS));
+    rows.add(RowFactory.create("returns-only", null, 0, new BigDecimal("-12.0000")));
+    metrics = spark.createDataFrame(rows, METRICS).cache();
+  }
+
+  /**
+   * 30 buyers around each {recency days, frequency, monetary} of {@code groups}, the ids of each
+   * group starting with its name.
+   */
+  private static List<Row> buyerGroups(int[][] groups, List<String> names) {
+    List<Row> rows = new ArrayList<>();
     for (int g = 0; g < groups.length; g++) {
       for (int i = 0; i < 30; i++) {
         double jitter = 1 + (i % 5 - 2) * 0.05;
         rows.add(
             RowFactory.create(
-                LABELS.get(g) + "-" + i,
+                names.get(g) + "-" + i,
                 (int) Math.max(1, groups[g][0] * jitter),
                 (int) Math.max(1, Math.round(groups[g][1] * jitter)),
                 BigDecimal.valueOf(groups[g][2] * jitter)
                     .setScale(4, java.math.RoundingMode.HALF_UP)));
       }
     }
-    rows.add(RowFactory.create("returns-only", null, 0, new BigDecimal("-12.0000")));
-    metrics = spark.createDataFrame(rows, METRICS).cache();
+    return rows;
   }
 
   private static final RankWeights MONEY_FIRST = new RankWeights(1.0, 0.5, 0.25);
@@ -111,20 +120,8 @@ class ValueTiersTest extends SparkTestSession {
    */
   @Test
   void clustersAreRankedByTheConfiguredWeights() {
-    List<Row> rows = new ArrayList<>();
     int[][] groups = {{400, 30, 20_000}, {120, 8, 3_000}, {30, 3, 500}, {3, 1, 50}};
-    for (int g = 0; g < groups.length; g++) {
-      for (int i = 0; i < 30; i++) {
-        double jitter = 1 + (i % 5 - 2) * 0.05;
-        rows.add(
-            RowFactory.create(
-                "group" + g + "-" + i,
-                (int) Math.max(1, groups[g][0] * jitter),
-                (int) Math.max(1, Math.round(groups[g][1] * jitter)),
-                BigDecimal.valueOf(groups[g][2] * jitter)
-                    .setScale(4, java.math.RoundingMode.HALF_UP)));
-      }
-    }
+    List<Row> rows = buyerGroups(groups, List.of("group0", "group1", "group2", "group3"));
     Dataset<Row> disagreeing = spark.createDataFrame(rows, METRICS);
 
     List<TierCentroid> moneyFirst = fit(disagreeing, MONEY_FIRST).centroids();
