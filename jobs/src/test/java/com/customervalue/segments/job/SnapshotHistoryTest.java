@@ -206,6 +206,40 @@ class SnapshotHistoryTest extends SparkTestSession {
     assertEquals(tiersUnderModelOf(JUNE, DECEMBER), tiers(DECEMBER));
   }
 
+  /** The buyers' median monetary of each tier, best tier first, computed here in plain Java. */
+  static List<Double> medianMonetaryByTier(Dataset<Row> segments) {
+    Map<Integer, List<Double>> byRank = new TreeMap<>();
+    segments.filter(col("frequency").gt(0)).select("tier_rank", "monetary").collectAsList().stream()
+        .forEach(
+            row ->
+                byRank
+                    .computeIfAbsent(row.getInt(0), rank -> new java.util.ArrayList<>())
+                    .add(row.getDecimal(1).doubleValue()));
+    return byRank.values().stream()
+        .map(
+            values -> {
+              List<Double> sorted = values.stream().sorted().toList();
+              int n = sorted.size();
+              return n % 2 == 1
+                  ? sorted.get(n / 2)
+                  : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            })
+        .toList();
+  }
+
+  /** Gold is worth most: with money first in the ranking, the medians fall tier by tier. */
+  @Test
+  @Order(1)
+  void theBuyersMedianMonetaryFallsStrictlyFromGoldToIron() {
+    for (String snapshot : List.of(JUNE, DECEMBER)) {
+      List<Double> medians = medianMonetaryByTier(table("customer_segments", snapshot));
+      assertEquals(4, medians.size(), snapshot);
+      for (int i = 1; i < medians.size(); i++) {
+        assertTrue(medians.get(i - 1) > medians.get(i), snapshot + ": " + medians);
+      }
+    }
+  }
+
   /** December's customers as the model saved with {@code modelSnapshot} assigns them. */
   private static Map<String, String> tiersUnderModelOf(String modelSnapshot, String snapshot) {
     TierModel model =
