@@ -129,7 +129,11 @@ final class ClassificationSections {
               percent(customers == 0 ? Double.NaN : (double) aboveCap / customers),
               ""));
     }
-    table(html, List.of("level", "band (" + currency + ")", "customers", "share", "revenue"), rows);
+    table(
+        html,
+        List.of(
+            "level", "band (" + currency + ")", "customers", "share", "revenue (" + currency + ")"),
+        rows);
   }
 
   /** The band of a level as text: "below 250", "250 – 1,000", "50,000 and more". */

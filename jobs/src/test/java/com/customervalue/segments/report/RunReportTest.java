@@ -264,7 +264,8 @@ class RunReportTest extends SparkTestSession {
             "50,000 – 250,000");
     assertTrue(html.contains("<h2>Amount levels</h2>"));
     assertTrue(html.contains("in the 365 days before the as-of date, in GBP."));
-    assertTrue(html.contains("<th>band (GBP)</th><th>customers</th>"));
+    assertTrue(
+        html.contains("<th>band (GBP)</th><th>customers</th><th>share</th><th>revenue (GBP)</th>"));
     for (int level = 0; level < bands.size(); level++) {
       String row =
           "<tr><td>"
