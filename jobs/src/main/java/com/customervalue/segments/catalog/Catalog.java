@@ -46,6 +46,7 @@ public final class Catalog {
               .add("returns_amount", MONEY)
               .add("avg_order_value", MONEY)
               .add("tenure_days", IntegerType)
+              .add("amount_level_revenue", MONEY)
               .add("r_score", IntegerType)
               .add("f_score", IntegerType)
               .add("m_score", IntegerType)
@@ -57,6 +58,7 @@ public final class Catalog {
               .add("lifecycle_status", StringType)
               .add("value_grade", StringType)
               .add("amount_level", IntegerType)
+              .add("amount_above_cap", BooleanType)
               .add("recommended_action", StringType),
           List.of(
               List.of("snapshot_date", "value_tier"),

@@ -5,7 +5,9 @@ import com.customervalue.segments.config.Section;
 import com.typesafe.config.Config;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,7 +17,7 @@ import java.util.Set;
 public record ClassificationSettings(
     LifecycleThresholds lifecycle,
     ValueGradeShares valueGrades,
-    List<BigDecimal> amountLevels,
+    AmountLevels amountLevels,
     List<PlaybookRule> playbook) {
 
   /** Reads the section; the playbook may name only the tiers of {@code tierLabels}. */
@@ -46,10 +48,21 @@ public record ClassificationSettings(
               + c);
     }
     Section classification = Section.of(config, "segments.classification");
+    return new ClassificationSettings(
+        new LifecycleThresholds(newDays, atRiskDays, churnDays),
+        new ValueGradeShares(a, b, c),
+        amountLevels(classification),
+        playbook(classification, tierLabels));
+  }
+
+  private static AmountLevels amountLevels(Section classification) {
     List<BigDecimal> levels =
         classification.numbers("amount-levels").stream()
-            .map(number -> new BigDecimal(number.toString()))
+            .map(ClassificationSettings::amount)
             .toList();
+    if (levels.isEmpty()) {
+      throw classification.invalid("amount-levels", "must name at least one lower bound");
+    }
     for (int i = 0; i < levels.size(); i++) {
       if (levels.get(i).signum() <= 0
           || (i > 0 && levels.get(i).compareTo(levels.get(i - 1)) <= 0)) {
@@ -57,14 +70,38 @@ public record ClassificationSettings(
             "amount-levels", "must be positive and strictly ascending, got " + levels);
       }
     }
-    return new ClassificationSettings(
-        new LifecycleThresholds(newDays, atRiskDays, churnDays),
-        new ValueGradeShares(a, b, c),
-        levels,
-        playbook(classification, Set.copyOf(tierLabels)));
+    BigDecimal cap = amount(classification.number("amount-levels-cap"));
+    BigDecimal top = levels.get(levels.size() - 1);
+    if (cap.signum() != 0 && cap.compareTo(top) <= 0) {
+      throw classification.invalid(
+          "amount-levels-cap",
+          "must be 0 (no cap) or above the last bound of amount-levels ("
+              + top.toPlainString()
+              + "), got "
+              + cap.toPlainString());
+    }
+    String currency = classification.string("amount-levels-currency").trim();
+    if (currency.isEmpty()) {
+      throw classification.invalid(
+          "amount-levels-currency", "must name the currency of the amounts, e.g. \"GBP\"");
+    }
+    int windowDays = classification.integer("amount-levels-window-days");
+    if (windowDays < 0) {
+      throw classification.invalid(
+          "amount-levels-window-days", "must be 0 (whole history) or a positive number of days");
+    }
+    return new AmountLevels(
+        levels, cap.signum() == 0 ? Optional.empty() : Optional.of(cap), currency, windowDays);
   }
 
-  private static List<PlaybookRule> playbook(Section classification, Set<String> labels) {
+  /** A configured amount with only the decimals it needs: 1e7 and 10000000.0 are 10000000. */
+  private static BigDecimal amount(Number number) {
+    BigDecimal amount = new BigDecimal(number.toString()).stripTrailingZeros();
+    return amount.scale() < 0 ? amount.setScale(0) : amount;
+  }
+
+  private static List<PlaybookRule> playbook(Section classification, List<String> tierLabels) {
+    Set<String> labels = Set.copyOf(tierLabels);
     List<? extends Config> entries = classification.entries("playbook");
     List<PlaybookRule> rules = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
@@ -99,13 +136,46 @@ public record ClassificationSettings(
       }
       rules.add(new PlaybookRule(tiers, statuses, action));
     }
-    PlaybookRule last = rules.isEmpty() ? null : rules.get(rules.size() - 1);
-    if (last == null || !last.tiers().isEmpty() || !last.statuses().isEmpty()) {
+    checkCoverage(classification, rules, tierLabels);
+    return List.copyOf(rules);
+  }
+
+  /**
+   * Every (tier, status) pair that can occur must get an action, and every rule must give one to
+   * some pair; only a last rule for everyone, the deliberate fallback, may be left unused.
+   */
+  private static void checkCoverage(
+      Section classification, List<PlaybookRule> rules, List<String> tierLabels) {
+    List<Playbook.Cell> cells = Playbook.occurringCells(tierLabels);
+    List<String> uncovered =
+        cells.stream()
+            .filter(cell -> Playbook.ruleFor(rules, cell).isEmpty())
+            .map(cell -> cell.tier() + " " + cell.status())
+            .toList();
+    if (!uncovered.isEmpty()) {
       throw classification.invalid(
           "playbook",
-          "must end with a rule for everyone (tiers = [], statuses = []), "
-              + "so that every customer gets an action");
+          "gives no action to "
+              + String.join(", ", uncovered)
+              + ": add rules for them, or end with a rule for everyone (tiers = [], statuses ="
+              + " [])");
     }
-    return List.copyOf(rules);
+    Set<Integer> used = new HashSet<>();
+    cells.forEach(cell -> used.add(Playbook.ruleIndexFor(rules, cell).getAsInt()));
+    for (int i = 0; i < rules.size(); i++) {
+      PlaybookRule rule = rules.get(i);
+      boolean fallback = i == rules.size() - 1 && rule.matchesEveryone();
+      if (!used.contains(i) && !fallback) {
+        throw new InvalidSettingsException(
+            "Invalid setting "
+                + classification.key("playbook")
+                + "["
+                + i
+                + "] ("
+                + rule.action()
+                + "): is never used: every customer it names matches an earlier rule, or"
+                + " cannot occur (only the last tier has prospects).");
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package com.customervalue.segments.classify;
 
+import static com.customervalue.segments.metrics.CustomerMetrics.AMOUNT_LEVEL_REVENUE;
 import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
 import static com.customervalue.segments.metrics.CustomerMetrics.FIRST_PURCHASE_DATE;
 import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
@@ -28,12 +29,14 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The rule-based classifications CRM teams use beside the tiers: lifecycle status, value grade
- * (A-D, Pareto on revenue), amount level (bands on monetary) and the recommended action.
+ * (A-D, Pareto on revenue), amount level (bands on the trailing net amount) and the recommended
+ * action.
  */
 public final class Classifications {
   public static final String LIFECYCLE_STATUS = "lifecycle_status";
   public static final String VALUE_GRADE = "value_grade";
   public static final String AMOUNT_LEVEL = "amount_level";
+  public static final String AMOUNT_ABOVE_CAP = "amount_above_cap";
   public static final String RECOMMENDED_ACTION = "recommended_action";
   private static final String GRADE_BUCKET = "grade_bucket";
 
@@ -119,15 +122,20 @@ public final class Classifications {
   }
 
   /**
-   * Adds {@code amount_level}: how many of the ascending lower bounds monetary reaches (0 below the
-   * first).
+   * Adds {@code amount_level}, how many of the ascending lower bounds {@code amount_level_revenue}
+   * reaches (0 below the first, no spend in the window included), and {@code amount_above_cap},
+   * whether it exceeds the cap of the top band (such a customer stays at the top level).
    */
-  public static Dataset<Row> amountLevel(Dataset<Row> customers, List<BigDecimal> lowerBounds) {
+  public static Dataset<Row> amountLevel(Dataset<Row> customers, AmountLevels levels) {
+    Column revenue = col(AMOUNT_LEVEL_REVENUE);
     Column level = lit(0);
-    for (BigDecimal bound : lowerBounds) {
-      level = level.plus(when(col(MONETARY).geq(lit(bound)), 1).otherwise(0));
+    for (BigDecimal bound : levels.lowerBounds()) {
+      level = level.plus(when(revenue.geq(lit(bound)), 1).otherwise(0));
     }
-    return customers.withColumn(AMOUNT_LEVEL, level.cast(DataTypes.IntegerType));
+    Column aboveCap = levels.cap().map(cap -> revenue.gt(lit(cap))).orElse(lit(false));
+    return customers
+        .withColumn(AMOUNT_LEVEL, level.cast(DataTypes.IntegerType))
+        .withColumn(AMOUNT_ABOVE_CAP, coalesce(aboveCap, lit(false)));
   }
 
   /** Adds {@code recommended_action}: the first playbook rule whose tiers and statuses match. */

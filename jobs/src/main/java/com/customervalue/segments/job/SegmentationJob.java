@@ -62,14 +62,14 @@ public final class SegmentationJob {
     steps.add(
         new ValidateStep(
             settings.input(), settings.quality(), settings.snapshot(), settings.privacy()));
-    steps.add(new MetricsStep());
+    steps.add(new MetricsStep(settings.classification().amountLevels().windowDays()));
     steps.add(new ScoreStep(settings.scoring()));
     steps.add(new TierStep(settings.tiers()));
     steps.add(new SegmentsStep(settings.scoring(), settings.classification()));
     steps.add(new QuarantineStep());
     steps.add(new DistributeStep(settings.scoring()));
     if (settings.output().report()) {
-      steps.add(new ReportStep());
+      steps.add(new ReportStep(settings.classification().amountLevels()));
     }
     steps.add(new PublishStep(settings.output()));
     if (settings.serving().jdbcUrl().isPresent()) {

@@ -1,5 +1,6 @@
 package com.customervalue.segments.metrics;
 
+import static com.customervalue.segments.metrics.CustomerMetrics.AMOUNT_LEVEL_REVENUE;
 import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
 import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
 import static com.customervalue.segments.metrics.CustomerMetrics.GROSS_REVENUE;
@@ -37,7 +38,8 @@ public final class CustomerMaster {
       columns.add(
           switch (name) {
             case FREQUENCY -> coalesce(col(name), lit(0)).as(name);
-            case MONETARY, GROSS_REVENUE, RETURNS_AMOUNT -> coalesce(col(name), zero).as(name);
+            case MONETARY, GROSS_REVENUE, RETURNS_AMOUNT, AMOUNT_LEVEL_REVENUE ->
+                coalesce(col(name), zero).as(name);
             default -> col(name);
           });
     }

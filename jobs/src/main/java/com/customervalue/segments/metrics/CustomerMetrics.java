@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.DecimalType;
  * Per-customer RFM metrics as docs/DEFINITIONS.md defines them: lines are netted into orders, an
  * order with a positive net amount is a purchase and a negative one a return; frequency and money
  * count the window [as-of - window-days, as-of), purchase dates look at the whole history before
- * as-of.
+ * as-of, and the amount level's basis counts a window of its own.
  */
 public final class CustomerMetrics {
   public static final String CUSTOMER_ID = Transactions.CUSTOMER_ID;
@@ -43,6 +43,12 @@ public final class CustomerMetrics {
   public static final String AVG_ORDER_VALUE = "avg_order_value";
   public static final String TENURE_DAYS = "tenure_days";
 
+  /**
+   * Net amount, returns included, of the orders in the amount-level window [as-of - days, as-of):
+   * what the amount level is measured on, independent of the scoring window.
+   */
+  public static final String AMOUNT_LEVEL_REVENUE = "amount_level_revenue";
+
   /** The columns of {@link #perCustomer}, in order. */
   public static final List<String> COLUMNS =
       List.of(
@@ -55,7 +61,8 @@ public final class CustomerMetrics {
           GROSS_REVENUE,
           RETURNS_AMOUNT,
           AVG_ORDER_VALUE,
-          TENURE_DAYS);
+          TENURE_DAYS,
+          AMOUNT_LEVEL_REVENUE);
 
   /** Order-level columns between netting and the per-customer aggregate. */
   public static final String ORDER_DATE = "order_date";
@@ -96,15 +103,16 @@ public final class CustomerMetrics {
   }
 
   /**
-   * One row per customer with at least one order before {@code asOf}. {@code windowDays} = 0
-   * measures the whole history. Customers without a purchase (returns or zero-amount orders only)
-   * have frequency 0 and null purchase dates, recency, tenure and average order value.
+   * One row per customer with at least one order before {@code asOf}. {@code windowDays} (the
+   * scoring window) and {@code amountLevelWindowDays} (the window of {@link #AMOUNT_LEVEL_REVENUE})
+   * = 0 measure the whole history. Customers without a purchase (returns or zero-amount orders
+   * only) have frequency 0 and null purchase dates, recency, tenure and average order value.
    */
-  public static Dataset<Row> perCustomer(Dataset<Row> orders, LocalDate asOf, int windowDays) {
+  public static Dataset<Row> perCustomer(
+      Dataset<Row> orders, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
     Column orderDate = col(ORDER_DATE);
     Column orderUnits = col(ORDER_UNITS);
-    Column inWindow =
-        windowDays == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(windowDays))));
+    Column inWindow = since(orderDate, asOf, windowDays);
     Column isPurchase = orderUnits.gt(0);
     Column isReturn = orderUnits.lt(0);
     Column asOfDate = lit(Date.valueOf(asOf));
@@ -120,7 +128,9 @@ public final class CustomerMetrics {
                     .as(FREQUENCY),
                 money(sum(when(inWindow, orderUnits))).as(MONETARY),
                 money(sum(when(inWindow.and(isPurchase), orderUnits))).as(GROSS_REVENUE),
-                money(sum(when(inWindow.and(isReturn), negate(orderUnits)))).as(RETURNS_AMOUNT));
+                money(sum(when(inWindow.and(isReturn), negate(orderUnits)))).as(RETURNS_AMOUNT),
+                money(sum(when(since(orderDate, asOf, amountLevelWindowDays), orderUnits)))
+                    .as(AMOUNT_LEVEL_REVENUE));
 
     return sums.select(
         col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
@@ -134,7 +144,13 @@ public final class CustomerMetrics {
         when(col(FREQUENCY).gt(0), col(GROSS_REVENUE).divide(col(FREQUENCY)))
             .cast(MONEY_TYPE)
             .as(AVG_ORDER_VALUE),
-        datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS));
+        datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS),
+        col(AMOUNT_LEVEL_REVENUE));
+  }
+
+  /** Whether an order is dated in [as-of - days, as-of); every order before as-of for 0 days. */
+  private static Column since(Column orderDate, LocalDate asOf, int days) {
+    return days == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(days))));
   }
 
   /** A line amount (DECIMAL(18,4)) as BIGINT units of 1/10,000. */

@@ -21,6 +21,16 @@ public final class MetricsStep implements Step {
   public static final Key<CustomerBase> CUSTOMERS =
       Key.of("the per-customer metrics", CustomerBase.class);
 
+  private final int amountLevelWindowDays;
+
+  /**
+   * {@code amountLevelWindowDays}: the trailing window the amount level's basis is measured over
+   * (segments.classification.amount-levels-window-days; 0 = the whole history).
+   */
+  public MetricsStep(int amountLevelWindowDays) {
+    this.amountLevelWindowDays = amountLevelWindowDays;
+  }
+
   @Override
   public String name() {
     return "metrics";
@@ -37,7 +47,7 @@ public final class MetricsStep implements Step {
     // iterates); let adaptive execution size their partitions from the data instead of keeping 200.
     state.spark().conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     Ingested ingested = state.get(ValidateStep.INGESTED);
-    Dataset<Row> metrics = state.cache(perCustomer(ingested));
+    Dataset<Row> metrics = state.cache(perCustomer(ingested, amountLevelWindowDays));
     Row population =
         metrics.agg(count(lit(1)), count(when(CustomerMetrics.isBuyer(), lit(1)))).first();
     long customers = population.getLong(0);
@@ -56,14 +66,15 @@ public final class MetricsStep implements Step {
   }
 
   /** Per-customer metrics, with the customer master's customers and attributes when given. */
-  static Dataset<Row> perCustomer(Ingested ingested) {
+  static Dataset<Row> perCustomer(Ingested ingested, int amountLevelWindowDays) {
     Dataset<Row> lines = ingested.accepted();
     Dataset<Row> orders =
         ingested.hasOrderIds()
             ? CustomerMetrics.netOrders(lines)
             : CustomerMetrics.eachLineAnOrder(lines);
     Dataset<Row> metrics =
-        CustomerMetrics.perCustomer(orders, ingested.asOf(), ingested.windowDays());
+        CustomerMetrics.perCustomer(
+            orders, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays);
     return ingested
         .customerMaster()
         .map(master -> CustomerMaster.attach(metrics, master))

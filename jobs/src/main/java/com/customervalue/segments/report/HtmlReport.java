@@ -38,6 +38,8 @@ public final class HtmlReport {
       th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
       th { background: #f2f2f2; }
       th:first-child, td:first-child, td.text { text-align: left; }
+      #playbook-grid th { text-align: left; }
+      td.cell { white-space: normal; text-align: left; vertical-align: top; width: 150px; font-size: 12px; }
       """;
 
   private HtmlReport() {}
@@ -61,7 +63,8 @@ public final class HtmlReport {
     BuyerSections.monetary(html, figures);
     BuyerSections.segments(html, figures.segments());
     TierSections.migration(html, figures);
-    TierSections.actions(html, figures.actions(), figures.tiers());
+    ClassificationSections.playbook(html, figures.playbook(), figures.tiers());
+    ClassificationSections.amountLevels(html, figures.amountBands(), figures.amountLevels());
     quality(html, run);
     html.append("</main>\n</body>\n</html>\n");
     return html.toString();

@@ -1,5 +1,6 @@
 package com.customervalue.segments.report;
 
+import com.customervalue.segments.classify.AmountLevels;
 import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.tier.TierOutcome;
@@ -11,8 +12,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Everything the HTML report shows, gathered from the snapshot's tables into small driver-side
- * records: the report never touches customer-level data beyond one aggregation of the R × F grid
- * and the recommended actions.
+ * records: the report never touches customer-level data beyond one aggregation of the R × F grid,
+ * the tier × lifecycle status grid and the amount levels.
  */
 public record ReportFigures(
     RunFacts run,
@@ -26,7 +27,9 @@ public record ReportFigures(
     Optional<LocalDate> previousSnapshot,
     List<Migration> migration,
     List<Migration> modelDrift,
-    List<ActionCount> actions) {
+    List<PlaybookCell> playbook,
+    AmountLevels amountBands,
+    List<AmountLevelCount> amountLevels) {
 
   /** What the run read and did, known before any table is written. */
   public record RunFacts(
@@ -87,22 +90,30 @@ public record ReportFigures(
    */
   public record Migration(String fromTier, String toTier, long customers, double revenue) {}
 
-  /** Customers of a tier whose recommended action is {@code action}. */
-  public record ActionCount(String tier, String action, long customers) {}
+  /** Customers of a tier and lifecycle status whose recommended action is {@code action}. */
+  public record PlaybookCell(String tier, String status, String action, long customers) {}
+
+  /**
+   * Customers at an amount level, how many of them are above the cap, and the sum of their
+   * amount_level_revenue.
+   */
+  public record AmountLevelCount(int level, long customers, long aboveCap, double revenue) {}
 
   /**
    * Reads the figures from the snapshot's tables. {@code segments} is customer_segments; the others
-   * are the summary tables of the same snapshot.
+   * are the summary tables of the same snapshot. {@code amountBands} are the bands the amount
+   * levels were assigned with.
    */
   public static ReportFigures gather(
       RunFacts run,
+      AmountLevels amountBands,
       Dataset<Row> segments,
       Dataset<Row> tierSummary,
       Dataset<Row> segmentSummary,
       Dataset<Row> distribution,
       Dataset<Row> migration) {
     List<Tier> tiers = FigureQueries.tiers(tierSummary);
-    // One aggregation of the customers gives both the R × F grid and the actions per tier.
+    // One aggregation of the customers gives the R × F grid, the playbook grid and the levels.
     List<Row> groups = CustomerGroups.collect(segments);
     // The monetary rows of value_distribution are a few hundred: fetch them once, split them here.
     List<Row> monetary = FigureQueries.monetary(distribution);
@@ -120,7 +131,9 @@ public record ReportFigures(
         FigureQueries.previousSnapshot(migrationRows),
         FigureQueries.moves(migrationRows, TierMigration.MOVEMENT),
         FigureQueries.moves(migrationRows, TierMigration.MODEL_DRIFT),
-        CustomerGroups.actions(groups));
+        CustomerGroups.playbook(groups),
+        amountBands,
+        CustomerGroups.amountLevels(groups, amountBands.top()));
   }
 
   /** The share of revenue held by the top {@code percent} % of buyers, NaN when not computed. */

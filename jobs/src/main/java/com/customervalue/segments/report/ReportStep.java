@@ -1,6 +1,7 @@
 package com.customervalue.segments.report;
 
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.classify.AmountLevels;
 import com.customervalue.segments.ingest.Ingested;
 import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.metrics.CustomerBase;
@@ -22,6 +23,13 @@ import org.apache.hadoop.fs.Path;
  * tables of the snapshot so that it shows exactly what is published.
  */
 public final class ReportStep implements Step {
+  private final AmountLevels amountLevels;
+
+  /** {@code amountLevels}: the bands customer_segments' amount levels were assigned with. */
+  public ReportStep(AmountLevels amountLevels) {
+    this.amountLevels = amountLevels;
+  }
+
   @Override
   public String name() {
     return "report";
@@ -49,7 +57,10 @@ public final class ReportStep implements Step {
     try {
       state
           .output()
-          .stage(Catalog.REPORT, ingested.asOf(), directory -> write(state, directory, facts));
+          .stage(
+              Catalog.REPORT,
+              ingested.asOf(),
+              directory -> write(state, directory, facts, amountLevels));
     } catch (VirtualMachineError e) {
       throw e;
     } catch (RuntimeException | Error e) { // AWT throws Errors, e.g. on a machine without any font
@@ -62,11 +73,13 @@ public final class ReportStep implements Step {
     }
   }
 
-  private static void write(RunState state, String directory, RunFacts facts) {
+  private static void write(
+      RunState state, String directory, RunFacts facts, AmountLevels amountLevels) {
     TableOutput output = state.output();
     ReportFigures figures =
         ReportFigures.gather(
             facts,
+            amountLevels,
             output.staged(Catalog.CUSTOMER_SEGMENTS),
             output.staged(Catalog.TIER_SUMMARY),
             output.staged(Catalog.RFM_SEGMENT_SUMMARY),

@@ -9,7 +9,6 @@ import static com.customervalue.segments.report.Html.table;
 import static com.customervalue.segments.report.Html.whole;
 
 import com.customervalue.segments.distribute.TierMigration;
-import com.customervalue.segments.report.ReportFigures.ActionCount;
 import com.customervalue.segments.report.ReportFigures.Migration;
 import com.customervalue.segments.report.ReportFigures.Tier;
 import com.customervalue.segments.tier.RankWeights;
@@ -24,8 +23,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The report's sections on the value tiers: their sizes and profiles, how customers moved between
- * them since the previous snapshot, and the actions recommended in each.
+ * The report's sections on the value tiers: their sizes and profiles, and how customers moved
+ * between them since the previous snapshot.
  */
 final class TierSections {
   private TierSections() {}
@@ -190,26 +189,6 @@ final class TierSections {
       rows.add(row);
     }
     table(html, header, rows);
-  }
-
-  static void actions(StringBuilder html, List<ActionCount> actions, List<Tier> tiers) {
-    html.append("<h2>Recommended actions per tier</h2>\n");
-    Function<String, String> tierName = tierNames(tiers);
-    List<List<String>> rows = new ArrayList<>();
-    for (Tier tier : tiers) {
-      List<ActionCount> ofTier =
-          actions.stream().filter(action -> action.tier().equals(tier.tier())).toList();
-      long customers = ofTier.stream().mapToLong(ActionCount::customers).sum();
-      for (ActionCount action : ofTier) {
-        rows.add(
-            List.of(
-                escape(tierName.apply(tier.tier())),
-                "<td class=\"text\">" + escape(action.action()),
-                whole(action.customers()),
-                percent(customers == 0 ? Double.NaN : (double) action.customers() / customers)));
-      }
-    }
-    table(html, List.of("tier", "recommended action", "customers", "of the tier"), rows);
   }
 
   /** The configured display name of a tier; the tier itself for new and departed customers. */

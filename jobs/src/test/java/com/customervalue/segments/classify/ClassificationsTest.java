@@ -1,8 +1,10 @@
 package com.customervalue.segments.classify;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.tier.ValueTiers;
 import java.math.BigDecimal;
@@ -10,8 +12,10 @@ import java.sql.Date;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -127,52 +131,75 @@ class ClassificationsTest extends SparkTestSession {
   }
 
   @Test
-  void amountLevelBoundaries() {
-    List<BigDecimal> bounds =
-        List.of(
-            new BigDecimal(10_000),
-            new BigDecimal(50_000),
-            new BigDecimal(500_000),
-            new BigDecimal(3_000_000),
-            new BigDecimal(5_000_000));
-    Dataset<Row> classified =
-        Classifications.amountLevel(
-            customers(
-                customer("negative", 1, 1, "-1", 1),
-                customer("below", 1, 1, "9999.9999", 1),
-                customer("at-10k", 1, 1, "10000", 1),
-                customer("below-50k", 1, 1, "49999.99", 1),
-                customer("at-50k", 1, 1, "50000", 1),
-                customer("at-500k", 1, 1, "500000", 1),
-                customer("at-3m", 1, 1, "3000000", 1),
-                customer("below-5m", 1, 1, "4999999.9999", 1),
-                customer("at-5m", 1, 1, "5000000", 1),
-                customer("beyond-10m", 1, 1, "25000000", 1)),
-            bounds);
+  void amountLevelsCountTheBoundsTheTrailingAmountReachesAndFlagTheCap() {
+    AmountLevels sourceBands =
+        new AmountLevels(
+            List.of(
+                new BigDecimal(10_000),
+                new BigDecimal(50_000),
+                new BigDecimal(500_000),
+                new BigDecimal(3_000_000),
+                new BigDecimal(5_000_000)),
+            Optional.of(new BigDecimal(10_000_000)),
+            "CNY",
+            365);
+    Dataset<Row> customers =
+        spark.createDataFrame(
+            Stream.of(
+                    "no-spend:0",
+                    "negative:-1",
+                    "below:9999.9999",
+                    "at-10k:10000",
+                    "below-50k:49999.99",
+                    "at-50k:50000",
+                    "at-500k:500000",
+                    "at-3m:3000000",
+                    "below-5m:4999999.9999",
+                    "at-5m:5000000",
+                    "at-cap:10000000",
+                    "beyond-cap:25000000")
+                .map(
+                    entry ->
+                        RowFactory.create(
+                            entry.split(":")[0], new BigDecimal(entry.split(":")[1]).setScale(4)))
+                .toList(),
+            new StructType()
+                .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
+                .add(CustomerMetrics.AMOUNT_LEVEL_REVENUE, CustomerMetrics.MONEY_TYPE));
 
+    Dataset<Row> leveled = Classifications.amountLevel(customers, sourceBands);
+    Map<String, Object> levels = column(leveled, Classifications.AMOUNT_LEVEL);
     assertEquals(
-        Map.of(
-            "negative",
-            "0",
-            "below",
-            "0",
-            "at-10k",
-            "1",
-            "below-50k",
-            "1",
-            "at-50k",
-            "2",
-            "at-500k",
-            "3",
-            "at-3m",
-            "4",
-            "below-5m",
-            "4",
-            "at-5m",
-            "5",
-            "beyond-10m",
-            "5"),
-        column(classified, Classifications.AMOUNT_LEVEL));
+        Map.ofEntries(
+            Map.entry("no-spend", "0"),
+            Map.entry("negative", "0"),
+            Map.entry("below", "0"),
+            Map.entry("at-10k", "1"),
+            Map.entry("below-50k", "1"),
+            Map.entry("at-50k", "2"),
+            Map.entry("at-500k", "3"),
+            Map.entry("at-3m", "4"),
+            Map.entry("below-5m", "4"),
+            Map.entry("at-5m", "5"),
+            Map.entry("at-cap", "5"),
+            Map.entry("beyond-cap", "5")),
+        levels);
+    Map<String, Object> flagged = column(leveled, Classifications.AMOUNT_ABOVE_CAP);
+    assertEquals(
+        List.of("beyond-cap"),
+        flagged.entrySet().stream()
+            .filter(e -> e.getValue().equals("true"))
+            .map(Map.Entry::getKey)
+            .toList());
+
+    // Without a cap nobody is flagged.
+    AmountLevels uncapped =
+        new AmountLevels(sourceBands.lowerBounds(), Optional.empty(), "CNY", 365);
+    assertEquals(
+        0,
+        Classifications.amountLevel(customers, uncapped)
+            .where(col(Classifications.AMOUNT_ABOVE_CAP))
+            .count());
   }
 
   @Test
@@ -210,6 +237,79 @@ class ClassificationsTest extends SparkTestSession {
             "welcome offer",
             "copper-at-risk",
             "regular contact"),
+        column(
+            Classifications.recommendedAction(customers, playbook),
+            Classifications.RECOMMENDED_ACTION));
+  }
+
+  /** The action the default playbook (reference.conf) intends for each cell that can occur. */
+  private static final Map<Playbook.Cell, String> INTENDED =
+      Map.ofEntries(
+          intended(
+              "iron", "prospect", "First-purchase incentive: a welcome offer on the first order"),
+          intended("gold", "new", "Onboarding series and a second-purchase nudge"),
+          intended("silver", "new", "Onboarding series and a second-purchase nudge"),
+          intended("copper", "new", "Onboarding series and a second-purchase nudge"),
+          intended("iron", "new", "Onboarding series and a second-purchase nudge"),
+          intended(
+              "gold", "at_risk", "Retention call: ask what changed and fix it before they lapse"),
+          intended(
+              "silver", "at_risk", "Retention call: ask what changed and fix it before they lapse"),
+          intended("copper", "at_risk", "Reminder with a time-limited offer before they lapse"),
+          intended("iron", "at_risk", "Reminder with a time-limited offer before they lapse"),
+          intended("gold", "lapsed", "Personal win-back offer from their account contact"),
+          intended("silver", "lapsed", "Personal win-back offer from their account contact"),
+          intended("copper", "lapsed", "Win-back campaign with a comeback offer"),
+          intended("iron", "lapsed", "Win-back campaign with a comeback offer"),
+          intended("gold", "active", "Dedicated account manager, loyalty perks and early access"),
+          intended("silver", "active", "Engagement campaigns and upgrade offers toward gold"),
+          intended("copper", "active", "Promotions, bundles and product trials"),
+          intended("iron", "active", "Reactivation campaign and regular low-cost contact"));
+
+  private static Map.Entry<Playbook.Cell, String> intended(
+      String tier, String status, String action) {
+    return Map.entry(new Playbook.Cell(tier, status), action);
+  }
+
+  @Test
+  void theDefaultPlaybookGivesEveryCellThatCanOccurItsIntendedAction() {
+    List<String> tiers = List.of("gold", "silver", "copper", "iron");
+    List<PlaybookRule> playbook =
+        ClassificationSettings.from(
+                ConfigLayers.layered(Optional.empty(), Map.of("segments.input.path", "unused")),
+                tiers)
+            .playbook();
+    // Seventeen cells: 4 tiers x 4 buyer statuses, and prospects, who are never bought and so iron.
+    assertEquals(INTENDED.keySet(), Set.copyOf(Playbook.occurringCells(tiers)));
+    for (Playbook.Cell cell : Playbook.occurringCells(tiers)) {
+      assertEquals(
+          INTENDED.get(cell),
+          Playbook.ruleFor(playbook, cell).map(PlaybookRule::action).orElse(null),
+          cell.toString());
+    }
+    // Prospects and lapsed buyers, new and active customers, at-risk and lapsed gold: distinct.
+    assertEquals(
+        10, Set.copyOf(INTENDED.values()).size(), "distinct actions of the default playbook");
+
+    // Spark applies the same rules to customer_segments.
+    Dataset<Row> customers =
+        spark.createDataFrame(
+            INTENDED.keySet().stream()
+                .map(
+                    cell ->
+                        RowFactory.create(
+                            cell.tier() + "/" + cell.status(), cell.tier(), cell.status()))
+                .toList(),
+            new StructType()
+                .add("customer_id", DataTypes.StringType)
+                .add(ValueTiers.VALUE_TIER, DataTypes.StringType)
+                .add(Classifications.LIFECYCLE_STATUS, DataTypes.StringType));
+    assertEquals(
+        INTENDED.entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    entry -> entry.getKey().tier() + "/" + entry.getKey().status(),
+                    Map.Entry::getValue)),
         column(
             Classifications.recommendedAction(customers, playbook),
             Classifications.RECOMMENDED_ACTION));

@@ -43,7 +43,7 @@ class CustomerSegmentsTest extends SparkTestSession {
             "SELECT * FROM VALUES ('c1', 'North'), ('prospect-1', 'South') AS t(customer_id,"
                 + " region)");
     Dataset<Row> metrics =
-        CustomerMaster.attach(CustomerMetrics.perCustomer(orders, AS_OF, 0), master).cache();
+        CustomerMaster.attach(CustomerMetrics.perCustomer(orders, AS_OF, 0, 365), master).cache();
     ScoreBreaks breaks =
         RfmScores.breaks(
             metrics,
@@ -77,6 +77,11 @@ class CustomerSegmentsTest extends SparkTestSession {
     assertNull(prospect.getAs("r_score"));
     assertNull(prospect.getAs("rfm_segment"));
     assertEquals("South", prospect.getAs("region"));
+    assertEquals(0, (Integer) prospect.getAs("amount_level"));
+    assertEquals(false, prospect.getAs("amount_above_cap"));
+    assertEquals(
+        "First-purchase incentive: a welcome offer on the first order",
+        prospect.getAs("recommended_action"));
     assertEquals("North", rows.get("c1").getAs("region"));
     assertEquals(40, rows.values().stream().filter(row -> row.getAs("rfm_cell") != null).count());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.customervalue.segments.classify.AmountLevels;
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.config.InvalidSettingsException;
 import com.customervalue.segments.ingest.ColumnMapping;
@@ -239,14 +240,18 @@ class JobSettingsTest {
             false),
         settings.tiers());
     assertEquals(
-        List.of(
-            new BigDecimal("10000"),
-            new BigDecimal("50000"),
-            new BigDecimal("500000"),
-            new BigDecimal("3000000"),
-            new BigDecimal("5000000")),
+        new AmountLevels(
+            List.of(
+                new BigDecimal("10000"),
+                new BigDecimal("50000"),
+                new BigDecimal("500000"),
+                new BigDecimal("3000000"),
+                new BigDecimal("5000000")),
+            Optional.of(new BigDecimal("10000000")),
+            "CNY",
+            365),
         settings.classification().amountLevels());
-    assertEquals(6, settings.classification().playbook().size());
+    assertEquals(11, settings.classification().playbook().size());
   }
 
   @Test
@@ -318,6 +323,19 @@ class JobSettingsTest {
     assertTrue(grades.contains("0 < a-share < b-share < c-share <= 1, got 0.5, 0.4, 0.95"), grades);
     String levels = failure(write("segments.classification.amount-levels = [100, 50]\n"), INPUT);
     assertTrue(levels.contains("must be positive and strictly ascending, got [100, 50]"), levels);
+    String cap = failure(write("segments.classification.amount-levels-cap = 5000000\n"), INPUT);
+    assertTrue(
+        cap.startsWith("Invalid setting segments.classification.amount-levels-cap (")
+            && cap.endsWith(
+                "must be 0 (no cap) or above the last bound of amount-levels (5000000), got"
+                    + " 5000000."),
+        cap);
+    String currency =
+        failure(write("segments.classification.amount-levels-currency = \" \"\n"), INPUT);
+    assertTrue(currency.contains("amount-levels-currency"), currency);
+    String window =
+        failure(write("segments.classification.amount-levels-window-days = -1\n"), INPUT);
+    assertTrue(window.contains("amount-levels-window-days"), window);
     String tier =
         failure(
             write(
@@ -340,7 +358,30 @@ class JobSettingsTest {
                 "segments.classification.playbook = [{ tiers = [gold], statuses = [], action = x"
                     + " }]\n"),
             INPUT);
-    assertTrue(catchAll.contains("must end with a rule for everyone"), catchAll);
+    assertTrue(
+        catchAll.contains(
+            ": gives no action to silver new, silver active, silver at_risk, silver lapsed,"
+                + " copper new,"),
+        catchAll);
+    assertTrue(catchAll.endsWith("or end with a rule for everyone (tiers = [], statuses = [])."));
+    String unused =
+        failure(
+            write(
+                "segments.classification.playbook = [{ tiers = [], statuses = [], action = x },"
+                    + " { tiers = [gold], statuses = [], action = y }]\n"),
+            INPUT);
+    assertTrue(
+        unused.endsWith(
+            "playbook[1] (y): is never used: every customer it names matches an earlier rule, or"
+                + " cannot occur (only the last tier has prospects)."),
+        unused);
+    String prospects =
+        failure(
+            write(
+                "segments.classification.playbook = [{ tiers = [gold], statuses = [prospect],"
+                    + " action = x }, { tiers = [], statuses = [], action = y }]\n"),
+            INPUT);
+    assertTrue(prospects.contains("playbook[0] (x): is never used"), prospects);
   }
 
   private String failure(File file, Map<String, String> overrides) {

@@ -50,6 +50,7 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
           "lifecycle_status",
           "value_grade",
           "amount_level",
+          "amount_above_cap",
           "recommended_action");
 
   @TempDir static Path output;
@@ -351,7 +352,8 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     columns.add("snapshot_date");
     assertEquals(columns, List.of(segments.columns()));
     // From value_tier on, every label is set for buyers and non-buyers alike.
-    for (String label : SEGMENT_COLUMNS.subList(SEGMENT_COLUMNS.indexOf("value_tier"), 12)) {
+    for (String label :
+        SEGMENT_COLUMNS.subList(SEGMENT_COLUMNS.indexOf("value_tier"), SEGMENT_COLUMNS.size())) {
       assertEquals(0, segments.filter(col(label).isNull()).count(), label + " is set for everyone");
     }
     Dataset<Row> buyers = segments.filter(col("frequency").gt(0));
@@ -378,6 +380,57 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
                     .and(col("tier_rank").equalTo(4))
                     .and(col("lifecycle_status").isin("prospect", "lapsed")))
             .count());
+  }
+
+  @Test
+  void amountLevelsBandTheNetAmountOfTheTrailingYear() {
+    // docs/DEFINITIONS.md, computed directly: the net amount of each customer's invoices dated in
+    // [as-of - 365 days, as-of), an invoice dated by its first line, whatever the scoring window.
+    LocalDate start = AS_OF.minusDays(365);
+    Map<String, BigDecimal> orderAmount = new HashMap<>();
+    Map<String, LocalDate> orderDate = new HashMap<>();
+    for (RawLine line : raw) {
+      if (line.customerId() != null && line.date().isBefore(AS_OF)) {
+        String order = line.customerId() + "/" + line.invoice();
+        orderAmount.merge(order, line.amount(), BigDecimal::add);
+        orderDate.merge(order, line.date(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+    }
+    Map<String, BigDecimal> expected = new HashMap<>();
+    orderAmount.forEach(
+        (order, amount) -> {
+          String customer = order.substring(0, order.indexOf('/'));
+          expected.merge(customer, BigDecimal.ZERO, BigDecimal::add);
+          if (!orderDate.get(order).isBefore(start)) {
+            expected.merge(customer, amount, BigDecimal::add);
+          }
+        });
+    // conf/online-retail.conf: levels from 250, 1,000, 5,000, 20,000 and 50,000 GBP, cap 250,000.
+    List<BigDecimal> bounds =
+        List.of(250, 1_000, 5_000, 20_000, 50_000).stream().map(BigDecimal::valueOf).toList();
+    BigDecimal cap = BigDecimal.valueOf(250_000);
+    Map<Integer, Integer> customersPerLevel = new HashMap<>();
+    List<String> mismatches = new ArrayList<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(output.resolve("customer_segments").toString())
+            .select("customer_id", "amount_level_revenue", "amount_level", "amount_above_cap")
+            .collectAsList()) {
+      BigDecimal want = expected.get(row.getString(0));
+      int level = (int) bounds.stream().filter(bound -> want.compareTo(bound) >= 0).count();
+      customersPerLevel.merge(level, 1, Integer::sum);
+      if (!sameMoney(want, row.getDecimal(1))
+          || level != row.getInt(2)
+          || (want.compareTo(cap) > 0) != row.getBoolean(3)) {
+        mismatches.add(row + " expected " + want + ", level " + level);
+      }
+    }
+    assertEquals(List.of(), mismatches.subList(0, Math.min(3, mismatches.size())));
+    assertEquals(4_372, customersPerLevel.values().stream().mapToInt(Integer::intValue).sum());
+    // Every level holds customers: 1,009 below 250 GBP (no spend in the year included), 16 at
+    // level 5, of whom one (279,489 GBP) is above the cap.
+    assertEquals(Map.of(0, 1_009, 1, 1_768, 2, 1_342, 3, 218, 4, 19, 5, 16), customersPerLevel);
   }
 
   @Test

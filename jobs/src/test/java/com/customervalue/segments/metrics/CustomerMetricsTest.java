@@ -39,8 +39,13 @@ class CustomerMetricsTest extends SparkTestSession {
   }
 
   private static Map<String, Row> metrics(int windowDays, Row... lines) {
+    return metrics(windowDays, 0, lines);
+  }
+
+  private static Map<String, Row> metrics(int windowDays, int amountLevelDays, Row... lines) {
     Dataset<Row> accepted = spark.createDataFrame(Arrays.asList(lines), LINES);
-    return CustomerMetrics.perCustomer(CustomerMetrics.netOrders(accepted), AS_OF, windowDays)
+    return CustomerMetrics.perCustomer(
+            CustomerMetrics.netOrders(accepted), AS_OF, windowDays, amountLevelDays)
         .collectAsList()
         .stream()
         .collect(Collectors.toMap(row -> row.getString(0), row -> row));
@@ -54,7 +59,7 @@ class CustomerMetricsTest extends SparkTestSession {
   void schemaIsTheContract() {
     StructType schema =
         CustomerMetrics.perCustomer(
-                CustomerMetrics.netOrders(spark.createDataFrame(List.of(), LINES)), AS_OF, 0)
+                CustomerMetrics.netOrders(spark.createDataFrame(List.of(), LINES)), AS_OF, 0, 365)
             .schema();
     List<String> fields =
         Arrays.stream(schema.fields())
@@ -71,7 +76,8 @@ class CustomerMetricsTest extends SparkTestSession {
             "gross_revenue DECIMAL(28,4)",
             "returns_amount DECIMAL(28,4)",
             "avg_order_value DECIMAL(28,4)",
-            "tenure_days INT"),
+            "tenure_days INT",
+            "amount_level_revenue DECIMAL(28,4)"),
         fields);
     assertEquals(
         CustomerMetrics.COLUMNS, Arrays.stream(schema.fields()).map(StructField::name).toList());
@@ -185,6 +191,35 @@ class CustomerMetricsTest extends SparkTestSession {
   }
 
   @Test
+  void theAmountLevelBasisHasAWindowOfItsOwn() {
+    // Scoring over the whole history, the amount level over 60 days: [2024-01-01, 2024-03-01).
+    Map<String, Row> byCustomer =
+        metrics(
+            0,
+            60,
+            line(7, "old", "2023-12-31", "500.00"), // the day before the amount-level window
+            line(7, "edge", "2024-01-01", "40.00"), // its first day
+            line(7, "ret", "2024-02-01", "-15.00"), // a return in it counts, as in monetary
+            line(8, "gone", "2023-06-01", "99.00")); // no order in it
+
+    assertEquals(money("525.00"), byCustomer.get("7").getAs(CustomerMetrics.MONETARY));
+    assertEquals(money("25.00"), byCustomer.get("7").getAs(CustomerMetrics.AMOUNT_LEVEL_REVENUE));
+    assertEquals(money("99.00"), byCustomer.get("8").getAs(CustomerMetrics.MONETARY));
+    assertEquals(money("0"), byCustomer.get("8").getAs(CustomerMetrics.AMOUNT_LEVEL_REVENUE));
+
+    // The other way round: a 30-day scoring window, the amount level over the whole history.
+    Row wholeHistory =
+        metrics(
+                30,
+                0,
+                line(9, "old", "2022-01-01", "1000.00"),
+                line(9, "new", "2024-02-15", "10.00"))
+            .get("9");
+    assertEquals(money("10.00"), wholeHistory.getAs(CustomerMetrics.MONETARY));
+    assertEquals(money("1010.00"), wholeHistory.getAs(CustomerMetrics.AMOUNT_LEVEL_REVENUE));
+  }
+
+  @Test
   void withoutOrderIdsEveryLineIsAnOrder() {
     Dataset<Row> accepted =
         spark.createDataFrame(
@@ -194,7 +229,7 @@ class CustomerMetricsTest extends SparkTestSession {
                 line(7, null, "2024-02-02", "-4.00")),
             LINES);
     Row row =
-        CustomerMetrics.perCustomer(CustomerMetrics.eachLineAnOrder(accepted), AS_OF, 0).first();
+        CustomerMetrics.perCustomer(CustomerMetrics.eachLineAnOrder(accepted), AS_OF, 0, 0).first();
 
     assertEquals(2, (Integer) row.getAs(CustomerMetrics.FREQUENCY));
     assertEquals(money("16.00"), row.getAs(CustomerMetrics.MONETARY));
@@ -211,7 +246,8 @@ class CustomerMetricsTest extends SparkTestSession {
                         line(1, "o1", "2024-02-01", "10.00"), line(2, "o2", "2024-02-01", "20.00")),
                     LINES)),
             AS_OF,
-            0);
+            0,
+            365);
     StructType masterSchema =
         new StructType().add("id", DataTypes.IntegerType).add("region", DataTypes.StringType);
     Dataset<Row> master =
@@ -228,6 +264,7 @@ class CustomerMetricsTest extends SparkTestSession {
     assertNull(rows.get("1").getAs("region"));
     assertEquals("North", rows.get("2").getAs("region"));
     assertEquals(money("20.00"), rows.get("2").getAs(CustomerMetrics.MONETARY));
+    assertEquals(money("0"), rows.get("3").getAs(CustomerMetrics.AMOUNT_LEVEL_REVENUE));
     Row prospect = rows.get("3");
     assertEquals("South", prospect.getAs("region"));
     assertEquals(0, (Integer) prospect.getAs(CustomerMetrics.FREQUENCY));

@@ -191,6 +191,116 @@ class RunReportTest extends SparkTestSession {
   }
 
   @Test
+  void thePlaybookGridIsEveryTierByEveryStatusWithItsCustomersAndAction() {
+    assertPlaybookGrid(html);
+  }
+
+  /**
+   * The grid in {@code page} (the report, or the DOM Chromium built from it) holds, for each tier
+   * and lifecycle status, the customers of customer_segments and their recommended action.
+   */
+  private static void assertPlaybookGrid(String page) {
+    int start = page.indexOf("<div id=\"playbook-grid\">");
+    assertTrue(start >= 0, "the tier × status grid of the playbook");
+    String grid = page.substring(start, page.indexOf("</table>", start));
+    List<String> statuses = List.of("new", "active", "at_risk", "lapsed", "prospect");
+    assertTrue(
+        grid.contains(
+            "<tr><th>tier \\ status</th><th>new</th><th>active</th><th>at_risk</th><th>lapsed</th>"
+                + "<th>prospect</th><th>customers</th></tr>"),
+        "the grid's columns: " + grid);
+    Map<String, Long> customers = new HashMap<>();
+    Map<String, String> actions = new HashMap<>();
+    table(Catalog.CUSTOMER_SEGMENTS.name(), DECEMBER)
+        .groupBy("value_tier", "lifecycle_status", "recommended_action")
+        .count()
+        .collectAsList()
+        .forEach(
+            row -> {
+              String cell = row.getString(0) + "/" + row.getString(1);
+              assertEquals(null, actions.put(cell, row.getString(2)), "one action per cell");
+              customers.put(cell, row.getLong(3));
+            });
+    Map<String, String> names =
+        Map.of(
+            "gold", "金钻客户 Gold",
+            "silver", "白银客户 Silver",
+            "copper", "铜客户 Copper",
+            "iron", "铁客户 Iron");
+    int cells = 0;
+    for (String tier : List.of("gold", "silver", "copper", "iron")) {
+      Matcher row =
+          Pattern.compile("<tr><td>" + Pattern.quote(names.get(tier)) + "</td>(.*?)</tr>")
+              .matcher(grid);
+      assertTrue(row.find(), "the grid's row of " + tier);
+      Matcher td = Pattern.compile("<td[^>]*>(.*?)</td>").matcher(row.group(1));
+      List<String> shown = new ArrayList<>();
+      while (td.find()) {
+        shown.add(td.group(1));
+      }
+      List<String> expected = new ArrayList<>();
+      long total = 0;
+      for (String status : statuses) {
+        long count = customers.getOrDefault(tier + "/" + status, 0L);
+        total += count;
+        cells += count == 0 ? 0 : 1;
+        expected.add(
+            count == 0 ? "" : "<b>" + whole(count) + "</b><br>" + actions.get(tier + "/" + status));
+      }
+      expected.add(whole(total));
+      assertEquals(expected, shown, "the grid's row of " + tier);
+    }
+    assertEquals(customers.size(), cells, "every tier and status with customers is in the grid");
+    // Prospects and lapsed buyers get different actions (Online Retail has both, in iron).
+    assertEquals(
+        "First-purchase incentive: a welcome offer on the first order",
+        actions.get("iron/prospect"));
+    assertEquals("Win-back campaign with a comeback offer", actions.get("iron/lapsed"));
+  }
+
+  @Test
+  void theAmountLevelsShowTheConfiguredBandsInPounds() {
+    Map<Integer, Long> levels = new HashMap<>();
+    table(Catalog.CUSTOMER_SEGMENTS.name(), DECEMBER)
+        .groupBy("amount_level")
+        .count()
+        .collectAsList()
+        .forEach(row -> levels.put(row.getInt(0), row.getLong(1)));
+    long flagged =
+        table(Catalog.CUSTOMER_SEGMENTS.name(), DECEMBER).where(col("amount_above_cap")).count();
+    // conf/online-retail.conf: [250, 1000, 5000, 20000, 50000] with cap 250000, in GBP.
+    List<String> bands =
+        List.of(
+            "below 250",
+            "250 – 1,000",
+            "1,000 – 5,000",
+            "5,000 – 20,000",
+            "20,000 – 50,000",
+            "50,000 – 250,000");
+    assertTrue(html.contains("<h2>Amount levels</h2>"));
+    assertTrue(html.contains("in the 365 days before the as-of date, in GBP."));
+    assertTrue(
+        html.contains("<th>band (GBP)</th><th>customers</th><th>share</th><th>revenue (GBP)</th>"));
+    for (int level = 0; level < bands.size(); level++) {
+      String row =
+          "<tr><td>"
+              + level
+              + "</td><td>"
+              + bands.get(level)
+              + "</td><td>"
+              + whole(levels.getOrDefault(level, 0L))
+              + "</td>";
+      assertTrue(html.contains(row), "amount level row " + row);
+    }
+    assertEquals(1, flagged, "one Online Retail customer spent more than 250,000 in the year");
+    assertTrue(
+        html.contains(
+            "<tr><td></td><td>of which above 250,000 (flagged)</td><td>"
+                + whole(flagged)
+                + "</td>"));
+  }
+
+  @Test
   void dataQualityIsTheRunRecordsCounts() {
     Row record = table(Catalog.JOB_RUNS.name(), DECEMBER).first();
     long read = record.getAs("rows_read");
@@ -232,6 +342,7 @@ class RunReportTest extends SparkTestSession {
         HtmlReport.render(
             ReportFigures.gather(
                 facts,
+                OnlineRetailHistory.settings(root, JUNE, Map.of()).classification().amountLevels(),
                 table(Catalog.CUSTOMER_SEGMENTS.name(), JUNE),
                 table(Catalog.TIER_SUMMARY.name(), JUNE),
                 table(Catalog.RFM_SEGMENT_SUMMARY.name(), JUNE),
@@ -273,6 +384,7 @@ class RunReportTest extends SparkTestSession {
     String dom = chromium.dumpDom(page);
     assertEquals(6, SVG.matcher(dom).results().count(), "charts in the DOM Chromium built");
     assertTrue(dom.contains("金钻客户 Gold"));
+    assertPlaybookGrid(dom);
   }
 
   /** The SVG of the first chart after the heading {@code title}. */
