@@ -1,0 +1,110 @@
+package com.customervalue.segments.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.config.ConfigLayers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CDNOW cohort as of 1998-07-01 with its example configuration: a base of slow buyers, most of
+ * them lapsed, where the defaults a CRM team relies on must still make sense.
+ */
+class CdnowEndToEndTest extends SparkTestSession {
+  private static final Path INPUT = repositoryRoot().resolve("data-samples/cdnow_master.parquet");
+
+  @TempDir static Path output;
+  private static Dataset<Row> segments;
+
+  @BeforeAll
+  static void run() {
+    SegmentationJob.run(
+        spark,
+        JobSettings.load(
+            ConfigLayers.layered(
+                Optional.of(repositoryRoot().resolve("conf/cdnow.conf").toFile()),
+                Map.of(
+                    "segments.input.path",
+                    INPUT.toString(),
+                    "segments.output.root",
+                    output.toString(),
+                    "segments.snapshot.as-of",
+                    "1998-07-01",
+                    "segments.output.report",
+                    "false"))));
+    segments = spark.read().parquet(output.resolve("customer_segments").toString()).cache();
+  }
+
+  @Test
+  void theBuyersMedianMonetaryFallsStrictlyFromGoldToIron() {
+    List<Double> medians = SnapshotHistoryTest.medianMonetaryByTier(segments);
+    assertEquals(4, medians.size());
+    for (int i = 1; i < medians.size(); i++) {
+      assertTrue(medians.get(i - 1) > medians.get(i), medians.toString());
+    }
+  }
+
+  @Test
+  void amountLevelsSpreadOverAtLeastThreeLevels() {
+    Map<Integer, Long> levels = new TreeMap<>();
+    segments.groupBy("amount_level").count().collectAsList().stream()
+        .forEach(row -> levels.put(row.getInt(0), row.getLong(1)));
+    assertTrue(
+        levels.values().stream().filter(customers -> customers >= 50).count() >= 3,
+        "at least three levels with 50 customers or more: " + levels);
+  }
+
+  /** The playbook's intent typed in again, cell by cell: tier × lifecycle status → action. */
+  private static String intendedAction(String tier, String status) {
+    return switch (status) {
+      case "prospect" -> "First-purchase incentive: a welcome offer on the first order";
+      case "new" -> "Onboarding series and a second-purchase nudge";
+      case "at_risk" ->
+          List.of("gold", "silver").contains(tier)
+              ? "Retention call: ask what changed and fix it before they lapse"
+              : "Reminder with a time-limited offer before they lapse";
+      case "lapsed" ->
+          List.of("gold", "silver").contains(tier)
+              ? "Personal win-back offer from their account contact"
+              : "Win-back campaign with a comeback offer";
+      default ->
+          switch (tier) {
+            case "gold" -> "Dedicated account manager, loyalty perks and early access";
+            case "silver" -> "Engagement campaigns and upgrade offers toward gold";
+            case "copper" -> "Promotions, bundles and product trials";
+            default -> "Reactivation campaign and regular low-cost contact";
+          };
+    };
+  }
+
+  @Test
+  void everyOccurringTierAndStatusGetsItsIntendedAction() {
+    List<Row> cells =
+        segments
+            .groupBy("value_tier", "lifecycle_status", "recommended_action")
+            .count()
+            .collectAsList();
+    for (Row cell : cells) {
+      assertEquals(
+          intendedAction(cell.getString(0), cell.getString(1)),
+          cell.getString(2),
+          cell.getString(0) + " × " + cell.getString(1));
+    }
+    assertTrue(
+        segments.filter(col("lifecycle_status").equalTo("lapsed")).count()
+            > segments.count() / 2,
+        "CDNOW is mostly lapsed buyers, so lapsed cells are exercised");
+    assertTrue(cells.size() >= 10, "most of the 17 possible cells occur: " + cells.size());
+  }
+}
