@@ -116,6 +116,6 @@ class DataDictionaryTest extends SparkTestSession {
       assertEquals(documented, actual, query);
       checked++;
     }
-    assertEquals(3, checked, "the example queries with results");
+    assertEquals(5, checked, "the example queries with results");
   }
 }
