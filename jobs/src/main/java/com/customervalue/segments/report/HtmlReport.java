@@ -38,6 +38,15 @@ public final class HtmlReport {
       th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
       th { background: #f2f2f2; }
       th:first-child, td:first-child, td.text { text-align: left; }
+      .maps { display: flex; flex-wrap: wrap; gap: 12px 20px; }
+      table.map { margin: 0; }
+      table.map caption { font-size: 13px; font-weight: bold; text-align: left; padding-bottom: 2px; }
+      table.map th { background: none; border: 0; padding: 2px 4px; text-align: center; }
+      table.map td { width: 40px; height: 24px; padding: 2px 4px; text-align: center;
+                     border: 1px solid #fff; font-size: 12px; }
+      .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 13px; margin: 8px 0 12px; }
+      .legend i { display: inline-block; width: 14px; height: 14px; margin-right: 5px;
+                  vertical-align: -2px; border-radius: 2px; }
       """;
 
   private HtmlReport() {}
@@ -60,6 +69,7 @@ public final class HtmlReport {
     BuyerSections.heatMap(html, figures.heatMap());
     BuyerSections.monetary(html, figures);
     BuyerSections.segments(html, figures.segments());
+    BuyerSections.segmentMap(html, figures.segmentMap());
     TierSections.migration(html, figures);
     TierSections.actions(html, figures.actions(), figures.tiers());
     quality(html, run);

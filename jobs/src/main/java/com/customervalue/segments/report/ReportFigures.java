@@ -22,6 +22,7 @@ public record ReportFigures(
     double gini,
     List<TopShare> topShares,
     List<Segment> segments,
+    List<MapCell> segmentMap,
     Optional<LocalDate> previousSnapshot,
     List<Migration> migration,
     List<ActionCount> actions) {
@@ -80,6 +81,9 @@ public record ReportFigures(
       double avgFrequency,
       double avgMonetary) {}
 
+  /** One cell of rfm_segment_map: its scores, its segment, and its buyers and their revenue. */
+  public record MapCell(int r, int f, int m, String segment, long customers, double revenue) {}
+
   /**
    * Customers who were in {@code fromTier} at the previous snapshot and are in {@code toTier} now.
    */
@@ -90,13 +94,14 @@ public record ReportFigures(
 
   /**
    * Reads the figures from the snapshot's tables. {@code segments} is customer_segments; the others
-   * are the summary tables of the same snapshot.
+   * are the summary tables of the same snapshot (the segment map is rfm_segment_map).
    */
   public static ReportFigures gather(
       RunFacts run,
       Dataset<Row> segments,
       Dataset<Row> tierSummary,
       Dataset<Row> segmentSummary,
+      Dataset<Row> segmentMap,
       Dataset<Row> distribution,
       Dataset<Row> migration) {
     List<Tier> tiers = FigureQueries.tiers(tierSummary);
@@ -115,6 +120,7 @@ public record ReportFigures(
         FigureQueries.gini(monetary),
         FigureQueries.topShares(monetary),
         segmentRows,
+        FigureQueries.segmentMap(segmentMap),
         FigureQueries.previousSnapshot(migrationRows),
         FigureQueries.moves(migrationRows),
         CustomerGroups.actions(groups));
