@@ -110,13 +110,14 @@ public final class RfmScores {
   /**
    * The quantile breaks of one metric less those that would leave a score empty, so that the scores
    * that occur are 1..k without a gap (k ≤ bins; for recency, which is reversed, bins..bins-k+1).
-   * {@code buyersPerBin[j]} is how many buyers lie above break j (1-based: above break 0, none) and
-   * at or below break j+1, the last entry those above the last break. A break is kept when the bin
-   * it closes holds a buyer; when the bin above the last break is empty, the last kept break goes
-   * too. Ties cause both: CDNOW's frequency quantiles 1, 1, 2, 4 leave the bin (1, 1] empty, and
-   * interpolation between tied values can leave (1, 1.6] empty as well. Each buyer's new score is
-   * the rank of their old score among the scores that occur, so the order of buyers is kept and the
-   * published breaks still give every score by themselves.
+   * {@code buyersPerBin[j]} is how many buyers the plain breaks give score j + 1: above {@code
+   * breaks[j - 1]} (no lower bound for j = 0) and at or below {@code breaks[j]}; the last entry
+   * counts those above the last break. A break is kept when the score it closes holds a buyer; when
+   * nobody lies above the last break, the last kept break goes too. Ties cause empty scores:
+   * CDNOW's frequency quantiles 1, 1, 2, 4 leave (1, 1] empty, and interpolating between tied
+   * values can leave (1, 1.6] empty as well. Each buyer's new score is the rank of their old score
+   * among the scores that occur, so the order of buyers is kept and the published breaks still give
+   * every score by themselves.
    */
   static MetricBreaks resolveTies(List<BigDecimal> breaks, int bins, long[] buyersPerBin) {
     List<Integer> kept = new ArrayList<>();

@@ -59,18 +59,13 @@ public record ScoringSettings(
       breaks.add(fixedBreaks(config, scoring, "breaks." + metric, bins));
     }
     String preset = scoring.string("segment-preset").trim();
-    String presetKey = "segment-presets." + preset;
-    if (preset.isEmpty() || preset.contains(".") || !config.hasPath(scoring.key(presetKey))) {
+    List<String> presets =
+        config.getConfig(scoring.key("segment-presets")).root().keySet().stream().sorted().toList();
+    if (!presets.contains(preset)) {
       throw scoring.invalid(
-          "segment-preset",
-          "must be one of "
-              + config.getConfig(scoring.key("segment-presets")).root().keySet().stream()
-                  .sorted()
-                  .toList()
-              + ", got '"
-              + preset
-              + "'");
+          "segment-preset", "must be one of " + presets + ", got '" + preset + "'");
     }
+    String presetKey = "segment-presets.\"" + preset + "\"";
     List<SegmentRule> rules = new ArrayList<>(segmentRules(scoring, "segments", bins));
     if (!scoring.entries(presetKey).isEmpty() && bins != PRESET_BINS) {
       throw scoring.invalid(
