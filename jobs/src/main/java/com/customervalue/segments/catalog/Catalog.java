@@ -93,9 +93,10 @@ public final class Catalog {
           new StructType()
               .add("metric", StringType, false)
               .add("break_index", IntegerType, false)
-              .add("quantile", DoubleType, false)
+              .add("quantile", DoubleType, true)
               .add("threshold", BREAK, false)
-              .add("quantile_mode", StringType, false));
+              .add("quantile_mode", StringType, true)
+              .add("break_method", StringType, false));
 
   public static final TableSpec TIER_CENTROIDS =
       TableSpec.snapshot(
@@ -156,6 +157,21 @@ public final class Catalog {
               .add("avg_recency_days", DoubleType)
               .add("avg_frequency", DoubleType)
               .add("avg_monetary", DoubleType));
+
+  /** Every cell of the score cube with its segment: the segment map in force, drawn whole. */
+  public static final TableSpec RFM_SEGMENT_MAP =
+      TableSpec.snapshot(
+          "rfm_segment_map",
+          "RFM cell",
+          List.of("rfm_cell"),
+          new StructType()
+              .add("r_score", IntegerType, false)
+              .add("f_score", IntegerType, false)
+              .add("m_score", IntegerType, false)
+              .add("rfm_cell", StringType, false)
+              .add("rfm_segment", StringType, false)
+              .add("customers", LongType, false)
+              .add("revenue", MONEY, false));
 
   public static final TableSpec VALUE_DISTRIBUTION =
       TableSpec.snapshot(
@@ -237,6 +253,7 @@ public final class Catalog {
           TIER_CENTROIDS,
           TIER_SUMMARY,
           RFM_SEGMENT_SUMMARY,
+          RFM_SEGMENT_MAP,
           VALUE_DISTRIBUTION,
           TIER_MIGRATION,
           JOB_RUNS);

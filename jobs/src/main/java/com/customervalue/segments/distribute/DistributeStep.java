@@ -6,6 +6,7 @@ import com.customervalue.segments.metrics.MetricsStep;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
 import com.customervalue.segments.pipeline.TableOutput;
+import com.customervalue.segments.score.RfmSegmentMap;
 import com.customervalue.segments.score.RfmThresholds;
 import com.customervalue.segments.score.ScoreStep;
 import com.customervalue.segments.score.ScoringSettings;
@@ -21,8 +22,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Stages the tables derived from the staged customer_segments (read back from Parquet rather than
- * recomputed): thresholds, centroids, tier and segment summaries, value distributions, and the
- * migration against the latest earlier snapshot under the same output root.
+ * recomputed): thresholds, centroids, tier and segment summaries, the segment map, value
+ * distributions, and the migration against the latest earlier snapshot under the same output root.
  */
 public final class DistributeStep implements Step {
   private final ScoringSettings scoring;
@@ -64,6 +65,10 @@ public final class DistributeStep implements Step {
         asOf,
         SegmentSummaries.tierSummary(segments, centroids, scoring.quantiles()));
     output.stage(Catalog.RFM_SEGMENT_SUMMARY, asOf, SegmentSummaries.rfmSegmentSummary(segments));
+    output.stage(
+        Catalog.RFM_SEGMENT_MAP,
+        asOf,
+        RfmSegmentMap.table(state.spark(), scoring.bins(), scoring.segmentRules(), segments));
     output.stage(
         Catalog.VALUE_DISTRIBUTION,
         asOf,

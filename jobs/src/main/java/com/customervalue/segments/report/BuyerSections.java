@@ -10,13 +10,16 @@ import static com.customervalue.segments.report.Html.whole;
 
 import com.customervalue.segments.report.ReportFigures.HeatCell;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
+import com.customervalue.segments.report.ReportFigures.MapCell;
 import com.customervalue.segments.report.ReportFigures.Segment;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The report's sections on buyers, the customers with a purchase in the window: the R × F heat map,
- * how their money is spread, and the RFM segments.
+ * how their money is spread, the RFM segments and the segment map.
  */
 final class BuyerSections {
   private BuyerSections() {}
@@ -97,5 +100,77 @@ final class BuyerSections {
                         decimal(segment.avgFrequency(), 2),
                         money(segment.avgMonetary())))
             .toList());
+  }
+
+  /**
+   * The segment map of rfm_segment_map: one R × F grid per M score, highest M first, each cell
+   * coloured by its segment with its buyers in it, and a legend of the segments in the order of
+   * their best cell.
+   */
+  static void segmentMap(StringBuilder html, List<MapCell> cells) {
+    html.append("<h2>RFM segment map</h2>\n");
+    Map<String, long[]> segments = new LinkedHashMap<>();
+    for (MapCell cell : cells) {
+      long[] cellsAndBuyers = segments.computeIfAbsent(cell.segment(), s -> new long[2]);
+      cellsAndBuyers[0]++;
+      cellsAndBuyers[1] += cell.customers();
+    }
+    SegmentColours colours = new SegmentColours(List.copyOf(segments.keySet()));
+    html.append(
+        "<p class=\"note\">Every cell of recency × frequency × monetary scores and the segment the"
+            + " rules name it; the number is the buyers in the cell. One grid per monetary score:"
+            + " rows are recency scores (5 = most recent), columns frequency scores.</p>\n");
+    html.append("<div class=\"legend\">\n");
+    segments.forEach(
+        (segment, cellsAndBuyers) ->
+            html.append("<span><i style=\"background:")
+                .append(colours.background(segment))
+                .append("\"></i>")
+                .append(escape(segment))
+                .append(": ")
+                .append(cellsAndBuyers[0])
+                .append(cellsAndBuyers[0] == 1 ? " cell, " : " cells, ")
+                .append(whole(cellsAndBuyers[1]))
+                .append(" buyers</span>\n"));
+    html.append("</div>\n<div class=\"maps\">\n");
+    int bins = cells.stream().mapToInt(MapCell::r).max().orElse(0);
+    Map<String, MapCell> byCell = new LinkedHashMap<>();
+    cells.forEach(cell -> byCell.put("" + cell.r() + cell.f() + cell.m(), cell));
+    for (int m = bins; m >= 1; m--) {
+      html.append("<table class=\"map\">\n<caption>M = ").append(m).append("</caption>\n");
+      html.append("<tr><th>R \\ F</th>");
+      for (int f = 1; f <= bins; f++) {
+        html.append("<th>").append(f).append("</th>");
+      }
+      html.append("</tr>\n");
+      for (int r = bins; r >= 1; r--) {
+        html.append("<tr><th>").append(r).append("</th>");
+        for (int f = 1; f <= bins; f++) {
+          MapCell cell = byCell.get("" + r + f + m);
+          if (cell == null) {
+            html.append("<td></td>");
+            continue;
+          }
+          html.append("<td style=\"background:")
+              .append(colours.background(cell.segment()))
+              .append(";color:")
+              .append(colours.text(cell.segment()))
+              .append("\" title=\"")
+              .append(r)
+              .append(f)
+              .append(m)
+              .append(' ')
+              .append(escape(cell.segment()))
+              .append(": ")
+              .append(whole(cell.customers()))
+              .append(" buyers\">")
+              .append(cell.customers() == 0 ? "" : whole(cell.customers()))
+              .append("</td>");
+        }
+        html.append("</tr>\n");
+      }
+      html.append("</table>\n");
+    }
+    html.append("</div>\n");
   }
 }

@@ -7,10 +7,12 @@ import com.customervalue.segments.distribute.ValueDistribution;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
 import com.customervalue.segments.report.ReportFigures.LorenzPoint;
+import com.customervalue.segments.report.ReportFigures.MapCell;
 import com.customervalue.segments.report.ReportFigures.Migration;
 import com.customervalue.segments.report.ReportFigures.Segment;
 import com.customervalue.segments.report.ReportFigures.Tier;
 import com.customervalue.segments.report.ReportFigures.TopShare;
+import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.score.RfmSegments;
 import com.customervalue.segments.tier.ValueTiers;
 import java.time.LocalDate;
@@ -24,7 +26,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * Reads the report's figures from the snapshot's summary tables (tier_summary, rfm_segment_summary,
- * value_distribution, tier_migration), each small enough to collect whole.
+ * rfm_segment_map, value_distribution, tier_migration), each small enough to collect whole.
  */
 final class FigureQueries {
   private FigureQueries() {}
@@ -144,6 +146,31 @@ final class FigureQueries {
                 number(row, 5),
                 number(row, 6),
                 number(row, 7)));
+  }
+
+  /** The rows of rfm_segment_map, best cell first. */
+  static List<MapCell> segmentMap(Dataset<Row> segmentMap) {
+    return rows(
+        segmentMap
+            .orderBy(
+                col(RfmScores.R_SCORE).desc(),
+                col(RfmScores.F_SCORE).desc(),
+                col(RfmScores.M_SCORE).desc())
+            .selectExpr(
+                RfmScores.R_SCORE,
+                RfmScores.F_SCORE,
+                RfmScores.M_SCORE,
+                RfmSegments.RFM_SEGMENT,
+                "customers",
+                "CAST(revenue AS DOUBLE)"),
+        row ->
+            new MapCell(
+                row.getInt(0),
+                row.getInt(1),
+                row.getInt(2),
+                row.getString(3),
+                row.getLong(4),
+                number(row, 5)));
   }
 
   /**

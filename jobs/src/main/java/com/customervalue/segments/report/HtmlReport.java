@@ -40,6 +40,15 @@ public final class HtmlReport {
       th:first-child, td:first-child, td.text { text-align: left; }
       #playbook-grid th { text-align: left; }
       td.cell { white-space: normal; text-align: left; vertical-align: top; width: 150px; font-size: 12px; }
+      .maps { display: flex; flex-wrap: wrap; gap: 12px 20px; }
+      table.map { margin: 0; }
+      table.map caption { font-size: 13px; font-weight: bold; text-align: left; padding-bottom: 2px; }
+      table.map th { background: none; border: 0; padding: 2px 4px; text-align: center; }
+      table.map td { width: 40px; height: 24px; padding: 2px 4px; text-align: center;
+                     border: 1px solid #fff; font-size: 12px; }
+      .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 13px; margin: 8px 0 12px; }
+      .legend i { display: inline-block; width: 14px; height: 14px; margin-right: 5px;
+                  vertical-align: -2px; border-radius: 2px; }
       """;
 
   private HtmlReport() {}
@@ -62,6 +71,7 @@ public final class HtmlReport {
     BuyerSections.heatMap(html, figures.heatMap());
     BuyerSections.monetary(html, figures);
     BuyerSections.segments(html, figures.segments());
+    BuyerSections.segmentMap(html, figures.segmentMap());
     TierSections.migration(html, figures);
     ClassificationSections.playbook(html, figures.playbook(), figures.tiers());
     ClassificationSections.amountLevels(html, figures.amountBands(), figures.amountLevels());

@@ -24,6 +24,7 @@ public record ReportFigures(
     double gini,
     List<TopShare> topShares,
     List<Segment> segments,
+    List<MapCell> segmentMap,
     Optional<LocalDate> previousSnapshot,
     List<Migration> migration,
     List<Migration> modelDrift,
@@ -85,6 +86,9 @@ public record ReportFigures(
       double avgFrequency,
       double avgMonetary) {}
 
+  /** One cell of rfm_segment_map: its scores, its segment, and its buyers and their revenue. */
+  public record MapCell(int r, int f, int m, String segment, long customers, double revenue) {}
+
   /**
    * Customers who were in {@code fromTier} at the previous snapshot and are in {@code toTier} now.
    */
@@ -101,8 +105,8 @@ public record ReportFigures(
 
   /**
    * Reads the figures from the snapshot's tables. {@code segments} is customer_segments; the others
-   * are the summary tables of the same snapshot. {@code amountBands} are the bands the amount
-   * levels were assigned with.
+   * are the summary tables of the same snapshot (the segment map is rfm_segment_map). {@code
+   * amountBands} are the bands the amount levels were assigned with.
    */
   public static ReportFigures gather(
       RunFacts run,
@@ -110,6 +114,7 @@ public record ReportFigures(
       Dataset<Row> segments,
       Dataset<Row> tierSummary,
       Dataset<Row> segmentSummary,
+      Dataset<Row> segmentMap,
       Dataset<Row> distribution,
       Dataset<Row> migration) {
     List<Tier> tiers = FigureQueries.tiers(tierSummary);
@@ -128,6 +133,7 @@ public record ReportFigures(
         FigureQueries.gini(monetary),
         FigureQueries.topShares(monetary),
         segmentRows,
+        FigureQueries.segmentMap(segmentMap),
         FigureQueries.previousSnapshot(migrationRows),
         FigureQueries.moves(migrationRows, TierMigration.MOVEMENT),
         FigureQueries.moves(migrationRows, TierMigration.MODEL_DRIFT),

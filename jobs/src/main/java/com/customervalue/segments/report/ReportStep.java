@@ -83,6 +83,7 @@ public final class ReportStep implements Step {
             output.staged(Catalog.CUSTOMER_SEGMENTS),
             output.staged(Catalog.TIER_SUMMARY),
             output.staged(Catalog.RFM_SEGMENT_SUMMARY),
+            output.staged(Catalog.RFM_SEGMENT_MAP),
             output.staged(Catalog.VALUE_DISTRIBUTION),
             output.staged(Catalog.TIER_MIGRATION));
     byte[] page = HtmlReport.render(figures).getBytes(StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
@@ -15,7 +16,10 @@ import com.customervalue.segments.metrics.CustomerMetrics;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -23,10 +27,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * R, F and M scores 1..bins for buyers, by quantile breaks as docs/DEFINITIONS.md defines them:
- * linear interpolation (R type 7, Spark's percentile), intervals closed on the right (a value equal
- * to a break gets the lower score), recency reversed (the most recent buyers score highest). A
- * score depends only on the value and the breaks, so ties can never make it depend on row order.
+ * R, F and M scores 1..bins for buyers, as docs/DEFINITIONS.md defines them: breaks at the
+ * quantiles of the buyers (linear interpolation, R type 7, Spark's percentile) with ties resolved
+ * so that no score is skipped, or fixed breaks from the configuration; intervals closed on the
+ * right (a value equal to a break gets the lower score), recency reversed (the most recent buyers
+ * score highest). A score depends only on the value and the breaks, so ties can never make it
+ * depend on row order.
  */
 public final class RfmScores {
   public static final String R_SCORE = "r_score";
@@ -46,25 +52,114 @@ public final class RfmScores {
   private RfmScores() {}
 
   /**
-   * Computes the breaks over the buyers of {@code metrics} in one aggregation; needs at least one
-   * buyer.
+   * Computes quantile breaks for all three metrics over the buyers of {@code metrics}; needs at
+   * least one buyer.
    */
   public static ScoreBreaks breaks(
       Dataset<Row> metrics, int bins, QuantileMode mode, double relativeError) {
-    double[] probabilities = IntStream.range(1, bins).mapToDouble(i -> (double) i / bins).toArray();
-    Row row =
-        metrics
-            .filter(CustomerMetrics.isBuyer())
-            .agg(
-                quantiles(col(RECENCY_DAYS), probabilities, mode, relativeError),
-                quantiles(col(FREQUENCY), probabilities, mode, relativeError),
-                quantiles(col(MONETARY), probabilities, mode, relativeError))
-            .first();
-    if (row.isNullAt(0)) {
-      throw new IllegalArgumentException("There are no buyers to compute score breaks from");
+    return breaks(metrics, bins, FixedBreaks.NONE, mode, relativeError);
+  }
+
+  /**
+   * The breaks of each metric: the {@code fixed} ones where the configuration gives them, else the
+   * i/bins quantiles of the buyers' values with ties resolved ({@link #resolveTies}). Two
+   * aggregations over the buyers at most: the quantiles, then how many buyers each score would
+   * hold. Needs at least one buyer where a metric is scored by quantiles.
+   */
+  public static ScoreBreaks breaks(
+      Dataset<Row> metrics, int bins, FixedBreaks fixed, QuantileMode mode, double relativeError) {
+    Dataset<Row> buyers = metrics.filter(CustomerMetrics.isBuyer());
+    Map<String, Optional<List<BigDecimal>>> given = new LinkedHashMap<>();
+    given.put(RECENCY_DAYS, fixed.recencyDays());
+    given.put(FREQUENCY, fixed.frequency());
+    given.put(MONETARY, fixed.monetary());
+    List<String> byQuantile =
+        given.keySet().stream().filter(metric -> given.get(metric).isEmpty()).toList();
+
+    Map<String, MetricBreaks> result = new LinkedHashMap<>();
+    given.forEach(
+        (metric, values) -> values.ifPresent(v -> result.put(metric, MetricBreaks.fixed(v))));
+    if (!byQuantile.isEmpty()) {
+      double[] probabilities =
+          IntStream.range(1, bins).mapToDouble(i -> (double) i / bins).toArray();
+      Row row =
+          buyers
+              .agg(
+                  quantiles(col(byQuantile.get(0)), probabilities, mode, relativeError),
+                  byQuantile.stream()
+                      .skip(1)
+                      .map(metric -> quantiles(col(metric), probabilities, mode, relativeError))
+                      .toArray(Column[]::new))
+              .first();
+      if (row.isNullAt(0)) {
+        throw new IllegalArgumentException("There are no buyers to compute score breaks from");
+      }
+      Map<String, List<BigDecimal>> quantileBreaks = new LinkedHashMap<>();
+      for (int i = 0; i < byQuantile.size(); i++) {
+        quantileBreaks.put(byQuantile.get(i), decimals(row.getList(i)));
+      }
+      Map<String, long[]> buyersPerBin = buyersPerBin(buyers, quantileBreaks, bins);
+      quantileBreaks.forEach(
+          (metric, values) ->
+              result.put(metric, resolveTies(values, bins, buyersPerBin.get(metric))));
     }
     return new ScoreBreaks(
-        bins, decimals(row.getList(0)), decimals(row.getList(1)), decimals(row.getList(2)));
+        bins, result.get(RECENCY_DAYS), result.get(FREQUENCY), result.get(MONETARY));
+  }
+
+  /**
+   * The quantile breaks of one metric less those that would leave a score empty, so that the scores
+   * that occur are 1..k without a gap (k ≤ bins; for recency, which is reversed, bins..bins-k+1).
+   * {@code buyersPerBin[j]} is how many buyers the plain breaks give score j + 1: above {@code
+   * breaks[j - 1]} (no lower bound for j = 0) and at or below {@code breaks[j]}; the last entry
+   * counts those above the last break. A break is kept when the score it closes holds a buyer; when
+   * nobody lies above the last break, the last kept break goes too. Ties cause empty scores:
+   * CDNOW's frequency quantiles 1, 1, 2, 4 leave (1, 1] empty, and interpolating between tied
+   * values can leave (1, 1.6] empty as well. Each buyer's new score is the rank of their old score
+   * among the scores that occur, so the order of buyers is kept and the published breaks still give
+   * every score by themselves.
+   */
+  static MetricBreaks resolveTies(List<BigDecimal> breaks, int bins, long[] buyersPerBin) {
+    List<Integer> kept = new ArrayList<>();
+    for (int j = 0; j < breaks.size(); j++) {
+      if (buyersPerBin[j] > 0) {
+        kept.add(j);
+      }
+    }
+    if (buyersPerBin[breaks.size()] == 0 && !kept.isEmpty()) {
+      kept.remove(kept.size() - 1);
+    }
+    if (kept.size() == breaks.size()) {
+      return MetricBreaks.quantiles(breaks, bins);
+    }
+    return new MetricBreaks(
+        BreakMethod.QUANTILE_TIES_RESOLVED,
+        kept.stream().map(breaks::get).toList(),
+        kept.stream().map(j -> Optional.of((double) (j + 1) / bins)).toList());
+  }
+
+  /** Per metric, how many buyers each score of {@code breaks} would hold, in one aggregation. */
+  private static Map<String, long[]> buyersPerBin(
+      Dataset<Row> buyers, Map<String, List<BigDecimal>> breaks, int bins) {
+    List<Column> counts = new ArrayList<>();
+    breaks.forEach(
+        (metric, values) -> {
+          Column bin = breaksBelow(col(metric), values);
+          for (int j = 0; j < bins; j++) {
+            counts.add(count(when(bin.equalTo(j), lit(1))));
+          }
+        });
+    Row row = buyers.agg(counts.get(0), counts.stream().skip(1).toArray(Column[]::new)).first();
+    Map<String, long[]> result = new LinkedHashMap<>();
+    int at = 0;
+    for (String metric : breaks.keySet()) {
+      long[] perBin = new long[bins];
+      for (int j = 0; j < bins; j++) {
+        perBin[j] = row.getLong(at++);
+      }
+      result.put(metric, perBin);
+    }
+    return result;
   }
 
   /**
@@ -72,14 +167,18 @@ public final class RfmScores {
    * null for customers who are not buyers.
    */
   public static Dataset<Row> score(Dataset<Row> metrics, ScoreBreaks breaks) {
-    Column recencyRank = lit(1).plus(breaksBelow(col(RECENCY_DAYS), breaks.recency()));
-    Column r = when(CustomerMetrics.isBuyer(), lit(breaks.bins() + 1).minus(recencyRank));
+    Column r =
+        when(
+            CustomerMetrics.isBuyer(),
+            lit(breaks.bins()).minus(breaksBelow(col(RECENCY_DAYS), breaks.recency().values())));
     Column f =
         when(
             CustomerMetrics.isBuyer(),
-            lit(1).plus(breaksBelow(col(FREQUENCY), breaks.frequency())));
+            lit(1).plus(breaksBelow(col(FREQUENCY), breaks.frequency().values())));
     Column m =
-        when(CustomerMetrics.isBuyer(), lit(1).plus(breaksBelow(col(MONETARY), breaks.monetary())));
+        when(
+            CustomerMetrics.isBuyer(),
+            lit(1).plus(breaksBelow(col(MONETARY), breaks.monetary().values())));
     return metrics
         .withColumn(R_SCORE, r.cast(DataTypes.IntegerType))
         .withColumn(F_SCORE, f.cast(DataTypes.IntegerType))

@@ -1,11 +1,9 @@
 package com.customervalue.segments.score;
 
-import java.math.BigDecimal;
-import java.util.List;
-
 /**
- * The quantile breaks scores were given by: for each of recency, frequency and monetary, the {@code
- * bins - 1} values at the 1/bins .. (bins-1)/bins quantiles of the buyers, ascending.
+ * The breaks the R, F and M scores of a snapshot are given by: for each metric, at most {@code bins
+ * - 1} ascending values and how they were found (quantiles of the buyers, quantiles with ties
+ * resolved, or fixed).
  */
 public record ScoreBreaks(
-    int bins, List<BigDecimal> recency, List<BigDecimal> frequency, List<BigDecimal> monetary) {}
+    int bins, MetricBreaks recency, MetricBreaks frequency, MetricBreaks monetary) {}

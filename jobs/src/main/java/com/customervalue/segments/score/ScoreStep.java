@@ -5,7 +5,10 @@ import com.customervalue.segments.pipeline.Key;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
 
-/** Computes the R/F/M score breaks over the buyers: the quantiles every score is given by. */
+/**
+ * Finds the R/F/M score breaks every score is given by: quantiles of the buyers with ties resolved,
+ * or the fixed breaks of the configuration.
+ */
 public final class ScoreStep implements Step {
   public static final Key<ScoreBreaks> BREAKS = Key.of("the score breaks", ScoreBreaks.class);
 
@@ -32,6 +35,7 @@ public final class ScoreStep implements Step {
         RfmScores.breaks(
             state.get(MetricsStep.CUSTOMERS).metrics(),
             scoring.bins(),
+            scoring.fixedBreaks(),
             scoring.quantiles(),
             scoring.relativeError()));
   }

@@ -3,13 +3,36 @@ package com.customervalue.segments.score;
 import com.customervalue.segments.config.InvalidSettingsException;
 import com.customervalue.segments.config.Section;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
-/** How R/F/M scores and named RFM segments are computed ({@code segments.scoring}). */
+/**
+ * How R/F/M scores and named RFM segments are computed ({@code segments.scoring}).
+ *
+ * @param fixedBreaks the metrics whose breaks the configuration fixes; the others use quantiles
+ * @param segmentPreset the name of the preset rule table ({@code segments.scoring.segment-preset})
+ * @param segmentRules the rules in force, first match wins: the explicit rules of {@code
+ *     segments.scoring.segments}, then the preset's
+ */
 public record ScoringSettings(
-    int bins, QuantileMode quantiles, double relativeError, List<SegmentRule> segmentRules) {
+    int bins,
+    QuantileMode quantiles,
+    double relativeError,
+    FixedBreaks fixedBreaks,
+    String segmentPreset,
+    List<SegmentRule> segmentRules) {
+
+  /** The number of bins the preset rule tables are written for. */
+  static final int PRESET_BINS = 5;
+
+  /** The metrics of {@code segments.scoring.breaks}, as their keys are spelled there. */
+  private static final List<String> BREAK_KEYS = List.of("recency-days", "frequency", "monetary");
 
   public static ScoringSettings from(Config config) {
     Section scoring = Section.of(config, "segments.scoring");
@@ -31,14 +54,88 @@ public record ScoringSettings(
     if (!(relativeError > 0 && relativeError <= 0.1)) {
       throw scoring.invalid("relative-error", "must be above 0 and at most 0.1");
     }
-    return new ScoringSettings(bins, quantiles, relativeError, segmentRules(scoring, bins));
+    List<Optional<List<BigDecimal>>> breaks = new ArrayList<>();
+    for (String metric : BREAK_KEYS) {
+      breaks.add(fixedBreaks(config, scoring, "breaks." + metric, bins));
+    }
+    String preset = scoring.string("segment-preset").trim();
+    List<String> presets =
+        config.getConfig(scoring.key("segment-presets")).root().keySet().stream().sorted().toList();
+    if (!presets.contains(preset)) {
+      throw scoring.invalid(
+          "segment-preset", "must be one of " + presets + ", got '" + preset + "'");
+    }
+    String presetKey = "segment-presets.\"" + preset + "\"";
+    List<SegmentRule> rules = new ArrayList<>(segmentRules(scoring, "segments", bins));
+    if (!scoring.entries(presetKey).isEmpty() && bins != PRESET_BINS) {
+      throw scoring.invalid(
+          "segment-preset",
+          "the preset '"
+              + preset
+              + "' is written for bins = "
+              + PRESET_BINS
+              + ", and segments.scoring.bins is "
+              + bins
+              + ": set segment-preset = \"none\" and give the rules in segments.scoring.segments");
+    }
+    rules.addAll(segmentRules(scoring, presetKey, bins));
+    return new ScoringSettings(
+        bins,
+        quantiles,
+        relativeError,
+        new FixedBreaks(breaks.get(0), breaks.get(1), breaks.get(2)),
+        preset,
+        List.copyOf(rules));
   }
 
-  private static List<SegmentRule> segmentRules(Section scoring, int bins) {
-    List<? extends Config> entries = scoring.entries("segments");
+  /**
+   * {@code "quantile"}: empty; a list: the bins - 1 breaks, strictly ascending, at the scale of the
+   * published breaks.
+   */
+  private static Optional<List<BigDecimal>> fixedBreaks(
+      Config config, Section scoring, String name, int bins) {
+    ConfigValue value = Section.read(config, scoring.key(name), config::getValue);
+    if (value.valueType() == ConfigValueType.STRING) {
+      String method = scoring.string(name).trim();
+      if (!method.equals("quantile")) {
+        throw scoring.invalid(
+            name,
+            "must be \"quantile\" or a list of "
+                + (bins - 1)
+                + " ascending breaks, got '"
+                + method
+                + "'");
+      }
+      return Optional.empty();
+    }
+    List<BigDecimal> breaks = new ArrayList<>();
+    for (Number number : scoring.numbers(name)) {
+      breaks.add(
+          new BigDecimal(number.toString()).setScale(RfmScores.BREAK_SCALE, RoundingMode.HALF_UP));
+    }
+    if (breaks.size() != bins - 1) {
+      throw scoring.invalid(
+          name,
+          "must hold bins - 1 = "
+              + (bins - 1)
+              + " breaks (segments.scoring.bins is "
+              + bins
+              + "), got "
+              + breaks.size());
+    }
+    for (int i = 1; i < breaks.size(); i++) {
+      if (breaks.get(i).compareTo(breaks.get(i - 1)) <= 0) {
+        throw scoring.invalid(name, "must be strictly ascending, got " + scoring.numbers(name));
+      }
+    }
+    return Optional.of(List.copyOf(breaks));
+  }
+
+  private static List<SegmentRule> segmentRules(Section scoring, String table, int bins) {
+    List<? extends Config> entries = scoring.entries(table);
     List<SegmentRule> rules = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
-      String where = scoring.key("segments") + "[" + i + "]";
+      String where = scoring.key(table) + "[" + i + "]";
       Config entry = entries.get(i);
       Section.rejectUnknown(entry, where, Set.of("name", "r", "f", "m"));
       String name = Section.read(entry, "name", entry::getString).trim();

@@ -102,8 +102,7 @@ class CdnowEndToEndTest extends SparkTestSession {
           cell.getString(0) + " × " + cell.getString(1));
     }
     assertTrue(
-        segments.filter(col("lifecycle_status").equalTo("lapsed")).count()
-            > segments.count() / 2,
+        segments.filter(col("lifecycle_status").equalTo("lapsed")).count() > segments.count() / 2,
         "CDNOW is mostly lapsed buyers, so lapsed cells are exercised");
     assertTrue(cells.size() >= 10, "most of the 17 possible cells occur: " + cells.size());
   }

@@ -207,24 +207,25 @@ class JobSettingsTest {
     assertEquals(
         List.of(
             "Champions",
-            "Potential Loyalist",
             "Loyal Customers",
-            "Promising",
+            "Potential Loyalist",
             "New Customers",
-            "Can't Lose Them",
-            "At Risk",
+            "Promising",
             "Need Attention",
             "About To Sleep",
+            "Can't Lose Them",
+            "At Risk",
+            "Hibernating",
             "Lost"),
         settings.scoring().segmentRules().stream()
             .map(com.customervalue.segments.score.SegmentRule::name)
             .toList());
     assertEquals(
         new com.customervalue.segments.score.SegmentRule(
-            "Promising",
-            new com.customervalue.segments.score.ScoreRange(3, 4),
-            new com.customervalue.segments.score.ScoreRange(1, 3),
-            new com.customervalue.segments.score.ScoreRange(3, 5)),
+            "New Customers",
+            new com.customervalue.segments.score.ScoreRange(5, 5),
+            new com.customervalue.segments.score.ScoreRange(1, 1),
+            new com.customervalue.segments.score.ScoreRange(1, 5)),
         settings.scoring().segmentRules().get(3));
     assertEquals(
         new TierSettings(

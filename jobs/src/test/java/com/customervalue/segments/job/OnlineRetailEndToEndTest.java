@@ -465,6 +465,43 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   }
 
   @Test
+  void everyBuyerHasANamedSegmentNoScoreIsSkippedAndTheMapCountsThem() {
+    Dataset<Row> buyers =
+        spark
+            .read()
+            .parquet(output.resolve("customer_segments").toString())
+            .filter(col("frequency").gt(0));
+    assertEquals(0, buyers.filter(col("rfm_segment").equalTo("Others")).count());
+    for (String score : List.of("r_score", "f_score", "m_score")) {
+      assertEquals(
+          List.of(1, 2, 3, 4, 5),
+          buyers.select(score).distinct().orderBy(score).collectAsList().stream()
+              .map(row -> row.getInt(0))
+              .toList(),
+          score);
+    }
+    Map<String, String> byCell = new HashMap<>();
+    buyers
+        .groupBy("rfm_cell", "rfm_segment")
+        .count()
+        .collectAsList()
+        .forEach(row -> byCell.put(row.getString(0), row.getString(1) + " " + row.getLong(2)));
+    List<Row> map =
+        spark.read().parquet(output.resolve("rfm_segment_map").toString()).collectAsList();
+    assertEquals(125, map.size());
+    for (Row cell : map) {
+      long customers = cell.getAs("customers");
+      if (customers > 0) {
+        assertEquals(
+            byCell.get(cell.<String>getAs("rfm_cell")),
+            cell.getAs("rfm_segment") + " " + customers);
+      }
+    }
+    assertEquals(
+        buyers.count(), map.stream().mapToLong(cell -> cell.<Long>getAs("customers")).sum());
+  }
+
+  @Test
   void tooMuchQuarantinedInputFailsTheRunAndPublishesNothing(@TempDir Path strictOutput) {
     JobFailedException failure =
         assertThrows(

@@ -23,16 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The R package rfm's sample orders as of 2006-12-31, with every customer's scores and segment
- * computed here independently: exact type-7 quantiles in BigDecimal, and the rule table of the
- * issue typed in again rather than read from the configuration.
+ * The R package rfm's sample orders as of 2006-12-31 with conf/rfm-data-orders.conf (the preset
+ * "rfm-package"), with every customer's scores and segment computed here independently: exact
+ * type-7 quantiles in BigDecimal, and the package's rule table typed in again rather than read from
+ * the configuration.
  */
 class RfmDataOrdersTest extends SparkTestSession {
   private static final Path INPUT =
       repositoryRoot().resolve("data-samples/rfm_data_orders.parquet");
   private static final LocalDate AS_OF = LocalDate.of(2006, 12, 31);
 
-  /** name, r low..high, f low..high, m low..high: the issue's default table, in order. */
+  /** name, r low..high, f low..high, m low..high: the rfm package's table, in order. */
   private static final Object[][] RULES = {
     {"Champions", 5, 5, 5, 5, 5, 5},
     {"Potential Loyalist", 3, 5, 3, 5, 2, 5},
@@ -185,6 +186,51 @@ class RfmDataOrdersTest extends SparkTestSession {
                 .stream()
                 .collect(Collectors.toMap(row -> row.getString(0), row -> row.getLong(1))));
     assertEquals(counts, table);
+  }
+
+  @Test
+  void thePackagesSegmentCounts() {
+    // The counts of the rfm package's documentation table on its own data, as the issue quotes
+    // them: 341 Potential Loyalists against 35 Champions.
+    Map<String, Long> counts =
+        expected.values().stream()
+            .collect(
+                Collectors.groupingBy(v -> v.substring(4), TreeMap::new, Collectors.counting()));
+    assertEquals(
+        new TreeMap<>(
+            Map.of(
+                "Potential Loyalist", 341L,
+                "Loyal Customers", 171L,
+                "Lost", 148L,
+                "New Customers", 104L,
+                "About To Sleep", 101L,
+                "Can't Lose Them", 48L,
+                "Champions", 35L,
+                "At Risk", 28L,
+                "Need Attention", 10L,
+                "Promising", 9L)),
+        counts);
+  }
+
+  @Test
+  void noBreaksTieHereSoEveryScoreOccursWithPlainQuantiles() {
+    assertEquals(
+        List.of("quantile"),
+        spark
+            .read()
+            .parquet(output.resolve("rfm_thresholds").toString())
+            .select("break_method")
+            .distinct()
+            .collectAsList()
+            .stream()
+            .map(row -> row.getString(0))
+            .toList());
+    for (int position = 0; position < 3; position++) {
+      int at = position;
+      assertEquals(
+          List.of('1', '2', '3', '4', '5'),
+          published.values().stream().map(v -> v.charAt(at)).distinct().sorted().toList());
+    }
   }
 
   @Test

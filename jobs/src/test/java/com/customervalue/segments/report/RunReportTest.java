@@ -154,6 +154,42 @@ class RunReportTest extends SparkTestSession {
   }
 
   @Test
+  void theSegmentMapShowsEveryCellOfRfmSegmentMapColouredBySegment() {
+    int heading = html.indexOf("<h2>RFM segment map</h2>");
+    assertTrue(heading >= 0, "a segment map section");
+    String section = html.substring(heading, html.indexOf("<h2>", heading + 1));
+    Map<String, String> expected = new HashMap<>();
+    table(Catalog.RFM_SEGMENT_MAP.name(), DECEMBER)
+        .collectAsList()
+        .forEach(
+            row ->
+                expected.put(
+                    row.getAs("rfm_cell"),
+                    row.getAs("rfm_segment") + ": " + whole(row.<Long>getAs("customers"))));
+    assertEquals(125, expected.size());
+    Map<String, String> drawn = new HashMap<>();
+    Map<String, String> colourOf = new HashMap<>();
+    Matcher cell =
+        Pattern.compile(
+                "<td style=\"background:(#[0-9a-f]{6});color:#[0-9a-f]{3}\" title=\"([1-5]{3})"
+                    + " ([^:\"]+: [0-9,]+) buyers\">([0-9,]*)</td>")
+            .matcher(section);
+    while (cell.find()) {
+      drawn.put(cell.group(2), cell.group(3));
+      String segment = cell.group(3).substring(0, cell.group(3).indexOf(':'));
+      assertEquals(
+          cell.group(1),
+          colourOf.computeIfAbsent(segment, s -> cell.group(1)),
+          "one colour per segment");
+      String count = cell.group(3).substring(cell.group(3).indexOf(": ") + 2);
+      assertEquals(count.equals("0") ? "" : count, cell.group(4), "the number in " + cell.group(2));
+    }
+    assertEquals(expected, drawn);
+    assertEquals(11, colourOf.size(), "eleven segments, eleven colours");
+    assertEquals(5, section.split("<caption>M = ", -1).length - 1, "one grid per M score");
+  }
+
+  @Test
   void theMigrationMatrixIsTierMigration() {
     assertTrue(html.contains("by the tier they had on " + JUNE));
     List<String> to = List.of("gold", "silver", "copper", "iron", "departed");
@@ -346,6 +382,7 @@ class RunReportTest extends SparkTestSession {
                 table(Catalog.CUSTOMER_SEGMENTS.name(), JUNE),
                 table(Catalog.TIER_SUMMARY.name(), JUNE),
                 table(Catalog.RFM_SEGMENT_SUMMARY.name(), JUNE),
+                table(Catalog.RFM_SEGMENT_MAP.name(), JUNE),
                 table(Catalog.VALUE_DISTRIBUTION.name(), JUNE),
                 table(Catalog.TIER_MIGRATION.name(), JUNE)));
     assertEquals(5, SVG.matcher(first).results().count());
@@ -379,6 +416,12 @@ class RunReportTest extends SparkTestSession {
       long count = Arrays.stream(pixels).filter(pixel -> near(pixel, colour)).count();
       assertTrue(
           count > 3_000, "only " + count + " pixels of chart colour " + colour + " in " + png);
+    }
+    // The segment map's cells: eight Champions cells and eight Can't Lose Them cells.
+    for (Color colour : List.of(SegmentColours.CHAMPIONS, SegmentColours.CANT_LOSE_THEM)) {
+      long count = Arrays.stream(pixels).filter(pixel -> near(pixel, colour)).count();
+      assertTrue(
+          count > 3_000, "only " + count + " pixels of segment colour " + colour + " in " + png);
     }
 
     String dom = chromium.dumpDom(page);

@@ -187,6 +187,11 @@ class PostgresServingCopyTest extends SparkTestSession {
     assertEquals(
         1,
         query(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename ="
+                + " 'rfm_segment_map' AND indexdef LIKE '%UNIQUE%(snapshot_date, rfm_cell)%'"));
+    assertEquals(
+        1,
+        query(
             "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'crm' AND"
                 + " table_name = 'job_runs' AND column_name = 'stage_seconds' AND data_type ="
                 + " 'jsonb'"));
