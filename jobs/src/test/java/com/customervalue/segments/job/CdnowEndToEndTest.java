@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CDNOW cohort as of 1998-07-01 with its example configuration: a base of slow buyers, most of
- * them lapsed, where the defaults a CRM team relies on must still make sense.
+ * them lapsed and half of them bought once, where the defaults a CRM team relies on must still make
+ * sense.
  */
 class CdnowEndToEndTest extends SparkTestSession {
   private static final Path INPUT = repositoryRoot().resolve("data-samples/cdnow_master.parquet");
@@ -63,6 +64,28 @@ class CdnowEndToEndTest extends SparkTestSession {
     assertTrue(
         levels.values().stream().filter(customers -> customers >= 50).count() >= 3,
         "at least three levels with 50 customers or more: " + levels);
+  }
+
+  /** Half the cohort bought once: quantile frequency breaks would tie and skip score 2. */
+  @Test
+  void everyScoreOccursAndNoBuyerIsLeftWithoutASegment() {
+    Dataset<Row> buyers = segments.filter(col("frequency").gt(0));
+    for (String score : List.of("r_score", "f_score", "m_score")) {
+      List<Integer> occurring =
+          buyers.select(score).distinct().orderBy(score).collectAsList().stream()
+              .map(row -> row.getInt(0))
+              .toList();
+      assertEquals(List.of(1, 2, 3, 4, 5), occurring, score);
+    }
+    assertEquals(0, buyers.filter(col("rfm_segment").equalTo("Others")).count());
+    assertEquals(0, buyers.filter(col("rfm_segment").isNull()).count());
+    Map<Integer, Long> frequencyScores = new TreeMap<>();
+    buyers.groupBy("f_score").count().collectAsList().stream()
+        .forEach(row -> frequencyScores.put(row.getInt(0), row.getLong(1)));
+    assertEquals(
+        buyers.filter(col("frequency").equalTo(2)).count(),
+        frequencyScores.get(2),
+        "the fixed breaks [1, 2, 3, 5] of conf/cdnow.conf: two purchases score 2");
   }
 
   /** The playbook's intent typed in again, cell by cell: tier × lifecycle status → action. */
