@@ -149,17 +149,7 @@ class SnapshotHistoryTest extends SparkTestSession {
   @Order(1)
   void migrationCountsTheCustomersOfBothSnapshotsPairByPair() {
     Map<String, String> june = tiers(JUNE);
-    Map<String, String> december = tiers(DECEMBER);
-    Map<String, Long> expected = new TreeMap<>();
-    december.forEach(
-        (customer, tier) ->
-            expected.merge(june.getOrDefault(customer, "new") + ">" + tier, 1L, Long::sum));
-    june.forEach(
-        (customer, tier) -> {
-          if (!december.containsKey(customer)) {
-            expected.merge(tier + ">departed", 1L, Long::sum);
-          }
-        });
+    Map<String, Long> expected = movement(june, tiers(DECEMBER));
     Dataset<Row> migration = table("tier_migration", DECEMBER);
     assertEquals(
         List.of(TierMigration.MOVEMENT),
@@ -167,13 +157,7 @@ class SnapshotHistoryTest extends SparkTestSession {
             .map(row -> row.getString(0))
             .toList(),
         "December reused June's model: movement only, no drift");
-    Map<String, Long> published =
-        new TreeMap<>(
-            migration.collectAsList().stream()
-                .collect(
-                    Collectors.toMap(
-                        row -> row.getAs("from_tier") + ">" + row.getAs("to_tier"),
-                        row -> row.<Long>getAs("customers"))));
+    Map<String, Long> published = migration(DECEMBER, TierMigration.MOVEMENT);
     assertEquals(expected, published);
     assertEquals(Date.valueOf(JUNE), migration.first().getAs("previous_snapshot_date"));
     assertTrue(
@@ -276,16 +260,7 @@ class SnapshotHistoryTest extends SparkTestSession {
     retrained.forEach(
         (customer, tier) ->
             expectedDrift.merge(underJuneModel.get(customer) + ">" + tier, 1L, Long::sum));
-    Map<String, Long> expectedMovement = new TreeMap<>();
-    underJuneModel.forEach(
-        (customer, tier) ->
-            expectedMovement.merge(june.getOrDefault(customer, "new") + ">" + tier, 1L, Long::sum));
-    june.forEach(
-        (customer, tier) -> {
-          if (!underJuneModel.containsKey(customer)) {
-            expectedMovement.merge(tier + ">departed", 1L, Long::sum);
-          }
-        });
+    Map<String, Long> expectedMovement = movement(june, underJuneModel);
     assertEquals(expectedDrift, migration(DECEMBER, TierMigration.MODEL_DRIFT));
     assertEquals(expectedMovement, migration(DECEMBER, TierMigration.MOVEMENT));
     long changed =
@@ -312,6 +287,21 @@ class SnapshotHistoryTest extends SparkTestSession {
             .first();
     assertEquals(Date.valueOf(DECEMBER), record.getAs("tier_model_snapshot"));
     assertEquals(true, record.getAs("tier_model_trained"));
+  }
+
+  /** Customers by "from>to" tier, counted here from each customer's tier before and now. */
+  private static Map<String, Long> movement(Map<String, String> before, Map<String, String> now) {
+    Map<String, Long> moves = new TreeMap<>();
+    now.forEach(
+        (customer, tier) ->
+            moves.merge(before.getOrDefault(customer, "new") + ">" + tier, 1L, Long::sum));
+    before.forEach(
+        (customer, tier) -> {
+          if (!now.containsKey(customer)) {
+            moves.merge(tier + ">departed", 1L, Long::sum);
+          }
+        });
+    return moves;
   }
 
   private static Map<String, Long> migration(String snapshot, String measure) {
