@@ -139,7 +139,8 @@ public final class Catalog {
               .add("median_monetary", DoubleType)
               .add("centroid_recency_days", DoubleType)
               .add("centroid_frequency", DoubleType)
-              .add("centroid_monetary", DoubleType));
+              .add("centroid_monetary", DoubleType)
+              .add("repeat_rate", DoubleType));
 
   public static final TableSpec RFM_SEGMENT_SUMMARY =
       TableSpec.snapshot(
@@ -203,6 +204,23 @@ public final class Catalog {
               .add("previous_revenue", MONEY)
               .add("previous_snapshot_date", DateType));
 
+  /**
+   * Customers by the month of their first purchase and what they did in each month since: the
+   * cohort triangle, empty months included.
+   */
+  public static final TableSpec COHORT_RETENTION =
+      TableSpec.snapshot(
+          "cohort_retention",
+          "cohort month × months since first purchase",
+          List.of("cohort_month", "months_since_first"),
+          new StructType()
+              .add("cohort_month", DateType)
+              .add("months_since_first", IntegerType)
+              .add("cohort_customers", LongType)
+              .add("active_customers", LongType)
+              .add("retention_share", DoubleType)
+              .add("revenue", MONEY));
+
   /** The log of runs: one row per run, failed ones included, written last. */
   public static final TableSpec JOB_RUNS =
       new TableSpec(
@@ -256,6 +274,7 @@ public final class Catalog {
           RFM_SEGMENT_MAP,
           VALUE_DISTRIBUTION,
           TIER_MIGRATION,
+          COHORT_RETENTION,
           JOB_RUNS);
 
   /** Not a table: the fitted PipelineModel of the snapshot, reusable with --tier-model. */

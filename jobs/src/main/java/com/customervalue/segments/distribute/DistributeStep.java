@@ -23,7 +23,8 @@ import org.apache.spark.sql.Row;
 /**
  * Stages the tables derived from the staged customer_segments (read back from Parquet rather than
  * recomputed): thresholds, centroids, tier and segment summaries, the segment map, value
- * distributions, and the migration against the latest earlier snapshot under the same output root.
+ * distributions, and the migration against the latest earlier snapshot under the same output root;
+ * and the cohort retention, from the run's orders.
  */
 public final class DistributeStep implements Step {
   private final ScoringSettings scoring;
@@ -39,7 +40,7 @@ public final class DistributeStep implements Step {
 
   @Override
   public String description(RunState state) {
-    return "summaries, distributions and tier migration";
+    return "summaries, distributions, tier migration and cohort retention";
   }
 
   @Override
@@ -75,6 +76,10 @@ public final class DistributeStep implements Step {
         ValueDistribution.compute(segments, scoring.quantiles(), scoring.relativeError()));
     output.stage(
         Catalog.TIER_MIGRATION, asOf, tierMigration(state, segments, previousSegments, previous));
+    output.stage(
+        Catalog.COHORT_RETENTION,
+        asOf,
+        CohortRetention.table(state.get(MetricsStep.ORDERS).orders(), asOf));
   }
 
   /**

@@ -35,7 +35,8 @@ public final class SegmentSummaries {
   /**
    * One row per tier over every customer: customers and their share, buyers, revenue (net monetary)
    * and its share; average and median R, F and M over the tier's buyers; the tier's centroid in
-   * original units from {@code centroids} (the tier_centroids table).
+   * original units from {@code centroids} (the tier_centroids table); the repeat rate, the share of
+   * the tier's buyers with two purchases or more (null without buyers, like the medians).
    */
   public static Dataset<Row> tierSummary(
       Dataset<Row> segments, Dataset<Row> centroids, QuantileMode mode) {
@@ -52,7 +53,9 @@ public final class SegmentSummaries {
                 avg(when(buyer, col(FREQUENCY))).as("avg_frequency"),
                 median(when(buyer, col(FREQUENCY)), mode).as("median_frequency"),
                 avg(when(buyer, col(MONETARY))).cast(DataTypes.DoubleType).as("avg_monetary"),
-                median(when(buyer, col(MONETARY)), mode).as("median_monetary"));
+                median(when(buyer, col(MONETARY)), mode).as("median_monetary"),
+                avg(when(buyer, when(col(FREQUENCY).geq(2), 1.0).otherwise(0.0)))
+                    .as("repeat_rate"));
     Dataset<Row> withShares = withShares(tiers);
     Dataset<Row> centroid =
         centroids.select(
@@ -80,7 +83,8 @@ public final class SegmentSummaries {
             col("median_monetary"),
             col("centroid_recency_days"),
             col("centroid_frequency"),
-            col("centroid_monetary"))
+            col("centroid_monetary"),
+            col("repeat_rate"))
         .orderBy(col(TIER_RANK));
   }
 

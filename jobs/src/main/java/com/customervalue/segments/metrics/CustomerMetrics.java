@@ -158,8 +158,8 @@ public final class CustomerMetrics {
     return amount.multiply(UNITS_PER_MONEY).cast(DataTypes.LongType);
   }
 
-  /** A sum of units back as money, exact; no orders counts as 0. */
-  private static Column money(Column unitSum) {
+  /** A sum of {@link #ORDER_UNITS} back as money, exact; no orders counts as 0. */
+  public static Column money(Column unitSum) {
     return coalesce(unitSum, lit(0L))
         .cast(DataTypes.createDecimalType(38, 0))
         .divide(UNITS_PER_MONEY)

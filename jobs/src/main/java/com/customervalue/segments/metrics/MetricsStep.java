@@ -21,6 +21,8 @@ public final class MetricsStep implements Step {
   public static final Key<CustomerBase> CUSTOMERS =
       Key.of("the per-customer metrics", CustomerBase.class);
 
+  public static final Key<Orders> ORDERS = Key.of("the netted orders", Orders.class);
+
   private final int amountLevelWindowDays;
 
   /**
@@ -47,7 +49,11 @@ public final class MetricsStep implements Step {
     // iterates); let adaptive execution size their partitions from the data instead of keeping 200.
     state.spark().conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     Ingested ingested = state.get(ValidateStep.INGESTED);
-    Dataset<Row> metrics = state.cache(perCustomer(ingested, amountLevelWindowDays));
+    // Cached: the metrics and cohort_retention (distribute) both aggregate them, and recomputing
+    // them would read, validate and net every input line again.
+    Dataset<Row> orders = state.cache(orders(ingested));
+    state.put(ORDERS, new Orders(orders));
+    Dataset<Row> metrics = state.cache(perCustomer(ingested, orders, amountLevelWindowDays));
     Row population =
         metrics.agg(count(lit(1)), count(when(CustomerMetrics.isBuyer(), lit(1)))).first();
     long customers = population.getLong(0);
@@ -65,13 +71,17 @@ public final class MetricsStep implements Step {
     }
   }
 
-  /** Per-customer metrics, with the customer master's customers and attributes when given. */
-  static Dataset<Row> perCustomer(Ingested ingested, int amountLevelWindowDays) {
+  /** The accepted lines netted into orders, or each line an order without order ids. */
+  static Dataset<Row> orders(Ingested ingested) {
     Dataset<Row> lines = ingested.accepted();
-    Dataset<Row> orders =
-        ingested.hasOrderIds()
-            ? CustomerMetrics.netOrders(lines)
-            : CustomerMetrics.eachLineAnOrder(lines);
+    return ingested.hasOrderIds()
+        ? CustomerMetrics.netOrders(lines)
+        : CustomerMetrics.eachLineAnOrder(lines);
+  }
+
+  /** Per-customer metrics, with the customer master's customers and attributes when given. */
+  static Dataset<Row> perCustomer(
+      Ingested ingested, Dataset<Row> orders, int amountLevelWindowDays) {
     Dataset<Row> metrics =
         CustomerMetrics.perCustomer(
             orders, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays);

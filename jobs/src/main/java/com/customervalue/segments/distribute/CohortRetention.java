@@ -1,0 +1,102 @@
+package com.customervalue.segments.distribute;
+
+import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
+import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_DATE;
+import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_UNITS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.when;
+
+import com.customervalue.segments.metrics.CustomerMetrics;
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The {@code cohort_retention} table (docs/DEFINITIONS.md, "Cohorts"): customers grouped by the
+ * calendar month of their first purchase, and per month since then how many of them bought and the
+ * net amount of their orders; every cell of the triangle up to the last month before the as-of date
+ * is present, months nobody bought in with 0.
+ */
+public final class CohortRetention {
+  public static final String COHORT_MONTH = "cohort_month";
+  public static final String MONTHS_SINCE_FIRST = "months_since_first";
+  public static final String COHORT_CUSTOMERS = "cohort_customers";
+  public static final String ACTIVE_CUSTOMERS = "active_customers";
+  public static final String RETENTION_SHARE = "retention_share";
+  public static final String REVENUE = "revenue";
+
+  private static final String MONTH = "activity_month";
+  private static final String PURCHASED = "purchased";
+  private static final String UNITS = "month_units";
+
+  private CohortRetention() {}
+
+  /**
+   * One row per (cohort month, months since first purchase) from {@code orders} (customer_id,
+   * order_date, order_units, as {@code metrics.Orders} holds them), the whole history before {@code
+   * asOf}. The last month is the one holding the day before as-of, partial unless as-of is the 1st.
+   */
+  public static Dataset<Row> table(Dataset<Row> orders, LocalDate asOf) {
+    Column month = col(MONTH);
+    // Partitioned by customer once, so that the monthly aggregate and the first-purchase window
+    // over it need no further shuffle: one pass over the orders in all.
+    Dataset<Row> customerMonths =
+        orders
+            .filter(col(ORDER_DATE).lt(lit(Date.valueOf(asOf))))
+            .repartition(col(CUSTOMER_ID))
+            .groupBy(col(CUSTOMER_ID), trunc(col(ORDER_DATE), "month").as(MONTH))
+            .agg(max(col(ORDER_UNITS).gt(0)).as(PURCHASED), sum(col(ORDER_UNITS)).as(UNITS));
+    Column cohortMonth =
+        min(when(col(PURCHASED), month)).over(Window.partitionBy(col(CUSTOMER_ID)));
+    // Months before the first purchase (returns, zero orders) belong to no cell of the triangle.
+    Dataset<Row> cells =
+        customerMonths
+            .withColumn(COHORT_MONTH, cohortMonth)
+            .filter(month.geq(col(COHORT_MONTH)))
+            .groupBy(col(COHORT_MONTH), monthsBetween(month, col(COHORT_MONTH)))
+            .agg(
+                count(when(col(PURCHASED), lit(1))).as(ACTIVE_CUSTOMERS),
+                sum(col(UNITS)).as(UNITS));
+
+    LocalDate lastMonth = asOf.minusDays(1).withDayOfMonth(1);
+    Column months =
+        sequence(lit(0), monthsBetween(lit(Date.valueOf(lastMonth)), col(COHORT_MONTH)));
+    Dataset<Row> triangle =
+        cells
+            .filter(col(MONTHS_SINCE_FIRST).equalTo(0))
+            .select(
+                col(COHORT_MONTH),
+                col(ACTIVE_CUSTOMERS).as(COHORT_CUSTOMERS),
+                explode(months).as(MONTHS_SINCE_FIRST));
+    Dataset<Row> filled =
+        triangle.join(cells, new String[] {COHORT_MONTH, MONTHS_SINCE_FIRST}, "left");
+    Column active = when(col(ACTIVE_CUSTOMERS).isNull(), lit(0L)).otherwise(col(ACTIVE_CUSTOMERS));
+    return filled
+        .select(
+            col(COHORT_MONTH),
+            col(MONTHS_SINCE_FIRST),
+            col(COHORT_CUSTOMERS),
+            active.as(ACTIVE_CUSTOMERS),
+            active.divide(col(COHORT_CUSTOMERS)).as(RETENTION_SHARE),
+            CustomerMetrics.money(col(UNITS)).as(REVENUE))
+        .orderBy(col(COHORT_MONTH), col(MONTHS_SINCE_FIRST));
+  }
+
+  /** Whole calendar months from {@code start} to {@code end}, both the first of a month. */
+  private static Column monthsBetween(Column end, Column start) {
+    return months_between(end, start).cast(DataTypes.IntegerType).as(MONTHS_SINCE_FIRST);
+  }
+}
