@@ -237,6 +237,122 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
   }
 
   @Test
+  void cohortRetentionIsTheTriangleOfTheRawInvoices() {
+    // docs/DEFINITIONS.md, computed directly: invoices netted per customer and dated by their
+    // first line; a customer's cohort is the month of the first positive invoice; a cell counts
+    // the cohort's customers with a positive invoice in the month and nets all their invoices.
+    Map<String, BigDecimal> orderAmount = new HashMap<>();
+    Map<String, LocalDate> orderDate = new HashMap<>();
+    for (RawLine line : raw) {
+      if (line.customerId() != null && line.date().isBefore(AS_OF)) {
+        String order = line.customerId() + "/" + line.invoice();
+        orderAmount.merge(order, line.amount(), BigDecimal::add);
+        orderDate.merge(order, line.date(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+    }
+    Map<String, LocalDate> cohortOf = new HashMap<>();
+    orderAmount.forEach(
+        (order, amount) -> {
+          if (amount.signum() > 0) {
+            cohortOf.merge(
+                order.substring(0, order.indexOf('/')),
+                orderDate.get(order).withDayOfMonth(1),
+                (a, b) -> a.isBefore(b) ? a : b);
+          }
+        });
+    Map<String, java.util.Set<String>> activeIn = new HashMap<>();
+    Map<String, BigDecimal> revenueIn = new HashMap<>();
+    orderAmount.forEach(
+        (order, amount) -> {
+          LocalDate cohort = cohortOf.get(order.substring(0, order.indexOf('/')));
+          LocalDate month = orderDate.get(order).withDayOfMonth(1);
+          if (cohort == null || month.isBefore(cohort)) {
+            return;
+          }
+          String cell = cohort + " " + ChronoUnit.MONTHS.between(cohort, month);
+          revenueIn.merge(cell, amount, BigDecimal::add);
+          if (amount.signum() > 0) {
+            activeIn
+                .computeIfAbsent(cell, c -> new java.util.HashSet<>())
+                .add(order.substring(0, order.indexOf('/')));
+          }
+        });
+    Map<LocalDate, Long> cohortSize = new java.util.TreeMap<>();
+    cohortOf.values().forEach(cohort -> cohortSize.merge(cohort, 1L, Long::sum));
+    List<String> expected = new ArrayList<>();
+    LocalDate lastMonth = AS_OF.minusDays(1).withDayOfMonth(1);
+    cohortSize.forEach(
+        (cohort, size) -> {
+          for (long m = 0; m <= ChronoUnit.MONTHS.between(cohort, lastMonth); m++) {
+            String cell = cohort + " " + m;
+            int active = activeIn.getOrDefault(cell, java.util.Set.of()).size();
+            expected.add(
+                cell
+                    + " "
+                    + size
+                    + " "
+                    + active
+                    + " "
+                    + (double) active / size
+                    + " "
+                    + revenueIn.getOrDefault(cell, BigDecimal.ZERO).setScale(4).toPlainString());
+          }
+        });
+    assertEquals(13, cohortSize.size(), "December 2010 to December 2011");
+    assertEquals(13 * 14 / 2, expected.size());
+
+    List<String> published =
+        spark
+            .read()
+            .parquet(output.resolve("cohort_retention").toString())
+            .filter(col("snapshot_date").equalTo(Date.valueOf(AS_OF)))
+            .orderBy("cohort_month", "months_since_first")
+            .collectAsList()
+            .stream()
+            .map(
+                row ->
+                    row.getDate(0)
+                        + " "
+                        + row.getInt(1)
+                        + " "
+                        + row.getLong(2)
+                        + " "
+                        + row.getLong(3)
+                        + " "
+                        + row.getDouble(4)
+                        + " "
+                        + row.getDecimal(5).toPlainString())
+            .toList();
+    assertEquals(expected, published);
+  }
+
+  @Test
+  void repeatRateIsTheShareOfEachTiersBuyersWithTwoPurchasesOrMore() {
+    Map<String, long[]> buyersAndRepeaters = new HashMap<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(output.resolve("customer_segments").toString())
+            .select("value_tier", "frequency")
+            .collectAsList()) {
+      long[] counts = buyersAndRepeaters.computeIfAbsent(row.getString(0), t -> new long[2]);
+      counts[0] += row.getInt(1) >= 1 ? 1 : 0;
+      counts[1] += row.getInt(1) >= 2 ? 1 : 0;
+    }
+    List<Row> summary =
+        spark
+            .read()
+            .parquet(output.resolve("tier_summary").toString())
+            .select("value_tier", "repeat_rate")
+            .collectAsList();
+    assertEquals(4, summary.size());
+    for (Row row : summary) {
+      long[] counts = buyersAndRepeaters.get(row.getString(0));
+      assertEquals((double) counts[1] / counts[0], row.getDouble(1), 1e-12, row.getString(0));
+    }
+  }
+
+  @Test
   void customer12346BoughtOnceAndReturnedEverything() {
     // Invoice 541431 (2011-01-18): 74,215 x 1.04; cancelled the same day by C541433.
     Expected row = publishedMetrics(output, AS_OF).get("12346");
