@@ -8,10 +8,13 @@ import static com.customervalue.segments.report.Html.percent;
 import static com.customervalue.segments.report.Html.table;
 import static com.customervalue.segments.report.Html.whole;
 
+import com.customervalue.segments.report.ReportFigures.CohortCell;
 import com.customervalue.segments.report.ReportFigures.HeatCell;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
 import com.customervalue.segments.report.ReportFigures.MapCell;
 import com.customervalue.segments.report.ReportFigures.Segment;
+import java.awt.Color;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +22,8 @@ import java.util.Map;
 
 /**
  * The report's sections on buyers, the customers with a purchase in the window: the R × F heat map,
- * how their money is spread, the RFM segments and the segment map.
+ * how their money is spread, the RFM segments and the segment map; and the cohort triangle of every
+ * customer who ever bought.
  */
 final class BuyerSections {
   private BuyerSections() {}
@@ -172,5 +176,71 @@ final class BuyerSections {
       html.append("</table>\n");
     }
     html.append("</div>\n");
+  }
+
+  /**
+   * The cohort triangle of cohort_retention: a row per cohort month, a column per month since the
+   * first purchase, each cell's colour and number its retention share. The colours span 0 to the
+   * highest share after month 0 (month 0 is 100 % by definition and drawn in the darkest colour).
+   */
+  static void cohorts(StringBuilder html, List<CohortCell> cells, LocalDate asOf) {
+    html.append("<h2>Cohort retention</h2>\n");
+    LocalDate lastDay = asOf.minusDays(1);
+    html.append(
+        "<p class=\"note\">Customers by the month of their first purchase (rows, with their"
+            + " number), and the share of them who bought again in each calendar month since"
+            + " (columns: months since the first purchase; the whole history before the as-of"
+            + " date). The last column of each row, "
+            + lastDay.toString().substring(0, 7)
+            + (lastDay.getDayOfMonth() == lastDay.lengthOfMonth()
+                ? ", is a complete month."
+                : ", is partial: up to " + lastDay + ".")
+            + "</p>\n");
+    double highest =
+        cells.stream()
+            .filter(cell -> cell.monthsSinceFirst() > 0)
+            .mapToDouble(CohortCell::retentionShare)
+            .max()
+            .orElse(1);
+    HeatScale scale = new HeatScale(0, highest > 0 ? highest : 1);
+    int months = cells.stream().mapToInt(CohortCell::monthsSinceFirst).max().orElse(0);
+    html.append("<table class=\"cohort\">\n<tr><th>first purchase</th><th>customers</th>");
+    for (int m = 0; m <= months; m++) {
+      html.append("<th>").append(m).append("</th>");
+    }
+    html.append("</tr>\n");
+    Map<LocalDate, List<CohortCell>> rows = new LinkedHashMap<>();
+    cells.forEach(
+        cell ->
+            rows.computeIfAbsent(cell.cohortMonth(), c -> new java.util.ArrayList<>()).add(cell));
+    rows.forEach(
+        (cohort, row) -> {
+          String month = cohort.toString().substring(0, 7);
+          html.append("<tr><th>")
+              .append(month)
+              .append("</th><td>")
+              .append(whole(row.get(0).cohortCustomers()))
+              .append("</td>");
+          for (CohortCell cell : row) {
+            Color colour = (Color) scale.getPaint(cell.retentionShare());
+            html.append("<td style=\"background:")
+                .append(String.format(Locale.ROOT, "#%06x", colour.getRGB() & 0xFFFFFF))
+                .append(";color:")
+                .append(scale.isDark(cell.retentionShare()) ? "#fff" : "#000")
+                .append("\" title=\"")
+                .append(month)
+                .append(" +")
+                .append(cell.monthsSinceFirst())
+                .append(": ")
+                .append(whole(cell.activeCustomers()))
+                .append(" of ")
+                .append(whole(cell.cohortCustomers()))
+                .append(" customers\">")
+                .append(percent(cell.retentionShare()))
+                .append("</td>");
+          }
+          html.append("</tr>\n");
+        });
+    html.append("</table>\n");
   }
 }

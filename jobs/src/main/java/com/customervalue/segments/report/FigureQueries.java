@@ -2,9 +2,11 @@ package com.customervalue.segments.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.customervalue.segments.distribute.CohortRetention;
 import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.distribute.ValueDistribution;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.report.ReportFigures.CohortCell;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
 import com.customervalue.segments.report.ReportFigures.LorenzPoint;
 import com.customervalue.segments.report.ReportFigures.MapCell;
@@ -26,7 +28,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Reads the report's figures from the snapshot's summary tables (tier_summary, rfm_segment_summary,
- * rfm_segment_map, value_distribution, tier_migration), each small enough to collect whole.
+ * rfm_segment_map, value_distribution, tier_migration, cohort_retention), each small enough to
+ * collect whole.
  */
 final class FigureQueries {
   private FigureQueries() {}
@@ -50,7 +53,8 @@ final class FigureQueries {
                 "median_monetary",
                 "centroid_recency_days",
                 "centroid_frequency",
-                "centroid_monetary"),
+                "centroid_monetary",
+                "repeat_rate"),
         row ->
             new Tier(
                 row.getString(0),
@@ -66,7 +70,8 @@ final class FigureQueries {
                 number(row, 10),
                 number(row, 11),
                 number(row, 12),
-                number(row, 13)));
+                number(row, 13),
+                number(row, 14)));
   }
 
   /**
@@ -212,6 +217,19 @@ final class FigureQueries {
    */
   private static Stream<Row> statistic(List<Row> rows, String statistic) {
     return rows.stream().filter(row -> statistic.equals(row.getString(0)));
+  }
+
+  /** The cells of cohort_retention, by cohort month and months since the first purchase. */
+  static List<CohortCell> cohorts(Dataset<Row> cohortRetention) {
+    return rows(
+        cohortRetention.orderBy(CohortRetention.COHORT_MONTH, CohortRetention.MONTHS_SINCE_FIRST),
+        row ->
+            new CohortCell(
+                row.<java.sql.Date>getAs(CohortRetention.COHORT_MONTH).toLocalDate(),
+                row.<Integer>getAs(CohortRetention.MONTHS_SINCE_FIRST),
+                row.<Long>getAs(CohortRetention.COHORT_CUSTOMERS),
+                row.<Long>getAs(CohortRetention.ACTIVE_CUSTOMERS),
+                row.<Double>getAs(CohortRetention.RETENTION_SHARE)));
   }
 
   private static <T> List<T> rows(Dataset<Row> data, Function<Row, T> convert) {

@@ -8,8 +8,9 @@ import java.awt.Paint;
 import org.jfree.chart.renderer.PaintScale;
 
 /**
- * The heat map's colours, pale yellow to deep red over the logarithm of the average monetary: a
- * handful of very valuable cells would otherwise leave the rest of the grid one colour.
+ * The heat maps' colours, pale yellow to deep red over the logarithm of the average monetary (a
+ * handful of very valuable cells would otherwise leave the rest of the grid one colour), or
+ * linearly from 0 for shares; values beyond the bounds take the colour of the nearest bound.
  */
 final class HeatScale implements PaintScale {
   private final double low;
@@ -46,7 +47,7 @@ final class HeatScale implements PaintScale {
 
   private double position(double value) {
     if (!(high > low) || !(value > 0) || !(low > 0)) {
-      return high > low ? (value - low) / (high - low) : 0.5;
+      return high > low ? Math.max(0, Math.min(1, (value - low) / (high - low))) : 0.5;
     }
     return Math.max(0, Math.min(1, Math.log(value / low) / Math.log(high / low)));
   }

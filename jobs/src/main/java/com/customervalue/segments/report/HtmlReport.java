@@ -46,6 +46,7 @@ public final class HtmlReport {
       table.map th { background: none; border: 0; padding: 2px 4px; text-align: center; }
       table.map td { width: 40px; height: 24px; padding: 2px 4px; text-align: center;
                      border: 1px solid #fff; font-size: 12px; }
+      table.cohort td { padding: 3px 6px; font-size: 12px; border: 1px solid #fff; }
       .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 13px; margin: 8px 0 12px; }
       .legend i { display: inline-block; width: 14px; height: 14px; margin-right: 5px;
                   vertical-align: -2px; border-radius: 2px; }
@@ -72,6 +73,7 @@ public final class HtmlReport {
     BuyerSections.monetary(html, figures);
     BuyerSections.segments(html, figures.segments());
     BuyerSections.segmentMap(html, figures.segmentMap());
+    BuyerSections.cohorts(html, figures.cohorts(), run.snapshotDate());
     TierSections.migration(html, figures);
     ClassificationSections.playbook(html, figures.playbook(), figures.tiers());
     ClassificationSections.amountLevels(html, figures.amountBands(), figures.amountLevels());

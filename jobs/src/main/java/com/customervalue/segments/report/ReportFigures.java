@@ -25,6 +25,7 @@ public record ReportFigures(
     List<TopShare> topShares,
     List<Segment> segments,
     List<MapCell> segmentMap,
+    List<CohortCell> cohorts,
     Optional<LocalDate> previousSnapshot,
     List<Migration> migration,
     List<Migration> modelDrift,
@@ -58,7 +59,8 @@ public record ReportFigures(
       double medianMonetary,
       double centroidRecencyDays,
       double centroidFrequency,
-      double centroidMonetary) {}
+      double centroidMonetary,
+      double repeatRate) {}
 
   /**
    * Buyers with recency score {@code r} and frequency score {@code f}, and their average monetary.
@@ -90,6 +92,17 @@ public record ReportFigures(
   public record MapCell(int r, int f, int m, String segment, long customers, double revenue) {}
 
   /**
+   * One cell of cohort_retention: the customers who first bought in {@code cohortMonth} and how
+   * many of them bought {@code monthsSinceFirst} calendar months later.
+   */
+  public record CohortCell(
+      LocalDate cohortMonth,
+      int monthsSinceFirst,
+      long cohortCustomers,
+      long activeCustomers,
+      double retentionShare) {}
+
+  /**
    * Customers who were in {@code fromTier} at the previous snapshot and are in {@code toTier} now.
    */
   public record Migration(String fromTier, String toTier, long customers, double revenue) {}
@@ -105,8 +118,8 @@ public record ReportFigures(
 
   /**
    * Reads the figures from the snapshot's tables. {@code segments} is customer_segments; the others
-   * are the summary tables of the same snapshot (the segment map is rfm_segment_map). {@code
-   * amountBands} are the bands the amount levels were assigned with.
+   * are the summary tables of the same snapshot (the segment map is rfm_segment_map, the cohorts
+   * cohort_retention). {@code amountBands} are the bands the amount levels were assigned with.
    */
   public static ReportFigures gather(
       RunFacts run,
@@ -116,7 +129,8 @@ public record ReportFigures(
       Dataset<Row> segmentSummary,
       Dataset<Row> segmentMap,
       Dataset<Row> distribution,
-      Dataset<Row> migration) {
+      Dataset<Row> migration,
+      Dataset<Row> cohorts) {
     List<Tier> tiers = FigureQueries.tiers(tierSummary);
     // One aggregation of the customers gives the R × F grid, the playbook grid and the levels.
     List<Row> groups = CustomerGroups.collect(segments);
@@ -134,6 +148,7 @@ public record ReportFigures(
         FigureQueries.topShares(monetary),
         segmentRows,
         FigureQueries.segmentMap(segmentMap),
+        FigureQueries.cohorts(cohorts),
         FigureQueries.previousSnapshot(migrationRows),
         FigureQueries.moves(migrationRows, TierMigration.MOVEMENT),
         FigureQueries.moves(migrationRows, TierMigration.MODEL_DRIFT),

@@ -35,10 +35,12 @@ final class TierSections {
         html,
         BarCharts.tierShares(tiers),
         "Share of customers and of net revenue per tier (k-means on log recency, frequency and"
-            + " monetary; iron includes customers without a purchase).");
+            + " monetary; iron includes customers without a purchase). Repeat buyers: the share of"
+            + " the tier's buyers with two purchases or more in the window.");
     table(
         html,
-        List.of("tier", "customers", "share", "buyers", "revenue", "revenue share"),
+        List.of(
+            "tier", "customers", "share", "buyers", "repeat buyers", "revenue", "revenue share"),
         tiers.stream()
             .map(
                 tier ->
@@ -47,6 +49,7 @@ final class TierSections {
                         whole(tier.customers()),
                         percent(tier.customerShare()),
                         whole(tier.buyers()),
+                        percent(tier.repeatRate()),
                         money(tier.revenue()),
                         percent(tier.revenueShare())))
             .toList());

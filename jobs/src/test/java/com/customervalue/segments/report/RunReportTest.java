@@ -97,7 +97,7 @@ class RunReportTest extends SparkTestSession {
     List<Row> tiers =
         table(Catalog.TIER_SUMMARY.name(), DECEMBER)
             .orderBy("tier_rank")
-            .select("value_tier_name", "customers", "buyers")
+            .select("value_tier_name", "customers", "buyers", "repeat_rate")
             .collectAsList();
     assertEquals(
         List.of("金钻客户 Gold", "白银客户 Silver", "铜客户 Copper", "铁客户 Iron"),
@@ -107,9 +107,15 @@ class RunReportTest extends SparkTestSession {
           "<tr><td>" + tier.getString(0) + "</td><td>" + whole(tier.getLong(1)) + "</td>";
       int at = html.indexOf(expected);
       assertTrue(at >= 0, "tier row " + expected);
+      String buyersAndRepeat =
+          "<td>"
+              + whole(tier.getLong(2))
+              + "</td><td>"
+              + String.format(Locale.ROOT, "%.1f %%", 100 * tier.getDouble(3))
+              + "</td>";
       assertTrue(
-          html.indexOf("<td>" + whole(tier.getLong(2)) + "</td>", at) > at,
-          "buyers of " + tier.getString(0));
+          html.indexOf(buyersAndRepeat, at) > at,
+          "buyers and repeat rate of " + tier.getString(0) + ": " + buyersAndRepeat);
     }
   }
 
@@ -138,6 +144,55 @@ class RunReportTest extends SparkTestSession {
     }
     assertEquals(expected, cells.stream().sorted().toList());
     assertEquals(25, cells.size(), "5 × 5 scores");
+  }
+
+  @Test
+  void theCohortTriangleIsEveryCellOfCohortRetentionColouredByItsShare() {
+    int heading = html.indexOf("<h2>Cohort retention</h2>");
+    assertTrue(heading >= 0, "a cohort retention section");
+    String section = html.substring(heading, html.indexOf("<h2>", heading + 1));
+    assertTrue(section.contains("2011-12, is partial: up to 2011-12-09."), "the partial month");
+    Map<String, String> expected = new HashMap<>();
+    double highest = 0;
+    for (Row row : table(Catalog.COHORT_RETENTION.name(), DECEMBER).collectAsList()) {
+      String cell = row.getDate(0).toString().substring(0, 7) + " +" + row.<Integer>getAs(1);
+      expected.put(
+          cell,
+          whole(row.getLong(3))
+              + " of "
+              + whole(row.getLong(2))
+              + " customers: "
+              + String.format(Locale.ROOT, "%.1f %%", 100 * row.getDouble(4)));
+      if (row.getInt(1) > 0) {
+        highest = Math.max(highest, row.getDouble(4));
+      }
+    }
+    assertEquals(13 * 14 / 2, expected.size(), "13 cohorts, December 2010 to December 2011");
+    Map<String, String> drawn = new HashMap<>();
+    Matcher cell =
+        Pattern.compile(
+                "<td style=\"background:#([0-9a-f]{6});color:#[0-9a-f]{3}\" title=\"([0-9-]{7}"
+                    + " \\+[0-9]+): ([0-9,]+ of [0-9,]+ customers)\">([0-9.]+ %)</td>")
+            .matcher(section);
+    HeatScale scale = new HeatScale(0, highest);
+    while (cell.find()) {
+      drawn.put(cell.group(2), cell.group(3) + ": " + cell.group(4));
+      String share = cell.group(4);
+      double value = Double.parseDouble(share.substring(0, share.length() - 2)) / 100;
+      Color colour = new Color(Integer.parseInt(cell.group(1), 16));
+      if (cell.group(2).endsWith(" +0")) {
+        assertEquals(ReportCharts.HEAT_HIGH, colour, "month 0 is the darkest");
+      } else if (value == 0) {
+        assertEquals(ReportCharts.HEAT_LOW, colour, "nobody bought in " + cell.group(2));
+      } else {
+        // The colour follows the share (to the rounding of the percentage shown).
+        Color near = (Color) scale.getPaint(value);
+        assertTrue(
+            Math.abs(near.getGreen() - colour.getGreen()) <= 3,
+            cell.group(2) + " " + colour + " vs " + near);
+      }
+    }
+    assertEquals(expected, drawn);
   }
 
   @Test
@@ -384,7 +439,8 @@ class RunReportTest extends SparkTestSession {
                 table(Catalog.RFM_SEGMENT_SUMMARY.name(), JUNE),
                 table(Catalog.RFM_SEGMENT_MAP.name(), JUNE),
                 table(Catalog.VALUE_DISTRIBUTION.name(), JUNE),
-                table(Catalog.TIER_MIGRATION.name(), JUNE)));
+                table(Catalog.TIER_MIGRATION.name(), JUNE),
+                table(Catalog.COHORT_RETENTION.name(), JUNE)));
     assertEquals(5, SVG.matcher(first).results().count());
     assertTrue(first.contains("This is the first snapshot under this output root"));
   }
@@ -428,6 +484,7 @@ class RunReportTest extends SparkTestSession {
     assertEquals(6, SVG.matcher(dom).results().count(), "charts in the DOM Chromium built");
     assertTrue(dom.contains("金钻客户 Gold"));
     assertPlaybookGrid(dom);
+    assertTrue(dom.contains("<h2>Cohort retention</h2>"), "the cohort triangle");
   }
 
   /** The SVG of the first chart after the heading {@code title}. */
