@@ -192,6 +192,19 @@ class PostgresServingCopyTest extends SparkTestSession {
     assertEquals(
         1,
         query(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename ="
+                + " 'cohort_retention' AND indexdef LIKE '%UNIQUE%(snapshot_date, cohort_month,"
+                + " months_since_first)%'"));
+    assertEquals(
+        91,
+        query(
+            "SELECT count(*) FROM crm.cohort_retention WHERE snapshot_date = DATE '"
+                + DECEMBER
+                + "'"),
+        "13 cohorts, 13 + 12 + … + 1 cells");
+    assertEquals(
+        1,
+        query(
             "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'crm' AND"
                 + " table_name = 'job_runs' AND column_name = 'stage_seconds' AND data_type ="
                 + " 'jsonb'"));
