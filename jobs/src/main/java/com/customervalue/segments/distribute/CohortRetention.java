@@ -3,16 +3,21 @@ package com.customervalue.segments.distribute;
 import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
 import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_DATE;
 import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_UNITS;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
@@ -41,6 +46,7 @@ public final class CohortRetention {
   private static final String MONTH = "activity_month";
   private static final String PURCHASED = "purchased";
   private static final String UNITS = "month_units";
+  private static final String CELLS = "cells";
 
   private CohortRetention() {}
 
@@ -71,27 +77,38 @@ public final class CohortRetention {
                 count(when(col(PURCHASED), lit(1))).as(ACTIVE_CUSTOMERS),
                 sum(col(UNITS)).as(UNITS));
 
+    // The cells nobody bought in are filled from a map per cohort rather than a join of the cells
+    // with themselves, which would compute them, and shuffle the orders, twice.
+    Dataset<Row> cohorts =
+        cells
+            .groupBy(col(COHORT_MONTH))
+            .agg(
+                max(when(col(MONTHS_SINCE_FIRST).equalTo(0), col(ACTIVE_CUSTOMERS)))
+                    .as(COHORT_CUSTOMERS),
+                map_from_entries(
+                        collect_list(
+                            struct(
+                                col(MONTHS_SINCE_FIRST),
+                                struct(col(ACTIVE_CUSTOMERS), col(UNITS)))))
+                    .as(CELLS));
     LocalDate lastMonth = asOf.minusDays(1).withDayOfMonth(1);
     Column months =
         sequence(lit(0), monthsBetween(lit(Date.valueOf(lastMonth)), col(COHORT_MONTH)));
-    Dataset<Row> triangle =
-        cells
-            .filter(col(MONTHS_SINCE_FIRST).equalTo(0))
-            .select(
-                col(COHORT_MONTH),
-                col(ACTIVE_CUSTOMERS).as(COHORT_CUSTOMERS),
-                explode(months).as(MONTHS_SINCE_FIRST));
-    Dataset<Row> filled =
-        triangle.join(cells, new String[] {COHORT_MONTH, MONTHS_SINCE_FIRST}, "left");
-    Column active = when(col(ACTIVE_CUSTOMERS).isNull(), lit(0L)).otherwise(col(ACTIVE_CUSTOMERS));
-    return filled
+    Column cell = try_element_at(col(CELLS), col(MONTHS_SINCE_FIRST));
+    Column active = coalesce(cell.getField(ACTIVE_CUSTOMERS), lit(0L));
+    return cohorts
+        .select(
+            col(COHORT_MONTH),
+            col(COHORT_CUSTOMERS),
+            col(CELLS),
+            explode(months).as(MONTHS_SINCE_FIRST))
         .select(
             col(COHORT_MONTH),
             col(MONTHS_SINCE_FIRST),
             col(COHORT_CUSTOMERS),
             active.as(ACTIVE_CUSTOMERS),
             active.divide(col(COHORT_CUSTOMERS)).as(RETENTION_SHARE),
-            CustomerMetrics.money(col(UNITS)).as(REVENUE))
+            CustomerMetrics.money(cell.getField(UNITS)).as(REVENUE))
         .orderBy(col(COHORT_MONTH), col(MONTHS_SINCE_FIRST));
   }
 
