@@ -1,0 +1,70 @@
+package com.customervalue.segments.distribute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.score.QuantileMode;
+import com.customervalue.segments.tier.ValueTiers;
+import java.math.BigDecimal;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class SegmentSummariesTest extends SparkTestSession {
+  private static final StructType SEGMENTS =
+      new StructType()
+          .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
+          .add(CustomerMetrics.RECENCY_DAYS, DataTypes.IntegerType)
+          .add(CustomerMetrics.FREQUENCY, DataTypes.IntegerType)
+          .add(CustomerMetrics.MONETARY, CustomerMetrics.MONEY_TYPE)
+          .add(ValueTiers.VALUE_TIER, DataTypes.StringType)
+          .add(ValueTiers.VALUE_TIER_NAME, DataTypes.StringType)
+          .add(ValueTiers.TIER_RANK, DataTypes.IntegerType);
+
+  private static final StructType CENTROIDS =
+      new StructType()
+          .add(ValueTiers.VALUE_TIER, DataTypes.StringType)
+          .add("centroid_recency_days", DataTypes.DoubleType)
+          .add("centroid_frequency", DataTypes.DoubleType)
+          .add("centroid_monetary", DataTypes.DoubleType);
+
+  private static Row customer(String id, Integer recency, int frequency, String tier, int rank) {
+    return RowFactory.create(
+        id, recency, frequency, new BigDecimal(10 * frequency).setScale(4), tier, tier, rank);
+  }
+
+  /** gold: four buyers, three of them with two purchases or more; iron: non-buyers only. */
+  @Test
+  void repeatRateIsTheShareOfBuyersWithTwoPurchasesAndNullWithoutBuyers() {
+    Dataset<Row> segments =
+        spark.createDataFrame(
+            List.of(
+                customer("a", 5, 1, "gold", 1),
+                customer("b", 5, 2, "gold", 1),
+                customer("c", 5, 3, "gold", 1),
+                customer("d", 5, 7, "gold", 1),
+                customer("e", null, 0, "iron", 2),
+                customer("f", null, 0, "iron", 2)),
+            SEGMENTS);
+    Dataset<Row> centroids =
+        spark.createDataFrame(List.of(RowFactory.create("gold", 5.0, 3.0, 30.0)), CENTROIDS);
+
+    List<Row> summary =
+        SegmentSummaries.tierSummary(segments, centroids, QuantileMode.EXACT)
+            .select("value_tier", "buyers", "repeat_rate", "median_frequency")
+            .collectAsList();
+
+    assertEquals("gold", summary.get(0).getString(0));
+    assertEquals(0.75, summary.get(0).getDouble(2), 1e-12);
+    assertEquals("iron", summary.get(1).getString(0));
+    assertEquals(0L, summary.get(1).getLong(1));
+    assertTrue(summary.get(1).isNullAt(2), "no buyers, no repeat rate");
+    assertTrue(summary.get(1).isNullAt(3), "like the medians");
+  }
+}
