@@ -116,6 +116,6 @@ class DataDictionaryTest extends SparkTestSession {
       assertEquals(documented, actual, query);
       checked++;
     }
-    assertEquals(7, checked, "the example queries with results");
+    assertEquals(8, checked, "the example queries with results");
   }
 }
