@@ -74,6 +74,7 @@ public final class HtmlReport {
     BuyerSections.segmentMap(html, figures.segmentMap());
     TierSections.migration(html, figures);
     ClassificationSections.playbook(html, figures.playbook(), figures.tiers());
+    TierSections.breakdowns(html, figures.breakdowns(), figures.tiers());
     ClassificationSections.amountLevels(html, figures.amountBands(), figures.amountLevels());
     quality(html, run);
     html.append("</main>\n</body>\n</html>\n");
