@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code segment_breakdown} table: for each breakdown attribute, every customer of
@@ -92,8 +93,8 @@ public final class SegmentBreakdown {
         col(MONETARY));
   }
 
-  private static org.apache.spark.sql.types.StructType perCustomerSchema(Dataset<Row> segments) {
-    return new org.apache.spark.sql.types.StructType()
+  private static StructType perCustomerSchema(Dataset<Row> segments) {
+    return new StructType()
         .add(ATTRIBUTE, DataTypes.StringType)
         .add(ATTRIBUTE_VALUE, DataTypes.StringType)
         .add(VALUE_TIER, DataTypes.StringType)

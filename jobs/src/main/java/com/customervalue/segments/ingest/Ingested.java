@@ -23,25 +23,6 @@ public record Ingested(
     IngestCounts counts,
     BreakdownColumns breakdowns) {
 
-  public Ingested(
-      String transactionsPath,
-      boolean hasOrderIds,
-      Dataset<Row> classified,
-      Optional<Dataset<Row>> customerMaster,
-      LocalDate asOf,
-      int windowDays,
-      IngestCounts counts) {
-    this(
-        transactionsPath,
-        hasOrderIds,
-        classified,
-        customerMaster,
-        asOf,
-        windowDays,
-        counts,
-        BreakdownColumns.NONE);
-  }
-
   /** Valid rows dated before the as-of date. */
   public Dataset<Row> accepted() {
     return TransactionValidation.accepted(classified, asOf);
