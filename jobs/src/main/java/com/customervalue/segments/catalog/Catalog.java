@@ -221,6 +221,27 @@ public final class Catalog {
               .add("retention_share", DoubleType)
               .add("revenue", MONEY));
 
+  /**
+   * Customers by attribute value × value tier × lifecycle status, for each breakdown column
+   * (segments.breakdowns.columns); empty when none is configured. Customers without a value of an
+   * attribute are counted under the empty attribute_value, which a real value never is (blank
+   * values count as none), so the key stays non-null for the PostgreSQL copy.
+   */
+  public static final TableSpec SEGMENT_BREAKDOWN =
+      TableSpec.snapshot(
+          "segment_breakdown",
+          "attribute × attribute value × value tier × lifecycle status",
+          List.of("attribute", "attribute_value", "value_tier", "lifecycle_status"),
+          new StructType()
+              .add("attribute", StringType, false)
+              .add("attribute_value", StringType, false)
+              .add("value_tier", StringType, false)
+              .add("lifecycle_status", StringType, false)
+              .add("customers", LongType, false)
+              .add("buyers", LongType, false)
+              .add("revenue", MONEY, false)
+              .add("revenue_share", DoubleType, true));
+
   /** The log of runs: one row per run, failed ones included, written last. */
   public static final TableSpec JOB_RUNS =
       new TableSpec(
@@ -275,6 +296,7 @@ public final class Catalog {
           VALUE_DISTRIBUTION,
           TIER_MIGRATION,
           COHORT_RETENTION,
+          SEGMENT_BREAKDOWN,
           JOB_RUNS);
 
   /** Not a table: the fitted PipelineModel of the snapshot, reusable with --tier-model. */

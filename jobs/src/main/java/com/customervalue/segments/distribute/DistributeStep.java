@@ -1,6 +1,7 @@
 package com.customervalue.segments.distribute;
 
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.ingest.Ingested;
 import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.metrics.MetricsStep;
 import com.customervalue.segments.pipeline.RunState;
@@ -23,8 +24,8 @@ import org.apache.spark.sql.Row;
 /**
  * Stages the tables derived from the staged customer_segments (read back from Parquet rather than
  * recomputed): thresholds, centroids, tier and segment summaries, the segment map, value
- * distributions, and the migration against the latest earlier snapshot under the same output root;
- * and the cohort retention, from the run's orders.
+ * distributions, the breakdowns by customer attributes, and the migration against the latest
+ * earlier snapshot under the same output root; and the cohort retention, from the run's orders.
  */
 public final class DistributeStep implements Step {
   private final ScoringSettings scoring;
@@ -80,6 +81,12 @@ public final class DistributeStep implements Step {
         Catalog.COHORT_RETENTION,
         asOf,
         CohortRetention.table(state.get(MetricsStep.ORDERS).orders(), asOf));
+    Ingested ingested = state.get(ValidateStep.INGESTED);
+    output.stage(
+        Catalog.SEGMENT_BREAKDOWN,
+        asOf,
+        SegmentBreakdown.table(
+            segments, ingested.breakdowns(), ingested.transactionAttributeValues()));
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.customervalue.segments.ingest;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,7 +11,7 @@ import org.apache.spark.sql.Row;
  * TransactionValidation#classify}), the keyed customer master if there is one, the as-of date and
  * window the run describes, and how the rows were accounted for. Without order ids ({@code
  * hasOrderIds} false) every row is an order of its own. Customer ids are already the published ones
- * (pseudonyms when configured).
+ * (pseudonyms when configured). {@code breakdowns} says where each breakdown column comes from.
  */
 public record Ingested(
     String transactionsPath,
@@ -19,11 +20,24 @@ public record Ingested(
     Optional<Dataset<Row>> customerMaster,
     LocalDate asOf,
     int windowDays,
-    IngestCounts counts) {
+    IngestCounts counts,
+    BreakdownColumns breakdowns) {
 
   /** Valid rows dated before the as-of date. */
   public Dataset<Row> accepted() {
     return TransactionValidation.accepted(classified, asOf);
+  }
+
+  /**
+   * Each customer's value of every breakdown attribute taken from the transactions ({@link
+   * TransactionAttributes#modalValues}): customer id, attribute, attribute value.
+   */
+  public Dataset<Row> transactionAttributeValues() {
+    if (breakdowns.fromTransactions().isEmpty()) {
+      return classified.sparkSession().createDataFrame(List.of(), TransactionAttributes.SCHEMA);
+    }
+    return TransactionAttributes.modalValues(
+        TransactionValidation.acceptedAttributes(classified, asOf), breakdowns.fromTransactions());
   }
 
   /** Rejected rows in scope of the as-of date, in the shape of the quarantine table. */

@@ -2,6 +2,7 @@ package com.customervalue.segments.ingest;
 
 import static com.customervalue.segments.ingest.Transactions.AMOUNT;
 import static com.customervalue.segments.ingest.Transactions.AMOUNT_TYPE;
+import static com.customervalue.segments.ingest.Transactions.ATTRIBUTES;
 import static com.customervalue.segments.ingest.Transactions.CUSTOMER_ID;
 import static com.customervalue.segments.ingest.Transactions.ORDER_ID;
 import static com.customervalue.segments.ingest.Transactions.RAW_RECORD;
@@ -21,7 +22,9 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
@@ -69,6 +72,22 @@ public final class TransactionValidation {
       LocalDate earliestDate,
       Column sourceFile,
       UnaryOperator<Column> publishedId) {
+    return classify(raw, columns, earliestDate, sourceFile, publishedId, List.of());
+  }
+
+  /**
+   * As {@link #classify(Dataset, ColumnMapping, LocalDate, Column, UnaryOperator)}, carrying the
+   * raw {@code attributeColumns} (breakdown attributes of the transactions) as they are in the
+   * struct {@link Transactions#ATTRIBUTES}; without any, there is no such column, so a run without
+   * transaction breakdowns reads no extra column.
+   */
+  public static Dataset<Row> classify(
+      Dataset<Row> raw,
+      ColumnMapping columns,
+      LocalDate earliestDate,
+      Column sourceFile,
+      UnaryOperator<Column> publishedId,
+      List<String> attributeColumns) {
     DataType customerType = typeOf(raw, columnRef(columns.customerId()));
     Column rawCustomerId = columnRef(columns.customerId());
     Column customerId = isString(customerType) ? trim(rawCustomerId) : rawCustomerId;
@@ -124,15 +143,27 @@ public final class TransactionValidation {
             .filter(name -> !name.equals(Transactions.INPUT_FILE))
             .map(name -> name.equals(columns.customerId()) ? recordId.as(name) : columnRef(name))
             .toArray(Column[]::new);
-    return raw.select(
-        recordId.as(CUSTOMER_ID),
-        orderId.as(ORDER_ID),
-        date.as(TRANSACTION_DATE),
-        amount.as(AMOUNT),
-        reason.as(REJECT_REASON),
-        sourceFile.cast(DataTypes.StringType).as(SOURCE_FILE),
-        // Nulls are written out: a quarantined row must show the null that got it quarantined.
-        to_json(struct(rawColumns), Map.of("ignoreNullFields", "false")).as(RAW_RECORD));
+    List<Column> canonical =
+        new ArrayList<>(
+            List.of(
+                recordId.as(CUSTOMER_ID),
+                orderId.as(ORDER_ID),
+                date.as(TRANSACTION_DATE),
+                amount.as(AMOUNT),
+                reason.as(REJECT_REASON),
+                sourceFile.cast(DataTypes.StringType).as(SOURCE_FILE),
+                // Nulls are written out: a quarantined row must show the null that got it
+                // quarantined.
+                to_json(struct(rawColumns), Map.of("ignoreNullFields", "false")).as(RAW_RECORD)));
+    if (!attributeColumns.isEmpty()) {
+      canonical.add(
+          struct(
+                  attributeColumns.stream()
+                      .map(name -> columnRef(name).as(name))
+                      .toArray(Column[]::new))
+              .as(ATTRIBUTES));
+    }
+    return raw.select(canonical.toArray(Column[]::new));
   }
 
   /**
@@ -167,6 +198,16 @@ public final class TransactionValidation {
     return classified
         .filter(fate(asOf).equalTo(ACCEPTED))
         .select(col(CUSTOMER_ID), col(ORDER_ID), col(TRANSACTION_DATE), col(AMOUNT));
+  }
+
+  /**
+   * Valid rows dated before {@code asOf} with the carried attributes: customer id and {@link
+   * Transactions#ATTRIBUTES}.
+   */
+  public static Dataset<Row> acceptedAttributes(Dataset<Row> classified, LocalDate asOf) {
+    return classified
+        .filter(fate(asOf).equalTo(ACCEPTED))
+        .select(col(CUSTOMER_ID), col(ATTRIBUTES));
   }
 
   /** Rejected rows in scope of {@code asOf}, in the shape of the {@code quarantine} table. */

@@ -33,6 +33,12 @@ public final class Transactions {
   public static final String RAW_RECORD = "raw_record";
 
   /**
+   * The raw transaction columns breakdowns are asked for, as a struct of those columns; present
+   * only when a breakdown names a transaction column.
+   */
+  public static final String ATTRIBUTES = "attributes";
+
+  /**
    * Money per line: 4 decimals hold prices quoted to a tenth of a cent times whole quantities
    * exactly; 14 integer digits are far beyond any real order line.
    */

@@ -10,6 +10,7 @@ import com.customervalue.segments.pipeline.StepFailedException;
 import com.customervalue.segments.privacy.PrivacySettings;
 import com.customervalue.segments.privacy.Pseudonyms;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -33,16 +34,27 @@ public final class ValidateStep implements Step {
   private final QualitySettings quality;
   private final SnapshotSettings snapshot;
   private final PrivacySettings privacy;
+  private final BreakdownSettings breakdowns;
 
   public ValidateStep(
       InputSettings input,
       QualitySettings quality,
       SnapshotSettings snapshot,
       PrivacySettings privacy) {
+    this(input, quality, snapshot, privacy, BreakdownSettings.NONE);
+  }
+
+  public ValidateStep(
+      InputSettings input,
+      QualitySettings quality,
+      SnapshotSettings snapshot,
+      PrivacySettings privacy,
+      BreakdownSettings breakdowns) {
     this.input = input;
     this.quality = quality;
     this.snapshot = snapshot;
     this.privacy = privacy;
+    this.breakdowns = breakdowns;
   }
 
   @Override
@@ -66,13 +78,26 @@ public final class ValidateStep implements Step {
     UnaryOperator<Column> publishedId = Pseudonyms.publishedIds(privacy.pseudonymKey());
     Optional<Dataset<Row>> master =
         input.customersPath().map(customers -> customerMaster(spark, customers, publishedId));
+    BreakdownColumns breakdownColumns =
+        BreakdownColumns.resolve(
+            breakdowns,
+            master.map(
+                keyed ->
+                    Arrays.stream(keyed.columns())
+                        .filter(name -> !name.equals(Transactions.CUSTOMER_ID))
+                        .toList()),
+            List.of(raw.columns()),
+            input.columns().customerId(),
+            path,
+            input.customersPath());
     Dataset<Row> classified =
         TransactionValidation.classify(
             raw,
             input.columns(),
             quality.earliestDate(),
             col(Transactions.INPUT_FILE),
-            publishedId);
+            publishedId,
+            breakdownColumns.fromTransactions());
 
     List<DailyCount> profile = dailyProfile(classified);
     LocalDate asOf =
@@ -107,7 +132,8 @@ public final class ValidateStep implements Step {
             master,
             asOf,
             windowDays,
-            counts));
+            counts,
+            breakdownColumns));
 
     InputChecks.quarantinedShare(counts, quality.maxQuarantinedShare(), asOf).orStop();
     InputChecks.someAccepted(counts, path, asOf).orStop();

@@ -2,6 +2,7 @@ package com.customervalue.segments.job;
 
 import com.customervalue.segments.classify.ClassificationSettings;
 import com.customervalue.segments.config.KnownSettings;
+import com.customervalue.segments.ingest.BreakdownSettings;
 import com.customervalue.segments.ingest.InputSettings;
 import com.customervalue.segments.ingest.QualitySettings;
 import com.customervalue.segments.ingest.SnapshotSettings;
@@ -22,6 +23,7 @@ public record JobSettings(
     InputSettings input,
     SnapshotSettings snapshot,
     QualitySettings quality,
+    BreakdownSettings breakdowns,
     OutputSettings output,
     ScoringSettings scoring,
     TierSettings tiers,
@@ -45,6 +47,7 @@ public record JobSettings(
     InputSettings input = InputSettings.from(config);
     SnapshotSettings snapshot = SnapshotSettings.from(config);
     QualitySettings quality = QualitySettings.from(config);
+    BreakdownSettings breakdowns = BreakdownSettings.from(config);
     OutputSettings output = OutputSettings.from(config);
     ScoringSettings scoring = ScoringSettings.from(config);
     TierSettings tiers = TierSettings.from(config);
@@ -55,6 +58,7 @@ public record JobSettings(
         input,
         snapshot,
         quality,
+        breakdowns,
         output,
         scoring,
         tiers,

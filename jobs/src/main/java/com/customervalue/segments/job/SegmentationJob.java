@@ -61,7 +61,11 @@ public final class SegmentationJob {
     List<Step> steps = new ArrayList<>();
     steps.add(
         new ValidateStep(
-            settings.input(), settings.quality(), settings.snapshot(), settings.privacy()));
+            settings.input(),
+            settings.quality(),
+            settings.snapshot(),
+            settings.privacy(),
+            settings.breakdowns()));
     steps.add(new MetricsStep(settings.classification().amountLevels().windowDays()));
     steps.add(new ScoreStep(settings.scoring()));
     steps.add(new TierStep(settings.tiers()));

@@ -1,11 +1,19 @@
 package com.customervalue.segments.report;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.distribute.CohortRetention;
 import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.distribute.ValueDistribution;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.report.ReportFigures.BreakdownCell;
 import com.customervalue.segments.report.ReportFigures.CohortCell;
 import com.customervalue.segments.report.ReportFigures.HistogramBin;
 import com.customervalue.segments.report.ReportFigures.LorenzPoint;
@@ -23,8 +31,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Reads the report's figures from the snapshot's summary tables (tier_summary, rfm_segment_summary,
@@ -210,6 +221,51 @@ final class FigureQueries {
         .filter(row -> !row.isNullAt(5))
         .map(row -> row.getDate(5).toLocalDate())
         .max(Comparator.naturalOrder());
+  }
+
+  /**
+   * segment_breakdown by attribute and tier over the lifecycle statuses, for each attribute's
+   * {@code shown} values with the most customers (ties by value), the others summed into one group;
+   * a few rows per attribute whatever its number of values.
+   */
+  static List<BreakdownCell> breakdowns(Dataset<Row> breakdown, int shown) {
+    Dataset<Row> ranked =
+        breakdown
+            .groupBy(col("attribute"), col("attribute_value"))
+            .agg(sum(col("customers")).as("value_customers"))
+            .withColumn(
+                "value_rank",
+                row_number()
+                    .over(
+                        Window.partitionBy(col("attribute"))
+                            .orderBy(col("value_customers").desc(), col("attribute_value"))))
+            .withColumn(
+                "other_values",
+                greatest(
+                    count(lit(1)).over(Window.partitionBy(col("attribute"))).minus(shown), lit(0)));
+    Column isShown = col("value_rank").leq(shown);
+    return rows(
+        breakdown
+            .join(ranked, new String[] {"attribute", "attribute_value"})
+            .groupBy(
+                col("attribute"),
+                least(col("value_rank"), lit(shown + 1)).as("shown_rank"),
+                when(isShown, col("attribute_value")).as("label"),
+                when(isShown, lit(0L)).otherwise(col("other_values")).as("other_values"),
+                col(ValueTiers.VALUE_TIER))
+            .agg(
+                sum(col("customers")).as("customers"),
+                sum(col("revenue")).cast(DataTypes.DoubleType).as("revenue"))
+            .orderBy(col("attribute"), col("shown_rank"), col(ValueTiers.VALUE_TIER)),
+        row ->
+            new BreakdownCell(
+                row.getString(0),
+                row.getInt(1),
+                Optional.ofNullable(row.getString(2)),
+                row.getLong(3),
+                row.getString(4),
+                row.getLong(5),
+                number(row, 6)));
   }
 
   /**

@@ -76,6 +76,7 @@ public final class HtmlReport {
     BuyerSections.cohorts(html, figures.cohorts(), run.snapshotDate());
     TierSections.migration(html, figures);
     ClassificationSections.playbook(html, figures.playbook(), figures.tiers());
+    TierSections.breakdowns(html, figures.breakdowns(), figures.tiers());
     ClassificationSections.amountLevels(html, figures.amountBands(), figures.amountLevels());
     quality(html, run);
     html.append("</main>\n</body>\n</html>\n");

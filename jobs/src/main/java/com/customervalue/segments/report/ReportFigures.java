@@ -31,7 +31,11 @@ public record ReportFigures(
     List<Migration> modelDrift,
     List<PlaybookCell> playbook,
     AmountLevels amountBands,
-    List<AmountLevelCount> amountLevels) {
+    List<AmountLevelCount> amountLevels,
+    List<BreakdownCell> breakdowns) {
+
+  /** How many values of each breakdown attribute the report shows; the rest are "other". */
+  public static final int BREAKDOWN_VALUES_SHOWN = 10;
 
   /** What the run read and did, known before any table is written. */
   public record RunFacts(
@@ -117,9 +121,25 @@ public record ReportFigures(
   public record AmountLevelCount(int level, long customers, long aboveCap, double revenue) {}
 
   /**
+   * Customers and revenue of one tier among the customers with one of an attribute's largest values
+   * (by customers; {@code rank} 1 is the largest), or, with {@code rank} {@link
+   * #BREAKDOWN_VALUES_SHOWN} + 1 and an empty {@code value}, among those with any of the other
+   * {@code otherValues} values. The value "" is the customers without a value.
+   */
+  public record BreakdownCell(
+      String attribute,
+      int rank,
+      Optional<String> value,
+      long otherValues,
+      String tier,
+      long customers,
+      double revenue) {}
+
+  /**
    * Reads the figures from the snapshot's tables. {@code segments} is customer_segments; the others
    * are the summary tables of the same snapshot (the segment map is rfm_segment_map, the cohorts
-   * cohort_retention). {@code amountBands} are the bands the amount levels were assigned with.
+   * cohort_retention). {@code amountBands} are the bands the amount levels were assigned with;
+   * {@code breakdown} is segment_breakdown.
    */
   public static ReportFigures gather(
       RunFacts run,
@@ -130,7 +150,8 @@ public record ReportFigures(
       Dataset<Row> segmentMap,
       Dataset<Row> distribution,
       Dataset<Row> migration,
-      Dataset<Row> cohorts) {
+      Dataset<Row> cohorts,
+      Dataset<Row> breakdown) {
     List<Tier> tiers = FigureQueries.tiers(tierSummary);
     // One aggregation of the customers gives the R × F grid, the playbook grid and the levels.
     List<Row> groups = CustomerGroups.collect(segments);
@@ -154,7 +175,8 @@ public record ReportFigures(
         FigureQueries.moves(migrationRows, TierMigration.MODEL_DRIFT),
         CustomerGroups.playbook(groups),
         amountBands,
-        CustomerGroups.amountLevels(groups, amountBands.top()));
+        CustomerGroups.amountLevels(groups, amountBands.top()),
+        FigureQueries.breakdowns(breakdown, BREAKDOWN_VALUES_SHOWN));
   }
 
   /** The share of revenue held by the top {@code percent} % of buyers, NaN when not computed. */

@@ -86,7 +86,8 @@ public final class ReportStep implements Step {
             output.staged(Catalog.RFM_SEGMENT_MAP),
             output.staged(Catalog.VALUE_DISTRIBUTION),
             output.staged(Catalog.TIER_MIGRATION),
-            output.staged(Catalog.COHORT_RETENTION));
+            output.staged(Catalog.COHORT_RETENTION),
+            output.staged(Catalog.SEGMENT_BREAKDOWN));
     byte[] page = HtmlReport.render(figures).getBytes(StandardCharsets.UTF_8);
     Path file = new Path(directory, Catalog.REPORT_FILE);
     try (FSDataOutputStream out =

@@ -9,6 +9,7 @@ import static com.customervalue.segments.report.Html.table;
 import static com.customervalue.segments.report.Html.whole;
 
 import com.customervalue.segments.distribute.TierMigration;
+import com.customervalue.segments.report.ReportFigures.BreakdownCell;
 import com.customervalue.segments.report.ReportFigures.Migration;
 import com.customervalue.segments.report.ReportFigures.Tier;
 import com.customervalue.segments.tier.RankWeights;
@@ -20,11 +21,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The report's sections on the value tiers: their sizes and profiles, and how customers moved
- * between them since the previous snapshot.
+ * The report's sections on the value tiers: their sizes and profiles, how customers moved between
+ * them since the previous snapshot, and their mix within the values of the breakdown attributes.
  */
 final class TierSections {
   private TierSections() {}
@@ -199,5 +201,69 @@ final class TierSections {
     Map<String, String> names = new LinkedHashMap<>();
     tiers.forEach(tier -> names.put(tier.tier(), tier.name()));
     return tier -> names.getOrDefault(tier, tier);
+  }
+
+  /**
+   * One table per breakdown attribute: its largest values (by customers) with their customers per
+   * tier and the share of the value's revenue each tier brings, the other values summed in one row.
+   */
+  static void breakdowns(StringBuilder html, List<BreakdownCell> cells, List<Tier> tiers) {
+    html.append("<h2>Breakdowns</h2>\n");
+    if (cells.isEmpty()) {
+      html.append(
+          "<p class=\"note\">No breakdown is configured (segments.breakdowns.columns).</p>\n");
+      return;
+    }
+    html.append(
+        "<p class=\"note\">Customers by attribute value (prospects included) and value tier, with"
+            + " the share of the value's net revenue each tier brings; the "
+            + ReportFigures.BREAKDOWN_VALUES_SHOWN
+            + " values with the most customers, the rest as \"other\".</p>\n");
+    Map<String, Map<Integer, List<BreakdownCell>>> byAttribute = new LinkedHashMap<>();
+    for (BreakdownCell cell : cells) {
+      byAttribute
+          .computeIfAbsent(cell.attribute(), attribute -> new TreeMap<>())
+          .computeIfAbsent(cell.rank(), rank -> new ArrayList<>())
+          .add(cell);
+    }
+    byAttribute.forEach(
+        (attribute, values) -> {
+          html.append("<h3>By ").append(escape(attribute)).append("</h3>\n");
+          List<String> header = new ArrayList<>();
+          header.add(escape(attribute));
+          header.add("customers");
+          tiers.forEach(tier -> header.add(escape(tier.name())));
+          List<List<String>> rows = new ArrayList<>();
+          values.forEach(
+              (rank, group) -> {
+                long customers = group.stream().mapToLong(BreakdownCell::customers).sum();
+                double revenue = group.stream().mapToDouble(BreakdownCell::revenue).sum();
+                List<String> row = new ArrayList<>();
+                row.add(breakdownLabel(group.get(0)));
+                row.add(whole(customers));
+                for (Tier tier : tiers) {
+                  List<BreakdownCell> inTier =
+                      group.stream().filter(cell -> cell.tier().equals(tier.tier())).toList();
+                  double tierRevenue = inTier.stream().mapToDouble(BreakdownCell::revenue).sum();
+                  row.add(
+                      whole(inTier.stream().mapToLong(BreakdownCell::customers).sum())
+                          + " · "
+                          + percent(revenue == 0 ? Double.NaN : tierRevenue / revenue));
+                }
+                rows.add(row);
+              });
+          html.append("<div class=\"breakdown\" id=\"breakdown-")
+              .append(escape(attribute))
+              .append("\">\n");
+          table(html, header, rows);
+          html.append("</div>\n");
+        });
+  }
+
+  /** A value as shown: itself, "(no value)", or "other (n values)". */
+  static String breakdownLabel(BreakdownCell cell) {
+    return cell.value()
+        .map(value -> value.isEmpty() ? "(no value)" : escape(value))
+        .orElse("other (" + whole(cell.otherValues()) + " values)");
   }
 }

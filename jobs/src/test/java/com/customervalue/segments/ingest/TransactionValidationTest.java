@@ -355,4 +355,45 @@ class TransactionValidationTest extends SparkTestSession {
   void aMappingThatFitsPasses() {
     InputSchemaCheck.check(lines(), MAPPING, "in.parquet");
   }
+
+  /**
+   * A transaction attribute's value per customer: the most frequent, ties to the smallest in the
+   * column's own order (9 before 10, which as text would sort after it), nulls ignored; only
+   * accepted rows before the as-of date count, and the attributes ride along only when asked for.
+   */
+  @Test
+  void eachCustomersAttributeIsTheirMostFrequentValueTiesToTheSmallest() {
+    Dataset<Row> raw =
+        spark.sql(
+            "SELECT customer_id, order_ts, amount, size, channel FROM VALUES"
+                + " ('a', timestamp'2024-01-01 10:00:00', 1.0D, 10, 'web'),"
+                + " ('a', timestamp'2024-01-02 10:00:00', 1.0D, 9, 'web'),"
+                + " ('b', timestamp'2024-01-01 10:00:00', 1.0D, 10, NULL),"
+                + " ('b', timestamp'2024-01-02 10:00:00', 1.0D, 10, NULL),"
+                + " ('b', timestamp'2024-01-03 10:00:00', 1.0D, 9, 'store'),"
+                + " ('b', timestamp'2024-05-01 10:00:00', 1.0D, 9, 'store'),"
+                + " ('b', timestamp'2024-05-02 10:00:00', 1.0D, 9, 'store'),"
+                + " ('b', timestamp'2024-01-04 10:00:00', CAST(NULL AS DOUBLE), 9, 'store'),"
+                + " ('c', timestamp'2024-01-01 10:00:00', 1.0D, NULL, NULL)"
+                + " AS t(customer_id, order_ts, amount, size, channel)");
+    ColumnMapping mapping =
+        new ColumnMapping("customer_id", Optional.empty(), "order_ts", "amount");
+    assertTrue(
+        !Arrays.asList(TransactionValidation.classify(raw, mapping, EARLIEST, lit("f")).columns())
+            .contains(Transactions.ATTRIBUTES),
+        "no attribute is carried unless a breakdown asks for it");
+    Dataset<Row> classified =
+        TransactionValidation.classify(
+            raw, mapping, EARLIEST, lit("f"), id -> id, List.of("size", "channel"));
+    Dataset<Row> modal =
+        TransactionAttributes.modalValues(
+            TransactionValidation.acceptedAttributes(classified, AS_OF),
+            List.of("size", "channel"));
+    assertEquals(TransactionAttributes.SCHEMA.simpleString(), modal.schema().simpleString());
+    assertEquals(
+        List.of("a/channel=web", "a/size=9", "b/channel=store", "b/size=10"),
+        modal.orderBy("customer_id", "attribute").collectAsList().stream()
+            .map(row -> row.getString(0) + "/" + row.getString(1) + "=" + row.getString(2))
+            .toList());
+  }
 }

@@ -645,4 +645,99 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     assertEquals(failure.getMessage(), run.getAs("failure_reason"));
     assertEquals(541_909L, (Long) run.getAs("rows_read"));
   }
+
+  /**
+   * segment_breakdown by country (conf/online-retail.conf), cell for cell: each customer's country
+   * is taken here in plain Java as the one on most of their lines with a customer id dated before
+   * the as-of date (ties to the alphabetically first), then counted with the customer's published
+   * tier, status and monetary.
+   */
+  @Test
+  void segmentBreakdownByCountryCountsEachCustomerUnderTheirMostFrequentCountry() {
+    Map<String, Map<String, Integer>> linesByCountry = new HashMap<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(INPUT.toString())
+            .select("customer_id", "invoice_date", "country")
+            .collectAsList()) {
+      if (row.isNullAt(0)
+          || row.isNullAt(2)
+          || !((LocalDateTime) row.get(1)).toLocalDate().isBefore(AS_OF)) {
+        continue;
+      }
+      linesByCountry
+          .computeIfAbsent(Long.toString(row.getLong(0)), c -> new HashMap<>())
+          .merge(row.getString(2), 1, Integer::sum);
+    }
+    Map<String, String> countryOf = new HashMap<>();
+    linesByCountry.forEach(
+        (customer, lines) -> {
+          String best = null;
+          for (Map.Entry<String, Integer> entry : lines.entrySet()) {
+            int more = best == null ? 1 : entry.getValue() - lines.get(best);
+            if (more > 0 || (more == 0 && entry.getKey().compareTo(best) < 0)) {
+              best = entry.getKey();
+            }
+          }
+          countryOf.put(customer, best);
+        });
+
+    Map<List<String>, Object[]> expected = new HashMap<>();
+    Map<String, BigDecimal> countryRevenue = new HashMap<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(output.resolve("customer_segments").toString())
+            .filter(col("snapshot_date").equalTo(Date.valueOf(AS_OF)))
+            .select("customer_id", "value_tier", "lifecycle_status", "frequency", "monetary")
+            .collectAsList()) {
+      String country = countryOf.getOrDefault(row.getString(0), "");
+      Object[] cell =
+          expected.computeIfAbsent(
+              List.of(country, row.getString(1), row.getString(2)),
+              key -> new Object[] {0L, 0L, BigDecimal.ZERO.setScale(4)});
+      cell[0] = (Long) cell[0] + 1;
+      cell[1] = (Long) cell[1] + (row.getInt(3) > 0 ? 1 : 0);
+      cell[2] = ((BigDecimal) cell[2]).add(row.getDecimal(4));
+      countryRevenue.merge(country, row.getDecimal(4), BigDecimal::add);
+    }
+
+    List<Row> published =
+        spark
+            .read()
+            .parquet(output.resolve("segment_breakdown").toString())
+            .filter(col("snapshot_date").equalTo(Date.valueOf(AS_OF)))
+            .collectAsList();
+    assertEquals(expected.size(), published.size());
+    assertEquals(37, countryRevenue.size()); // 37 countries, nobody without one
+    for (Row row : published) {
+      assertEquals("country", row.getAs("attribute"));
+      List<String> key =
+          List.of(
+              row.<String>getAs("attribute_value"),
+              row.<String>getAs("value_tier"),
+              row.<String>getAs("lifecycle_status"));
+      Object[] cell = expected.get(key);
+      assertTrue(cell != null, () -> "unexpected cell " + key);
+      assertEquals(cell[0], row.getAs("customers"), () -> "customers of " + key);
+      assertEquals(cell[1], row.getAs("buyers"), () -> "buyers of " + key);
+      assertEquals(cell[2], row.getAs("revenue"), () -> "revenue of " + key);
+      BigDecimal total = countryRevenue.get(key.get(0));
+      if (total.signum() == 0) {
+        assertTrue(row.isNullAt(row.fieldIndex("revenue_share")), () -> "share of " + key);
+      } else {
+        assertEquals(
+            ((BigDecimal) cell[2]).doubleValue() / total.doubleValue(),
+            row.<Double>getAs("revenue_share"),
+            1e-12,
+            () -> "share of " + key);
+      }
+    }
+    Map<String, Long> customersByCountry = new HashMap<>();
+    expected.forEach(
+        (key, cell) -> customersByCountry.merge(key.get(0), (Long) cell[0], Long::sum));
+    assertEquals(3_950L, customersByCountry.get("United Kingdom"));
+    assertEquals(95L, customersByCountry.get("Germany"));
+  }
 }

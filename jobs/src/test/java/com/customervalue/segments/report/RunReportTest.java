@@ -410,6 +410,87 @@ class RunReportTest extends SparkTestSession {
         });
   }
 
+  /**
+   * The breakdown by country (conf/online-retail.conf) is segment_breakdown summed here: the ten
+   * countries with the most customers, each with its customers per tier and the share of its
+   * revenue each tier brings, then the other 27 countries in one row.
+   */
+  @Test
+  void theBreakdownByCountryIsSegmentBreakdownsTenLargestCountriesAndTheRest() {
+    int heading = html.indexOf("<h2>Breakdowns</h2>");
+    assertTrue(heading >= 0, "the Breakdowns section");
+    int start = html.indexOf("<div class=\"breakdown\" id=\"breakdown-country\">", heading);
+    assertTrue(start >= 0, "the table of the breakdown by country");
+    String section = html.substring(start, html.indexOf("</table>", start));
+    List<String> tiers = List.of("gold", "silver", "copper", "iron");
+    assertTrue(
+        section.contains(
+            "<tr><th>country</th><th>customers</th><th>金钻客户 Gold</th><th>白银客户 Silver</th>"
+                + "<th>铜客户 Copper</th><th>铁客户 Iron</th></tr>"),
+        section);
+    Map<String, long[]> customers = new HashMap<>();
+    Map<String, double[]> revenue = new HashMap<>();
+    for (Row row :
+        table(Catalog.SEGMENT_BREAKDOWN.name(), DECEMBER)
+            .filter(col("attribute").equalTo("country"))
+            .collectAsList()) {
+      String country = row.getAs("attribute_value");
+      int tier = tiers.indexOf(row.<String>getAs("value_tier"));
+      customers.computeIfAbsent(country, c -> new long[4])[tier] += row.<Long>getAs("customers");
+      revenue.computeIfAbsent(country, c -> new double[4])[tier] +=
+          row.<java.math.BigDecimal>getAs("revenue").doubleValue();
+    }
+    List<String> countries =
+        customers.keySet().stream()
+            .sorted(
+                java.util.Comparator.comparingLong(
+                        (String c) -> -Arrays.stream(customers.get(c)).sum())
+                    .thenComparing(c -> c))
+            .toList();
+    assertEquals(37, countries.size());
+    assertEquals("United Kingdom", countries.get(0));
+    long[] otherCustomers = new long[4];
+    double[] otherRevenue = new double[4];
+    List<String> expectedRows = new ArrayList<>();
+    for (int i = 0; i < countries.size(); i++) {
+      String country = countries.get(i);
+      if (i < 10) {
+        expectedRows.add(breakdownRow(country, customers.get(country), revenue.get(country)));
+      } else {
+        for (int t = 0; t < 4; t++) {
+          otherCustomers[t] += customers.get(country)[t];
+          otherRevenue[t] += revenue.get(country)[t];
+        }
+      }
+    }
+    expectedRows.add(breakdownRow("other (27 values)", otherCustomers, otherRevenue));
+    int at = 0;
+    for (String row : expectedRows) {
+      int found = section.indexOf(row, at);
+      assertTrue(found > at, "breakdown row, in order: " + row + "\nin " + section);
+      at = found;
+    }
+    assertEquals(expectedRows.size() + 1, section.split("<tr>").length - 1, "header + 11 rows");
+  }
+
+  private static String breakdownRow(String label, long[] customers, double[] revenue) {
+    double total = Arrays.stream(revenue).sum();
+    StringBuilder row =
+        new StringBuilder("<tr><td>")
+            .append(label)
+            .append("</td><td>")
+            .append(whole(Arrays.stream(customers).sum()))
+            .append("</td>");
+    for (int t = 0; t < 4; t++) {
+      row.append("<td>")
+          .append(whole(customers[t]))
+          .append(" · ")
+          .append(String.format(Locale.ROOT, "%.1f %%", 100 * revenue[t] / total))
+          .append("</td>");
+    }
+    return row.append("</tr>").toString();
+  }
+
   @Test
   void aFirstSnapshotHasNoMigrationChartButSaysWhy() {
     RunFacts facts =
@@ -440,7 +521,8 @@ class RunReportTest extends SparkTestSession {
                 table(Catalog.RFM_SEGMENT_MAP.name(), JUNE),
                 table(Catalog.VALUE_DISTRIBUTION.name(), JUNE),
                 table(Catalog.TIER_MIGRATION.name(), JUNE),
-                table(Catalog.COHORT_RETENTION.name(), JUNE)));
+                table(Catalog.COHORT_RETENTION.name(), JUNE),
+                table(Catalog.SEGMENT_BREAKDOWN.name(), JUNE)));
     assertEquals(5, SVG.matcher(first).results().count());
     assertTrue(first.contains("This is the first snapshot under this output root"));
   }
@@ -485,6 +567,7 @@ class RunReportTest extends SparkTestSession {
     assertTrue(dom.contains("金钻客户 Gold"));
     assertPlaybookGrid(dom);
     assertTrue(dom.contains("<h2>Cohort retention</h2>"), "the cohort triangle");
+    assertTrue(dom.contains("<h3>By country</h3>"), "the breakdown in the DOM Chromium built");
   }
 
   /** The SVG of the first chart after the heading {@code title}. */

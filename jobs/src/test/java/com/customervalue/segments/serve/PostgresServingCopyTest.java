@@ -205,6 +205,16 @@ class PostgresServingCopyTest extends SparkTestSession {
     assertEquals(
         1,
         query(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename ="
+                + " 'segment_breakdown' AND indexdef LIKE '%UNIQUE%(snapshot_date, attribute,"
+                + " attribute_value, value_tier, lifecycle_status)%'"));
+    // conf/online-retail.conf breaks down by country: every served customer once per snapshot.
+    assertEquals(
+        query("SELECT count(*) FROM crm.customer_segments"),
+        query("SELECT sum(customers) FROM crm.segment_breakdown WHERE attribute = 'country'"));
+    assertEquals(
+        1,
+        query(
             "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'crm' AND"
                 + " table_name = 'job_runs' AND column_name = 'stage_seconds' AND data_type ="
                 + " 'jsonb'"));
