@@ -236,20 +236,30 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     assertSameMetrics(expected, publishedMetrics(output, AS_OF));
   }
 
+  /** The raw lines before as-of netted per "customer/invoice", each dated by its first line. */
+  private record RawInvoices(Map<String, BigDecimal> amount, Map<String, LocalDate> date) {}
+
+  private static RawInvoices rawInvoices() {
+    Map<String, BigDecimal> amount = new HashMap<>();
+    Map<String, LocalDate> date = new HashMap<>();
+    for (RawLine line : raw) {
+      if (line.customerId() != null && line.date().isBefore(AS_OF)) {
+        String invoice = line.customerId() + "/" + line.invoice();
+        amount.merge(invoice, line.amount(), BigDecimal::add);
+        date.merge(invoice, line.date(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+    }
+    return new RawInvoices(amount, date);
+  }
+
   @Test
   void cohortRetentionIsTheTriangleOfTheRawInvoices() {
     // docs/DEFINITIONS.md, computed directly: invoices netted per customer and dated by their
     // first line; a customer's cohort is the month of the first positive invoice; a cell counts
     // the cohort's customers with a positive invoice in the month and nets all their invoices.
-    Map<String, BigDecimal> orderAmount = new HashMap<>();
-    Map<String, LocalDate> orderDate = new HashMap<>();
-    for (RawLine line : raw) {
-      if (line.customerId() != null && line.date().isBefore(AS_OF)) {
-        String order = line.customerId() + "/" + line.invoice();
-        orderAmount.merge(order, line.amount(), BigDecimal::add);
-        orderDate.merge(order, line.date(), (a, b) -> a.isBefore(b) ? a : b);
-      }
-    }
+    RawInvoices invoices = rawInvoices();
+    Map<String, BigDecimal> orderAmount = invoices.amount();
+    Map<String, LocalDate> orderDate = invoices.date();
     Map<String, LocalDate> cohortOf = new HashMap<>();
     orderAmount.forEach(
         (order, amount) -> {
@@ -503,15 +513,9 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     // docs/DEFINITIONS.md, computed directly: the net amount of each customer's invoices dated in
     // [as-of - 365 days, as-of), an invoice dated by its first line, whatever the scoring window.
     LocalDate start = AS_OF.minusDays(365);
-    Map<String, BigDecimal> orderAmount = new HashMap<>();
-    Map<String, LocalDate> orderDate = new HashMap<>();
-    for (RawLine line : raw) {
-      if (line.customerId() != null && line.date().isBefore(AS_OF)) {
-        String order = line.customerId() + "/" + line.invoice();
-        orderAmount.merge(order, line.amount(), BigDecimal::add);
-        orderDate.merge(order, line.date(), (a, b) -> a.isBefore(b) ? a : b);
-      }
-    }
+    RawInvoices invoices = rawInvoices();
+    Map<String, BigDecimal> orderAmount = invoices.amount();
+    Map<String, LocalDate> orderDate = invoices.date();
     Map<String, BigDecimal> expected = new HashMap<>();
     orderAmount.forEach(
         (order, amount) -> {
