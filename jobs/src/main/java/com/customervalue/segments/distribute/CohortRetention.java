@@ -2,7 +2,7 @@ package com.customervalue.segments.distribute;
 
 import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
 import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_DATE;
-import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_UNITS;
+import static com.customervalue.segments.metrics.CustomerMetrics.PURCHASES;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
@@ -51,20 +51,20 @@ public final class CohortRetention {
   private CohortRetention() {}
 
   /**
-   * One row per (cohort month, months since first purchase) from {@code orders} (customer_id,
-   * order_date, order_units, as {@code metrics.Orders} holds them), the whole history before {@code
-   * asOf}. The last month is the one holding the day before as-of, partial unless as-of is the 1st.
+   * One row per (cohort month, months since first purchase) from the {@code customerDays} (as
+   * {@code metrics.CustomerDays} holds them), the whole history before {@code asOf}. The last month
+   * is the one holding the day before as-of, partial unless as-of is the 1st.
    */
-  public static Dataset<Row> table(Dataset<Row> orders, LocalDate asOf) {
+  public static Dataset<Row> table(Dataset<Row> customerDays, LocalDate asOf) {
     Column month = col(MONTH);
-    // Partitioned by customer once, so that the monthly aggregate and the first-purchase window
-    // over it need no further shuffle: one pass over the orders in all.
+    // The customer days are partitioned by customer, so neither the monthly aggregate nor the
+    // first-purchase window over it shuffles them again.
     Dataset<Row> customerMonths =
-        orders
+        customerDays
             .filter(col(ORDER_DATE).lt(lit(Date.valueOf(asOf))))
-            .repartition(col(CUSTOMER_ID))
             .groupBy(col(CUSTOMER_ID), trunc(col(ORDER_DATE), "month").as(MONTH))
-            .agg(max(col(ORDER_UNITS).gt(0)).as(PURCHASED), sum(col(ORDER_UNITS)).as(UNITS));
+            .agg(
+                max(col(PURCHASES).gt(0)).as(PURCHASED), sum(CustomerMetrics.netUnits()).as(UNITS));
     Column cohortMonth =
         min(when(col(PURCHASED), month)).over(Window.partitionBy(col(CUSTOMER_ID)));
     // Months before the first purchase (returns, zero orders) belong to no cell of the triangle.

@@ -74,6 +74,15 @@ public final class CustomerMetrics {
    */
   public static final String ORDER_UNITS = "order_units";
 
+  /** Per customer and day: the number of purchases, orders with a positive net amount. */
+  public static final String PURCHASES = "purchases";
+
+  /** Per customer and day: the net amount of its purchases, in {@link #ORDER_UNITS}. */
+  public static final String PURCHASE_UNITS = "purchase_units";
+
+  /** Per customer and day: the net amount of its returns, negative or 0, in order units. */
+  public static final String RETURN_UNITS = "return_units";
+
   private static final int UNITS_PER_MONEY = 10_000;
 
   /** Money per customer: sums of {@link Transactions#AMOUNT_TYPE} lines, exact. */
@@ -103,33 +112,55 @@ public final class CustomerMetrics {
   }
 
   /**
-   * One row per customer with at least one order before {@code asOf}. {@code windowDays} (the
-   * scoring window) and {@code amountLevelWindowDays} (the window of {@link #AMOUNT_LEVEL_REVENUE})
-   * = 0 measure the whole history. Customers without a purchase (returns or zero-amount orders
-   * only) have frequency 0 and null purchase dates, recency, tenure and average order value.
+   * The orders summed per customer and day ({@link #ORDER_DATE}, {@link #PURCHASES}, {@link
+   * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer: every later
+   * per-customer computation (the metrics, the cohort triangle) then groups without another
+   * shuffle. Orders with a net amount of 0 leave a day with no purchase and no return, so that
+   * their customer is kept.
+   */
+  public static Dataset<Row> customerDays(Dataset<Row> orders) {
+    Column units = col(ORDER_UNITS);
+    return orders
+        .repartition(col(CUSTOMER_ID))
+        .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
+        .agg(
+            count(when(units.gt(0), lit(1))).cast(DataTypes.IntegerType).as(PURCHASES),
+            sum(when(units.gt(0), units).otherwise(0L)).as(PURCHASE_UNITS),
+            sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS));
+  }
+
+  /** A customer day's net amount, purchases and returns, in order units. */
+  public static Column netUnits() {
+    return col(PURCHASE_UNITS).plus(col(RETURN_UNITS));
+  }
+
+  /**
+   * One row per customer with at least one order before {@code asOf}, from the {@link
+   * #customerDays} of the orders. {@code windowDays} (the scoring window) and {@code
+   * amountLevelWindowDays} (the window of {@link #AMOUNT_LEVEL_REVENUE}) = 0 measure the whole
+   * history. Customers without a purchase (returns or zero-amount orders only) have frequency 0 and
+   * null purchase dates, recency, tenure and average order value.
    */
   public static Dataset<Row> perCustomer(
-      Dataset<Row> orders, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
-    Column orderDate = col(ORDER_DATE);
-    Column orderUnits = col(ORDER_UNITS);
-    Column inWindow = since(orderDate, asOf, windowDays);
-    Column isPurchase = orderUnits.gt(0);
-    Column isReturn = orderUnits.lt(0);
+      Dataset<Row> customerDays, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
+    Column day = col(ORDER_DATE);
+    Column inWindow = since(day, asOf, windowDays);
+    Column purchased = col(PURCHASES).gt(0);
     Column asOfDate = lit(Date.valueOf(asOf));
 
     Dataset<Row> sums =
-        orders
+        customerDays
             .groupBy(col(CUSTOMER_ID))
             .agg(
-                min(when(isPurchase, orderDate)).as(FIRST_PURCHASE_DATE),
-                max(when(isPurchase, orderDate)).as(LAST_PURCHASE_DATE),
-                count(when(inWindow.and(isPurchase), lit(1)))
+                min(when(purchased, day)).as(FIRST_PURCHASE_DATE),
+                max(when(purchased, day)).as(LAST_PURCHASE_DATE),
+                coalesce(sum(when(inWindow, col(PURCHASES))), lit(0L))
                     .cast(DataTypes.IntegerType)
                     .as(FREQUENCY),
-                money(sum(when(inWindow, orderUnits))).as(MONETARY),
-                money(sum(when(inWindow.and(isPurchase), orderUnits))).as(GROSS_REVENUE),
-                money(sum(when(inWindow.and(isReturn), negate(orderUnits)))).as(RETURNS_AMOUNT),
-                money(sum(when(since(orderDate, asOf, amountLevelWindowDays), orderUnits)))
+                money(sum(when(inWindow, netUnits()))).as(MONETARY),
+                money(sum(when(inWindow, col(PURCHASE_UNITS)))).as(GROSS_REVENUE),
+                money(sum(when(inWindow, negate(col(RETURN_UNITS))))).as(RETURNS_AMOUNT),
+                money(sum(when(since(day, asOf, amountLevelWindowDays), netUnits())))
                     .as(AMOUNT_LEVEL_REVENUE));
 
     return sums.select(
@@ -148,7 +179,7 @@ public final class CustomerMetrics {
         col(AMOUNT_LEVEL_REVENUE));
   }
 
-  /** Whether an order is dated in [as-of - days, as-of); every order before as-of for 0 days. */
+  /** Whether a date is in [as-of - days, as-of); every date before as-of for 0 days. */
   private static Column since(Column orderDate, LocalDate asOf, int days) {
     return days == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(days))));
   }

@@ -21,7 +21,8 @@ public final class MetricsStep implements Step {
   public static final Key<CustomerBase> CUSTOMERS =
       Key.of("the per-customer metrics", CustomerBase.class);
 
-  public static final Key<Orders> ORDERS = Key.of("the netted orders", Orders.class);
+  public static final Key<CustomerDays> CUSTOMER_DAYS =
+      Key.of("the orders per customer and day", CustomerDays.class);
 
   private final int amountLevelWindowDays;
 
@@ -50,10 +51,11 @@ public final class MetricsStep implements Step {
     state.spark().conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     Ingested ingested = state.get(ValidateStep.INGESTED);
     // Cached: the metrics and cohort_retention (distribute) both aggregate them, and recomputing
-    // them would read, validate and net every input line again.
-    Dataset<Row> orders = state.cache(orders(ingested));
-    state.put(ORDERS, new Orders(orders));
-    Dataset<Row> metrics = state.cache(perCustomer(ingested, orders, amountLevelWindowDays));
+    // them would read, validate and net every input line again. Partitioned by customer, so that
+    // neither needs a shuffle of its own.
+    Dataset<Row> days = state.cache(CustomerMetrics.customerDays(orders(ingested)));
+    state.put(CUSTOMER_DAYS, new CustomerDays(days));
+    Dataset<Row> metrics = state.cache(perCustomer(ingested, days, amountLevelWindowDays));
     Row population =
         metrics.agg(count(lit(1)), count(when(CustomerMetrics.isBuyer(), lit(1)))).first();
     long customers = population.getLong(0);
@@ -81,10 +83,10 @@ public final class MetricsStep implements Step {
 
   /** Per-customer metrics, with the customer master's customers and attributes when given. */
   static Dataset<Row> perCustomer(
-      Ingested ingested, Dataset<Row> orders, int amountLevelWindowDays) {
+      Ingested ingested, Dataset<Row> customerDays, int amountLevelWindowDays) {
     Dataset<Row> metrics =
         CustomerMetrics.perCustomer(
-            orders, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays);
+            customerDays, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays);
     return ingested
         .customerMaster()
         .map(master -> CustomerMaster.attach(metrics, master))

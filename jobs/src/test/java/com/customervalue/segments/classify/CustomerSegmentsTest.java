@@ -43,7 +43,10 @@ class CustomerSegmentsTest extends SparkTestSession {
             "SELECT * FROM VALUES ('c1', 'North'), ('prospect-1', 'South') AS t(customer_id,"
                 + " region)");
     Dataset<Row> metrics =
-        CustomerMaster.attach(CustomerMetrics.perCustomer(orders, AS_OF, 0, 365), master).cache();
+        CustomerMaster.attach(
+                CustomerMetrics.perCustomer(CustomerMetrics.customerDays(orders), AS_OF, 0, 365),
+                master)
+            .cache();
     ScoreBreaks breaks =
         RfmScores.breaks(
             metrics,

@@ -53,7 +53,8 @@ class CohortRetentionTest extends SparkTestSession {
                 order("e", "2024-04-10", 25)),
             ORDERS);
 
-    Dataset<Row> table = CohortRetention.table(orders, LocalDate.of(2024, 4, 10));
+    Dataset<Row> table =
+        CohortRetention.table(CustomerMetrics.customerDays(orders), LocalDate.of(2024, 4, 10));
 
     assertEquals(
         Arrays.stream(Catalog.COHORT_RETENTION.schema().fields())
@@ -81,7 +82,8 @@ class CohortRetentionTest extends SparkTestSession {
         spark.createDataFrame(
             List.of(order("a", "2024-01-15", 100), order("a", "2024-03-31", 5)), ORDERS);
 
-    Dataset<Row> table = CohortRetention.table(orders, LocalDate.of(2024, 4, 1));
+    Dataset<Row> table =
+        CohortRetention.table(CustomerMetrics.customerDays(orders), LocalDate.of(2024, 4, 1));
 
     assertEquals(
         List.of(

@@ -45,7 +45,10 @@ class CustomerMetricsTest extends SparkTestSession {
   private static Map<String, Row> metrics(int windowDays, int amountLevelDays, Row... lines) {
     Dataset<Row> accepted = spark.createDataFrame(Arrays.asList(lines), LINES);
     return CustomerMetrics.perCustomer(
-            CustomerMetrics.netOrders(accepted), AS_OF, windowDays, amountLevelDays)
+            CustomerMetrics.customerDays(CustomerMetrics.netOrders(accepted)),
+            AS_OF,
+            windowDays,
+            amountLevelDays)
         .collectAsList()
         .stream()
         .collect(Collectors.toMap(row -> row.getString(0), row -> row));
@@ -59,7 +62,11 @@ class CustomerMetricsTest extends SparkTestSession {
   void schemaIsTheContract() {
     StructType schema =
         CustomerMetrics.perCustomer(
-                CustomerMetrics.netOrders(spark.createDataFrame(List.of(), LINES)), AS_OF, 0, 365)
+                CustomerMetrics.customerDays(
+                    CustomerMetrics.netOrders(spark.createDataFrame(List.of(), LINES))),
+                AS_OF,
+                0,
+                365)
             .schema();
     List<String> fields =
         Arrays.stream(schema.fields())
@@ -229,7 +236,12 @@ class CustomerMetricsTest extends SparkTestSession {
                 line(7, null, "2024-02-02", "-4.00")),
             LINES);
     Row row =
-        CustomerMetrics.perCustomer(CustomerMetrics.eachLineAnOrder(accepted), AS_OF, 0, 0).first();
+        CustomerMetrics.perCustomer(
+                CustomerMetrics.customerDays(CustomerMetrics.eachLineAnOrder(accepted)),
+                AS_OF,
+                0,
+                0)
+            .first();
 
     assertEquals(2, (Integer) row.getAs(CustomerMetrics.FREQUENCY));
     assertEquals(money("16.00"), row.getAs(CustomerMetrics.MONETARY));
@@ -240,11 +252,13 @@ class CustomerMetricsTest extends SparkTestSession {
   void customerMasterAddsProspectsAndCarriesAttributes() {
     Dataset<Row> metrics =
         CustomerMetrics.perCustomer(
-            CustomerMetrics.netOrders(
-                spark.createDataFrame(
-                    List.of(
-                        line(1, "o1", "2024-02-01", "10.00"), line(2, "o2", "2024-02-01", "20.00")),
-                    LINES)),
+            CustomerMetrics.customerDays(
+                CustomerMetrics.netOrders(
+                    spark.createDataFrame(
+                        List.of(
+                            line(1, "o1", "2024-02-01", "10.00"),
+                            line(2, "o2", "2024-02-01", "20.00")),
+                        LINES))),
             AS_OF,
             0,
             365);
