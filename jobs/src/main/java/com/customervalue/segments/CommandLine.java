@@ -131,4 +131,37 @@ record CommandLine(String command, Optional<String> argument, Map<String, String
               return number;
             });
   }
+
+  /**
+   * A comma-separated list of exactly {@code names.length} numbers, e.g. {@code --bgnbd
+   * 0.24,4.4,0.79,2.4}; the error names the flag and the expected list.
+   */
+  Optional<double[]> numbers(String flag, String... names) {
+    return text(flag)
+        .map(
+            value -> {
+              String[] parts = value.split(",", -1);
+              double[] numbers = new double[parts.length];
+              try {
+                for (int i = 0; i < parts.length; i++) {
+                  numbers[i] = Double.parseDouble(parts[i].trim());
+                }
+              } catch (NumberFormatException e) {
+                numbers = null;
+              }
+              if (numbers == null || numbers.length != names.length) {
+                throw new UsageException(
+                    "--"
+                        + flag
+                        + " must be "
+                        + names.length
+                        + " numbers "
+                        + String.join(",", names)
+                        + ", got '"
+                        + value
+                        + "'");
+              }
+              return numbers;
+            });
+  }
 }

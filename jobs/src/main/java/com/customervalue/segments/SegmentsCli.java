@@ -2,7 +2,10 @@ package com.customervalue.segments;
 
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.config.InvalidSettingsException;
+import com.customervalue.segments.generate.GammaGammaSpend;
 import com.customervalue.segments.generate.GeneratorSettings;
+import com.customervalue.segments.generate.ModelGeneratorSettings;
+import com.customervalue.segments.generate.PurchaseModel;
 import com.customervalue.segments.ingest.InvalidInputException;
 import com.customervalue.segments.job.GenerateJob;
 import com.customervalue.segments.job.JobFailedException;
@@ -14,6 +17,7 @@ import java.io.File;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,10 +60,18 @@ public final class SegmentsCli {
 
           generate flags:
             --customers N        size of the customer population (required)
-            --transactions M     number of order lines to write (required)
+            --transactions M     number of order lines to write (required without --model)
             --output DIR         a new directory for the Parquet files (required)
             --seed S             random seed; the same seed gives the same data (default 1)
-            --lines-per-order L  mean number of lines per order (default 3)
+            --lines-per-order L  mean number of lines per order (default 3; not with --model)
+            --model M            draw the N customers from a buy-till-you-die model instead: bgnbd
+                                 or pareto-nbd, with Gamma-Gamma spend; one line per purchase day,
+                                 as many purchases as the model draws (so no --transactions)
+            --bgnbd r,alpha,a,b  BG/NBD parameters, in weeks (default CDNOW's 0.2426,4.414,0.7929,2.426)
+            --pareto-nbd r,alpha,s,beta
+                                 Pareto/NBD parameters, in weeks (default CDNOW's 0.5534,10.58,0.6061,11.66)
+            --gamma-gamma p,q,gamma
+                                 spend per purchase (default CDNOW's 6.25,3.74,15.44)
             --master URL         Spark master
           """;
 
@@ -67,7 +79,17 @@ public final class SegmentsCli {
       Map.of(
           "run", Set.copyOf(RunFlag.names()),
           "generate",
-              Set.of("customers", "transactions", "output", "seed", "lines-per-order", "master"),
+              Set.of(
+                  "customers",
+                  "transactions",
+                  "output",
+                  "seed",
+                  "lines-per-order",
+                  "model",
+                  "bgnbd",
+                  "pareto-nbd",
+                  "gamma-gamma",
+                  "master"),
           "sql", Set.of("config", "output", "format", "limit", "master"),
           "help", Set.of());
 
@@ -202,6 +224,14 @@ public final class SegmentsCli {
   }
 
   private int generate(CommandLine commandLine) {
+    if (commandLine.has("model")) {
+      return generateFromModel(commandLine);
+    }
+    for (String flag : List.of("bgnbd", "pareto-nbd", "gamma-gamma")) {
+      if (commandLine.has(flag)) {
+        throw new UsageException("--" + flag + " applies only with --model");
+      }
+    }
     GeneratorSettings settings;
     try {
       settings =
@@ -241,6 +271,88 @@ public final class SegmentsCli {
       return EXIT_USAGE;
     } finally {
       spark.stop();
+    }
+  }
+
+  private int generateFromModel(CommandLine commandLine) {
+    String model = commandLine.requiredText("model");
+    if (commandLine.has("transactions")) {
+      throw new UsageException(
+          "--transactions does not apply with --model: each customer buys as often as the model"
+              + " draws; --customers sets the size");
+    }
+    if (commandLine.has("lines-per-order")) {
+      throw new UsageException("--lines-per-order does not apply with --model: an order is a line");
+    }
+    ModelGeneratorSettings settings;
+    try {
+      PurchaseModel purchases =
+          switch (model) {
+            case "bgnbd" -> {
+              refuseOtherModelsParameters(commandLine, model, "pareto-nbd");
+              yield commandLine
+                  .numbers("bgnbd", "r", "alpha", "a", "b")
+                  .map(v -> (PurchaseModel) new PurchaseModel.BgNbd(v[0], v[1], v[2], v[3]))
+                  .orElse(PurchaseModel.BgNbd.CDNOW);
+            }
+            case "pareto-nbd" -> {
+              refuseOtherModelsParameters(commandLine, model, "bgnbd");
+              yield commandLine
+                  .numbers("pareto-nbd", "r", "alpha", "s", "beta")
+                  .map(v -> (PurchaseModel) new PurchaseModel.ParetoNbd(v[0], v[1], v[2], v[3]))
+                  .orElse(PurchaseModel.ParetoNbd.CDNOW);
+            }
+            default ->
+                throw new UsageException(
+                    "--model must be bgnbd or pareto-nbd, got '" + model + "'");
+          };
+      GammaGammaSpend spend =
+          commandLine
+              .numbers("gamma-gamma", "p", "q", "gamma")
+              .map(v -> new GammaGammaSpend(v[0], v[1], v[2]))
+              .orElse(GammaGammaSpend.CDNOW);
+      settings =
+          new ModelGeneratorSettings(
+              commandLine
+                  .wholeNumber("customers", 1)
+                  .orElseThrow(() -> new UsageException("--customers is required")),
+              commandLine.wholeNumber("seed", Long.MIN_VALUE).orElse(1L),
+              purchases,
+              spend,
+              GeneratorSettings.DEFAULT_FIRST_DAY,
+              GeneratorSettings.DEFAULT_LAST_DAY);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    String output = commandLine.requiredText("output");
+    SparkSession spark = session("customer-segments generate", commandLine.text("master"));
+    long start = System.nanoTime();
+    try {
+      String written = GenerateJob.run(spark, settings, output);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      out.printf(
+          "Wrote %,d order lines of %,d customers drawn from %s with %s spend (seed %d) to %s in"
+              + " %.1f s%n",
+          spark.read().parquet(written).count(),
+          settings.customers(),
+          settings.purchases(),
+          settings.spend(),
+          settings.seed(),
+          written,
+          seconds);
+      return EXIT_OK;
+    } catch (IllegalArgumentException e) {
+      err.println("segments: " + e.getMessage());
+      return EXIT_USAGE;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void refuseOtherModelsParameters(
+      CommandLine commandLine, String model, String otherModel) {
+    if (commandLine.has(otherModel)) {
+      throw new UsageException("--" + otherModel + " does not apply with --model " + model);
     }
   }
 
