@@ -10,7 +10,7 @@ import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
 import com.customervalue.segments.pipeline.StepRunner;
 import com.customervalue.segments.publish.PublishStep;
-import com.customervalue.segments.publish.SnapshotOutput;
+import com.customervalue.segments.publish.TableOutputs;
 import com.customervalue.segments.report.ReportStep;
 import com.customervalue.segments.score.ScoreStep;
 import com.customervalue.segments.serve.ServeStep;
@@ -43,7 +43,7 @@ public final class SegmentationJob {
     String runId =
         RUN_ID_TIME.format(startedAt) + "-" + UUID.randomUUID().toString().substring(0, 8);
     RunState state =
-        new RunState(spark, runId, new SnapshotOutput(spark, settings.output().root(), runId));
+        new RunState(spark, runId, TableOutputs.open(spark, settings.output(), runId, true));
     StepRunner runner = new StepRunner(spark.sparkContext());
     RunRecorder recorder = new RunRecorder(settings, state, runner, startedAt);
     try {

@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.catalog.TableSpec;
-import com.customervalue.segments.publish.SnapshotPublisher;
+import com.customervalue.segments.pipeline.TableOutput;
+import com.customervalue.segments.publish.OutputSettings;
+import com.customervalue.segments.publish.TableOutputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
@@ -18,29 +20,27 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Registers the catalog's tables published under an output root as Spark SQL views, for {@code
- * segments sql}: {@code <table>} is the latest snapshot and {@code <table>_history} every snapshot
- * (with its snapshot_date); {@code job_runs} is the whole log of runs either way.
+ * Registers the catalog's published tables (Parquet under an output root, or Iceberg tables) as
+ * Spark SQL views, for {@code segments sql}: {@code <table>} is the latest snapshot and {@code
+ * <table>_history} every snapshot (with its snapshot_date); {@code job_runs} is the whole log of
+ * runs either way.
  */
 public final class SqlViews {
   private SqlViews() {}
 
   /** Returns the names of the views registered, sorted. */
-  public static List<String> register(SparkSession spark, String root) {
-    requireRoot(spark, root);
-    SnapshotPublisher publisher =
-        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root, "sql");
+  public static List<String> register(SparkSession spark, OutputSettings output) {
+    if (output.format() == OutputSettings.Format.PARQUET) {
+      requireRoot(spark, output.root());
+    }
+    TableOutput tables = TableOutputs.open(spark, output, "sql", false);
     List<String> views = new ArrayList<>();
     for (TableSpec table : Catalog.TABLES) {
-      List<LocalDate> snapshots = publisher.snapshots(table.name());
+      List<LocalDate> snapshots = tables.snapshots(table);
       if (snapshots.isEmpty()) {
         continue;
       }
-      Dataset<Row> history =
-          spark
-              .read()
-              .option("mergeSchema", "true")
-              .parquet(new Path(root, table.name()).toString());
+      Dataset<Row> history = tables.history(table);
       Dataset<Row> latest =
           table.kind() == TableSpec.Kind.RUN_LOG
               ? history
@@ -55,7 +55,9 @@ public final class SqlViews {
     if (views.isEmpty()) {
       throw new IllegalArgumentException(
           "No published tables under "
-              + root
+              + (output.format() == OutputSettings.Format.PARQUET
+                  ? output.root()
+                  : "the Iceberg catalog at " + output.iceberg().warehouse())
               + "; run the job first or point --output (segments.output.root) at its output");
     }
     views.sort(String::compareTo);

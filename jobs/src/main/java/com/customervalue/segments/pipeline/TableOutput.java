@@ -39,6 +39,9 @@ public interface TableOutput {
   /** A published snapshot of {@code table}. */
   Dataset<Row> published(TableSpec table, LocalDate snapshot);
 
+  /** Every published snapshot of {@code table}, with its {@code snapshot_date} as last column. */
+  Dataset<Row> history(TableSpec table);
+
   /**
    * Moves everything staged into place, in the order it was staged; returns where each table went.
    */

@@ -1,0 +1,342 @@
+package com.customervalue.segments.publish;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.catalog.TableSpec;
+import com.customervalue.segments.pipeline.TableOutput;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.spark.SparkCatalog;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's {@link TableOutput} as Apache Iceberg tables, one per catalog table, partitioned by
+ * {@code snapshot_date}: tables are staged as Parquet under the output root, then each replaces its
+ * snapshot's partition with one Iceberg commit, which readers see whole or not at all on any
+ * storage. Each table's state after the run is tagged {@code snapshot-YYYY-MM-DD}. The tier model
+ * and the report stay directories under the output root, published as in the Parquet layout.
+ */
+public final class IcebergOutput implements TableOutput {
+  /** The name of the Iceberg catalog in the Spark session: tables are segments.namespace.table. */
+  public static final String CATALOG = "segments";
+
+  /** The snapshot summary property naming the run that committed it. */
+  static final String RUN_ID_PROPERTY = "segments.run-id";
+
+  /** Where tables wait as Parquet, under the output root, until the run commits them. */
+  static final String STAGING = "_staging";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergOutput.class);
+
+  private final SparkSession spark;
+  private final IcebergSettings settings;
+  private final SnapshotPublisher files;
+  private final SnapshotPublisher staging;
+  private final String runId;
+  private final Map<SnapshotPublisher.StagedTable, TableSpec> stagedTables = new LinkedHashMap<>();
+  private final List<SnapshotPublisher.StagedTable> stagedDirectories = new ArrayList<>();
+
+  /**
+   * Opens the catalog for a run (or, with {@code repair} false, for reading only: {@code segments
+   * sql}); repairing puts back tier models and reports a crashed run left half replaced.
+   */
+  public IcebergOutput(
+      SparkSession spark, String root, IcebergSettings settings, String runId, boolean repair) {
+    this.spark = spark;
+    this.settings = settings;
+    this.runId = runId;
+    register(spark, settings);
+    this.files = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root, runId);
+    this.staging =
+        new SnapshotPublisher(
+            spark.sparkContext().hadoopConfiguration(), new Path(root, STAGING).toString(), runId);
+    if (repair) {
+      List.of(Catalog.TIER_MODEL, Catalog.REPORT).forEach(files::recover);
+    }
+  }
+
+  /** Configures the {@code segments} catalog in the session, replacing another configuration. */
+  static void register(SparkSession spark, IcebergSettings settings) {
+    String prefix = "spark.sql.catalog." + CATALOG;
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put(prefix, SparkCatalog.class.getName());
+    properties.put(prefix + ".type", settings.catalogType());
+    properties.put(prefix + ".warehouse", settings.warehouse());
+    properties.put(prefix + ".cache-enabled", "false");
+    settings.uri().ifPresent(uri -> properties.put(prefix + ".uri", uri));
+    settings.user().ifPresent(user -> properties.put(prefix + ".jdbc.user", user));
+    settings.password().ifPresent(password -> properties.put(prefix + ".jdbc.password", password));
+    boolean changed = false;
+    for (Map.Entry<String, String> property : properties.entrySet()) {
+      if (!property.getValue().equals(spark.conf().get(property.getKey(), null))) {
+        spark.conf().set(property.getKey(), property.getValue());
+        changed = true;
+      }
+    }
+    if (changed) {
+      // Spark loads a catalog once per session: forget one loaded with other settings.
+      spark.sessionState().catalogManager().reset();
+    }
+  }
+
+  /** The table's name in Spark SQL: {@code segments.<namespace>.<table>}. */
+  public String tableName(TableSpec table) {
+    return CATALOG + "." + settings.namespace() + "." + table.name();
+  }
+
+  @Override
+  public void stage(TableSpec table, LocalDate snapshot, Dataset<Row> rows) {
+    table.requireSchema(rows.schema());
+    SnapshotPublisher.StagedTable staged = staging.staging(table.name(), snapshot);
+    stagedTables.put(staged, table); // before writing, so that a failed write is discarded too
+    rows.write().mode(SaveMode.ErrorIfExists).parquet(staged.stagingPath().toString());
+  }
+
+  @Override
+  public void stage(String directory, LocalDate snapshot, Consumer<String> writer) {
+    SnapshotPublisher.StagedTable staged = files.staging(directory, snapshot);
+    stagedDirectories.add(staged);
+    writer.accept(staged.stagingPath().toString());
+  }
+
+  @Override
+  public Dataset<Row> staged(TableSpec table) {
+    return stagedTables.entrySet().stream()
+        .filter(entry -> entry.getValue().equals(table))
+        .findFirst()
+        .map(entry -> spark.read().parquet(entry.getKey().stagingPath().toString()))
+        .orElseThrow(
+            () -> new IllegalStateException(table.name() + " is needed before it was staged"));
+  }
+
+  @Override
+  public List<LocalDate> snapshots(TableSpec table) {
+    if (!catalog().tableExists(identifier(table))) {
+      return List.of();
+    }
+    return spark
+        .table(tableName(table) + ".partitions")
+        .select(col("partition." + TableSpec.SNAPSHOT_DATE))
+        .collectAsList()
+        .stream()
+        .map(row -> row.getDate(0).toLocalDate())
+        .sorted()
+        .toList();
+  }
+
+  @Override
+  public List<LocalDate> snapshots(String directory) {
+    return files.snapshots(directory);
+  }
+
+  @Override
+  public String publishedPath(String directory, LocalDate snapshot) {
+    return files.snapshotPath(directory, snapshot).toString();
+  }
+
+  @Override
+  public Dataset<Row> published(TableSpec table, LocalDate snapshot) {
+    return spark
+        .table(tableName(table))
+        .filter(col(TableSpec.SNAPSHOT_DATE).equalTo(lit(Date.valueOf(snapshot))))
+        .drop(TableSpec.SNAPSHOT_DATE);
+  }
+
+  @Override
+  public Dataset<Row> history(TableSpec table) {
+    return spark.table(tableName(table));
+  }
+
+  @Override
+  public Map<String, String> publish() {
+    Map<String, String> published = new LinkedHashMap<>();
+    for (Map.Entry<SnapshotPublisher.StagedTable, TableSpec> entry : stagedTables.entrySet()) {
+      SnapshotPublisher.StagedTable staged = entry.getKey();
+      TableSpec table = entry.getValue();
+      Date snapshot = Date.valueOf(staged.snapshot());
+      Dataset<Row> rows =
+          spark
+              .read()
+              .parquet(staged.stagingPath().toString())
+              .withColumn(TableSpec.SNAPSHOT_DATE, lit(snapshot));
+      createIfMissing(table, rows.schema());
+      try {
+        rows.writeTo(tableName(table))
+            .option("mergeSchema", "true")
+            .option("snapshot-property." + RUN_ID_PROPERTY, runId)
+            .overwrite(col(TableSpec.SNAPSHOT_DATE).equalTo(lit(snapshot)));
+      } catch (Exception e) { // Spark throws its checked exceptions undeclared from Scala
+        throw new IllegalStateException("Cannot publish " + tableName(table), e);
+      }
+      long snapshotId = tag(table, staged.snapshot());
+      published.put(table.name(), Long.toString(snapshotId));
+      staging.discard(staged);
+      LOG.info("Published {} as Iceberg snapshot {}", tableName(table), snapshotId);
+    }
+    stagedTables.clear();
+    for (SnapshotPublisher.StagedTable directory : stagedDirectories) {
+      published.put(directory.table(), files.commit(directory).toString());
+    }
+    stagedDirectories.clear();
+    return published;
+  }
+
+  @Override
+  public void prune(int keep) {
+    for (TableSpec table : Catalog.TABLES) {
+      if (!catalog().tableExists(identifier(table))) {
+        continue;
+      }
+      Table iceberg = catalog().loadTable(identifier(table));
+      if (table.kind() == TableSpec.Kind.SNAPSHOT) {
+        List<LocalDate> dates = snapshots(table);
+        List<LocalDate> old = dates.subList(0, Math.max(0, dates.size() - keep));
+        if (!old.isEmpty()) {
+          iceberg
+              .newDelete()
+              .deleteFromRowFilter(
+                  Expressions.in(
+                      TableSpec.SNAPSHOT_DATE, old.stream().map(LocalDate::toString).toArray()))
+              .set(RUN_ID_PROPERTY, runId)
+              .commit();
+          for (LocalDate date : old) {
+            if (iceberg.refs().containsKey(tagName(date))) {
+              iceberg.manageSnapshots().removeTag(tagName(date)).commit();
+            }
+          }
+          LOG.info("Pruned {} snapshots {}", tableName(table), old);
+        }
+      }
+      // Tagged states (the kept snapshots) stay; files no state needs any more are deleted.
+      iceberg.expireSnapshots().expireOlderThan(System.currentTimeMillis()).retainLast(1).commit();
+    }
+    List.of(Catalog.TIER_MODEL, Catalog.REPORT).forEach(directory -> files.prune(directory, keep));
+  }
+
+  @Override
+  public void discard() {
+    stagedTables.keySet().forEach(staging::discard);
+    stagedTables.clear();
+    stagedDirectories.forEach(files::discard);
+    stagedDirectories.clear();
+  }
+
+  @Override
+  public String append(TableSpec table, LocalDate snapshot, Dataset<Row> row) {
+    table.requireSchema(row.schema());
+    Dataset<Row> rows = row.withColumn(TableSpec.SNAPSHOT_DATE, lit(Date.valueOf(snapshot)));
+    createIfMissing(table, rows.schema());
+    try {
+      rows.writeTo(tableName(table))
+          .option("mergeSchema", "true")
+          .option("snapshot-property." + RUN_ID_PROPERTY, runId)
+          .append();
+    } catch (Exception e) { // Spark throws its checked exceptions undeclared from Scala
+      throw new IllegalStateException("Cannot append to " + tableName(table), e);
+    }
+    return Long.toString(committedSnapshot(catalog().loadTable(identifier(table))));
+  }
+
+  /** The tag of a snapshot date's table state: {@code snapshot-YYYY-MM-DD}. */
+  public static String tagName(LocalDate snapshot) {
+    return "snapshot-" + snapshot;
+  }
+
+  private long tag(TableSpec table, LocalDate snapshot) {
+    Table iceberg = catalog().loadTable(identifier(table));
+    long snapshotId = committedSnapshot(iceberg);
+    String tag = tagName(snapshot);
+    if (iceberg.refs().containsKey(tag)) {
+      iceberg.manageSnapshots().replaceTag(tag, snapshotId).commit();
+    } else {
+      iceberg.manageSnapshots().createTag(tag, snapshotId).commit();
+    }
+    return snapshotId;
+  }
+
+  /** This run's latest commit to the table (another run may have committed after it). */
+  private long committedSnapshot(Table iceberg) {
+    for (Snapshot snapshot = iceberg.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : iceberg.snapshot(snapshot.parentId())) {
+      if (runId.equals(snapshot.summary().get(RUN_ID_PROPERTY))) {
+        return snapshot.snapshotId();
+      }
+    }
+    throw new IllegalStateException(
+        "No commit of run " + runId + " in " + iceberg.name() + " after it committed");
+  }
+
+  private void createIfMissing(TableSpec table, StructType schema) {
+    org.apache.iceberg.catalog.Catalog catalog = catalog();
+    TableIdentifier identifier = identifier(table);
+    if (catalog.tableExists(identifier)) {
+      return;
+    }
+    if (catalog instanceof SupportsNamespaces namespaces
+        && !namespaces.namespaceExists(identifier.namespace())) {
+      try {
+        namespaces.createNamespace(identifier.namespace());
+      } catch (AlreadyExistsException e) {
+        // another run created it first
+      }
+    }
+    // Every column optional, as in Parquet files written by Spark.
+    StructType nullable = new StructType();
+    for (StructField field : schema.fields()) {
+      nullable = nullable.add(field.name(), field.dataType(), true, field.metadata());
+    }
+    Schema icebergSchema = SparkSchemaUtil.convert(nullable);
+    try {
+      catalog.createTable(
+          identifier,
+          icebergSchema,
+          PartitionSpec.builderFor(icebergSchema).identity(TableSpec.SNAPSHOT_DATE).build(),
+          Map.of(
+              TableProperties.FORMAT_VERSION,
+              "2",
+              TableProperties.SPARK_WRITE_ACCEPT_ANY_SCHEMA,
+              "true"));
+      LOG.info("Created the Iceberg table {}", tableName(table));
+    } catch (AlreadyExistsException e) {
+      // another run created it first
+    }
+  }
+
+  private TableIdentifier identifier(TableSpec table) {
+    return TableIdentifier.of(Namespace.of(settings.namespace()), table.name());
+  }
+
+  private org.apache.iceberg.catalog.Catalog catalog() {
+    return ((SparkCatalog)
+            Objects.requireNonNull(spark.sessionState().catalogManager().catalog(CATALOG)))
+        .icebergCatalog();
+  }
+}
