@@ -39,6 +39,12 @@ public interface TableOutput {
   /** A published snapshot of {@code table}. */
   Dataset<Row> published(TableSpec table, LocalDate snapshot);
 
+  /**
+   * {@code table}'s snapshot exactly as one run published it, named by what {@link #publish}
+   * returned for it (a snapshot directory, an Iceberg snapshot id): unaffected by later runs.
+   */
+  Dataset<Row> published(TableSpec table, LocalDate snapshot, String publishedAs);
+
   /** Every published snapshot of {@code table}, with its {@code snapshot_date} as last column. */
   Dataset<Row> history(TableSpec table);
 

@@ -170,6 +170,14 @@ public final class IcebergOutput implements TableOutput {
   }
 
   @Override
+  public Dataset<Row> published(TableSpec table, LocalDate snapshot, String publishedAs) {
+    return spark
+        .sql("SELECT * FROM " + tableName(table) + " VERSION AS OF " + Long.parseLong(publishedAs))
+        .filter(col(TableSpec.SNAPSHOT_DATE).equalTo(lit(Date.valueOf(snapshot))))
+        .drop(TableSpec.SNAPSHOT_DATE);
+  }
+
+  @Override
   public Dataset<Row> history(TableSpec table) {
     return spark.table(tableName(table));
   }

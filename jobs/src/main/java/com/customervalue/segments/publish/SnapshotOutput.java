@@ -83,6 +83,11 @@ public final class SnapshotOutput implements TableOutput {
   }
 
   @Override
+  public Dataset<Row> published(TableSpec table, LocalDate snapshot, String publishedAs) {
+    return spark.read().parquet(publishedAs);
+  }
+
+  @Override
   public Dataset<Row> history(TableSpec table) {
     return spark
         .read()

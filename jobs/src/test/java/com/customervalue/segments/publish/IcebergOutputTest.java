@@ -90,7 +90,8 @@ class IcebergOutputTest extends SparkTestSession {
       com.customervalue.segments.pipeline.TableOutput iceberg,
       com.customervalue.segments.pipeline.TableOutput parquet) {}
 
-  private static Dataset<Row> comparable(Dataset<Row> rows) {
+  /** The columns two runs of the same data share, sorted, maps as sorted entries. */
+  static Dataset<Row> comparable(Dataset<Row> rows) {
     Column[] columns =
         java.util.Arrays.stream(rows.schema().fields())
             .filter(field -> !RUN_SPECIFIC.contains(field.name()))
@@ -196,7 +197,50 @@ class IcebergOutputTest extends SparkTestSession {
   }
 
   @Test
+  @Order(1)
+  void jobRunsNamesEachTablesSnapshotIdWrittenLast() throws Exception {
+    Row december =
+        spark
+            .table("segments.customer_segments.job_runs")
+            .filter(col("snapshot_date").equalTo(Date.valueOf(DECEMBER)))
+            .first();
+    assertEquals("iceberg", december.getAs("output_format"));
+    Map<String, String> published = december.getJavaMap(december.fieldIndex("published"));
+    for (TableSpec table : Catalog.TABLES) {
+      if (table.kind() != TableSpec.Kind.SNAPSHOT) {
+        continue;
+      }
+      Table iceberg =
+          Spark3Util.loadIcebergTable(spark, "segments.customer_segments." + table.name());
+      long snapshotId = Long.parseLong(published.get(table.name()));
+      assertEquals(
+          snapshotId, iceberg.refs().get("snapshot-" + DECEMBER).snapshotId(), table.name());
+      assertTrue(
+          iceberg.snapshot(snapshotId).timestampMillis()
+              <= ((java.sql.Timestamp) december.getAs("finished_at")).getTime()
+                  + 1000, // job_runs is committed after every table
+          table.name());
+    }
+    assertTrue(published.get(Catalog.TIER_MODEL).endsWith("tier_model/snapshot_date=" + DECEMBER));
+  }
+
+  @Test
   @Order(2)
+  void viewsShowTheLatestCompleteRunNotAHalfPublishedOne() throws Exception {
+    String table = "segments.customer_segments.tier_summary";
+    Column december = col("snapshot_date").equalTo(Date.valueOf(DECEMBER));
+    // A rerun of December that stopped after its tier_summary commit: no job_runs row names it.
+    spark.table(table).filter(december).limit(1).writeTo(table).overwrite(december);
+    assertEquals(1L, spark.table(table).filter(december).count());
+    SqlViews.register(spark, settings(DECEMBER, Map.of()).output());
+    assertEquals(
+        outputs().parquet().published(Catalog.TIER_SUMMARY, LocalDate.parse(DECEMBER)).count(),
+        spark.sql("SELECT count(*) FROM tier_summary").first().getLong(0),
+        "the view shows the complete run's tier_summary");
+  }
+
+  @Test
+  @Order(3)
   void keepSnapshotsDeletesOldPartitionsTagsAndIcebergSnapshots() throws Exception {
     long decemberCustomers =
         outputs().iceberg().published(Catalog.CUSTOMER_SEGMENTS, LocalDate.parse(DECEMBER)).count();
