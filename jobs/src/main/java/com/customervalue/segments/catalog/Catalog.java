@@ -47,6 +47,8 @@ public final class Catalog {
               .add("avg_order_value", MONEY)
               .add("tenure_days", IntegerType)
               .add("amount_level_revenue", MONEY)
+              .add("repeat_purchases", IntegerType)
+              .add("repeat_purchase_value", MONEY)
               .add("r_score", IntegerType)
               .add("f_score", IntegerType)
               .add("m_score", IntegerType)

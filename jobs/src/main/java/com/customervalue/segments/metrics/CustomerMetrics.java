@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -49,6 +50,18 @@ public final class CustomerMetrics {
    */
   public static final String AMOUNT_LEVEL_REVENUE = "amount_level_revenue";
 
+  /**
+   * Purchase days (calendar days with at least one purchase) of the whole history before as-of,
+   * minus the first: the repeat purchases x that the buy-till-you-die models count.
+   */
+  public static final String REPEAT_PURCHASES = "repeat_purchases";
+
+  /**
+   * The mean value of the repeat purchase days (a day's value: the net amount of its purchases),
+   * the first purchase day left out; what Gamma-Gamma models the spend on. Null without repeats.
+   */
+  public static final String REPEAT_PURCHASE_VALUE = "repeat_purchase_value";
+
   /** The columns of {@link #perCustomer}, in order. */
   public static final List<String> COLUMNS =
       List.of(
@@ -62,7 +75,13 @@ public final class CustomerMetrics {
           RETURNS_AMOUNT,
           AVG_ORDER_VALUE,
           TENURE_DAYS,
-          AMOUNT_LEVEL_REVENUE);
+          AMOUNT_LEVEL_REVENUE,
+          REPEAT_PURCHASES,
+          REPEAT_PURCHASE_VALUE);
+
+  private static final String PURCHASE_DAYS = "purchase_days";
+  private static final String HISTORY_PURCHASE_UNITS = "history_purchase_units";
+  private static final String FIRST_DAY_UNITS = "first_day_units";
 
   /** Order-level columns between netting and the per-customer aggregate. */
   public static final String ORDER_DATE = "order_date";
@@ -161,7 +180,12 @@ public final class CustomerMetrics {
                 money(sum(when(inWindow, col(PURCHASE_UNITS)))).as(GROSS_REVENUE),
                 money(sum(when(inWindow, negate(col(RETURN_UNITS))))).as(RETURNS_AMOUNT),
                 money(sum(when(since(day, asOf, amountLevelWindowDays), netUnits())))
-                    .as(AMOUNT_LEVEL_REVENUE));
+                    .as(AMOUNT_LEVEL_REVENUE),
+                count(when(purchased, lit(1))).as(PURCHASE_DAYS),
+                sum(when(purchased, col(PURCHASE_UNITS))).as(HISTORY_PURCHASE_UNITS),
+                min_by(when(purchased, col(PURCHASE_UNITS)), when(purchased, day))
+                    .as(FIRST_DAY_UNITS));
+    Column repeatDays = col(PURCHASE_DAYS).minus(1);
 
     return sums.select(
         col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
@@ -176,7 +200,13 @@ public final class CustomerMetrics {
             .cast(MONEY_TYPE)
             .as(AVG_ORDER_VALUE),
         datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS),
-        col(AMOUNT_LEVEL_REVENUE));
+        col(AMOUNT_LEVEL_REVENUE),
+        when(col(PURCHASE_DAYS).gt(0), repeatDays.cast(DataTypes.IntegerType)).as(REPEAT_PURCHASES),
+        when(
+                repeatDays.gt(0),
+                money(col(HISTORY_PURCHASE_UNITS).minus(col(FIRST_DAY_UNITS))).divide(repeatDays))
+            .cast(MONEY_TYPE)
+            .as(REPEAT_PURCHASE_VALUE));
   }
 
   /** Whether a date is in [as-of - days, as-of); every date before as-of for 0 days. */
