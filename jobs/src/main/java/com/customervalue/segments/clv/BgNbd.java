@@ -16,24 +16,36 @@ public final class BgNbd {
    * exp(A4)), summed with log-sum-exp so that hundreds of purchases or long ages stay finite.
    */
   public static double logLikelihood(double[] p, double x, double tx, double age) {
+    return countTerm(p, x) + timeTerm(p, x, tx, age);
+  }
+
+  /** The part of {@link #logLikelihood} that depends on the customer only through x: A1 + A2. */
+  static double countTerm(double[] p, double x) {
     double r = p[0];
     double alpha = p[1];
     double a = p[2];
     double b = p[3];
-    double common =
-        logGamma(r + x)
-            - logGamma(r)
-            + r * Math.log(alpha)
-            + logGamma(a + b)
-            + logGamma(b + x)
-            - logGamma(b)
-            - logGamma(a + b + x);
+    return logGamma(r + x)
+        - logGamma(r)
+        + r * Math.log(alpha)
+        + logGamma(a + b)
+        + logGamma(b + x)
+        - logGamma(b)
+        - logGamma(a + b + x);
+  }
+
+  /** The rest of {@link #logLikelihood}: log(exp(A3) + [x &gt; 0] exp(A4)). */
+  static double timeTerm(double[] p, double x, double tx, double age) {
+    double r = p[0];
+    double alpha = p[1];
+    double a = p[2];
+    double b = p[3];
     double stillAlive = -(r + x) * Math.log(alpha + age);
     if (x == 0) {
-      return common + stillAlive;
+      return stillAlive;
     }
     double droppedAfterLast = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
-    return common + logSumExp(stillAlive, droppedAfterLast);
+    return logSumExp(stillAlive, droppedAfterLast);
   }
 
   /**

@@ -68,10 +68,27 @@ public enum ClvModel {
 
   /** One row's log-likelihood; {@code row} holds the {@link #dataColumns()} values in order. */
   public double logLikelihood(double[] parameters, double[] row) {
+    return countTerm(parameters, row[0]) + restTerm(parameters, row);
+  }
+
+  /**
+   * The part of the log-likelihood that depends on a row only through its first column, x (the
+   * log-gamma functions): computed once per x and parameter point while fitting.
+   */
+  double countTerm(double[] parameters, double x) {
     return switch (this) {
-      case BG_NBD -> BgNbd.logLikelihood(parameters, row[0], row[1], row[2]);
-      case PARETO_NBD -> ParetoNbd.logLikelihood(parameters, row[0], row[1], row[2]);
-      case GAMMA_GAMMA -> GammaGamma.logLikelihood(parameters, row[0], row[1]);
+      case BG_NBD -> BgNbd.countTerm(parameters, x);
+      case PARETO_NBD -> ParetoNbd.countTerm(parameters, x);
+      case GAMMA_GAMMA -> GammaGamma.countTerm(parameters, x);
+    };
+  }
+
+  /** The log-likelihood minus {@link #countTerm}. */
+  double restTerm(double[] parameters, double[] row) {
+    return switch (this) {
+      case BG_NBD -> BgNbd.timeTerm(parameters, row[0], row[1], row[2]);
+      case PARETO_NBD -> ParetoNbd.timeTerm(parameters, row[0], row[1], row[2]);
+      case GAMMA_GAMMA -> GammaGamma.valueTerm(parameters, row[0], row[1]);
     };
   }
 }

@@ -17,17 +17,25 @@ public final class GammaGamma {
    * (px - 1) log m_x + px log x - (px + q) log(gamma + m_x x), for x &gt;= 1 and m_x &gt; 0.
    */
   public static double logLikelihood(double[] params, double x, double meanValue) {
+    return countTerm(params, x) + valueTerm(params, x, meanValue);
+  }
+
+  /** The part of {@link #logLikelihood} that depends on the customer only through x. */
+  static double countTerm(double[] params, double x) {
     double p = params[0];
     double q = params[1];
-    double gamma = params[2];
     double px = p * x;
     return logGamma(px + q)
         - logGamma(px)
         - logGamma(q)
-        + q * Math.log(gamma)
-        + (px - 1) * Math.log(meanValue)
-        + px * Math.log(x)
-        - (px + q) * Math.log(gamma + meanValue * x);
+        + q * Math.log(params[2])
+        + px * Math.log(x);
+  }
+
+  /** The rest of {@link #logLikelihood}. */
+  static double valueTerm(double[] params, double x, double meanValue) {
+    double px = params[0] * x;
+    return (px - 1) * Math.log(meanValue) - (px + params[1]) * Math.log(params[2] + meanValue * x);
   }
 
   /**

@@ -41,7 +41,7 @@ public final class MaximumLikelihood {
   /** Breeze L-BFGS: memory and the relative tolerance of its convergence checks. */
   private static final int CORRECTIONS = 10;
 
-  private static final double TOLERANCE = 1e-12;
+  private static final double TOLERANCE = 1e-9;
 
   /** Rows per partition of the cached fitting data, at least (see {@link #fit}). */
   private static final long ROWS_PER_PARTITION = 20_000;
@@ -110,21 +110,23 @@ public final class MaximumLikelihood {
   /** Sum over rows of weight x log-likelihood at each of {@code points} (natural parameters). */
   static double[] logLikelihoods(ClvModel model, JavaRDD<double[]> data, double[][] points) {
     int count = points.length;
-    return data.aggregate(
-        new double[count],
-        (sums, row) -> {
-          double weight = row[row.length - 1];
-          for (int k = 0; k < count; k++) {
-            sums[k] += weight * model.logLikelihood(points[k], row);
-          }
-          return sums;
-        },
-        (left, right) -> {
-          for (int k = 0; k < count; k++) {
-            left[k] += right[k];
-          }
-          return left;
-        });
+    return data.mapPartitions(
+            rows -> {
+              PointEvaluator evaluator = new PointEvaluator(model, points);
+              double[] sums = new double[count];
+              while (rows.hasNext()) {
+                evaluator.add(rows.next(), sums);
+              }
+              return List.of(sums).iterator();
+            })
+        .reduce(
+            (left, right) -> {
+              double[] sum = left.clone();
+              for (int k = 0; k < count; k++) {
+                sum[k] += right[k];
+              }
+              return sum;
+            });
   }
 
   private static ModelFit optimize(
@@ -178,6 +180,11 @@ public final class MaximumLikelihood {
   private static final class NegativeLogLikelihoodGradient extends Gradient {
     private static final long serialVersionUID = 1L;
     private final ClvModel model;
+    // Per task: the evaluator of the current point (Spark ships a copy of this object per task).
+    private transient double[] evaluatorPoint;
+    private transient PointEvaluator evaluator;
+    private transient double[] row;
+    private transient double[] lls;
 
     NegativeLogLikelihoodGradient(ClvModel model) {
       this.model = model;
@@ -185,16 +192,36 @@ public final class MaximumLikelihood {
 
     @Override
     public double compute(Vector features, double weight, Vector logParameters, Vector sum) {
-      double[] row = features.toArray();
       double[] point = logParameters.toArray();
+      if (evaluator == null || !Arrays.equals(point, evaluatorPoint)) {
+        evaluatorPoint = point.clone();
+        evaluator = new PointEvaluator(model, gradientPoints(point));
+        row = new double[features.size() + 1];
+        lls = new double[1 + 2 * point.length];
+      }
+      double[] values = features.toArray();
+      System.arraycopy(values, 0, row, 0, values.length);
+      row[values.length] = 1;
+      Arrays.fill(lls, 0);
+      evaluator.add(row, lls);
       double[] gradient = ((DenseVector) sum).values();
       for (int i = 0; i < point.length; i++) {
-        double plus = model.logLikelihood(exp(shifted(point, i, GRADIENT_STEP, -1, 0)), row);
-        double minus = model.logLikelihood(exp(shifted(point, i, -GRADIENT_STEP, -1, 0)), row);
-        gradient[i] -= weight * (plus - minus) / (2 * GRADIENT_STEP);
+        gradient[i] -= weight * (lls[1 + 2 * i] - lls[2 + 2 * i]) / (2 * GRADIENT_STEP);
       }
-      return -weight * model.logLikelihood(exp(point), row);
+      return -weight * lls[0];
     }
+  }
+
+  /** The point (natural parameters) and its 2p central-difference neighbours, from log ones. */
+  private static double[][] gradientPoints(double[] logParameters) {
+    int n = logParameters.length;
+    double[][] points = new double[1 + 2 * n][];
+    points[0] = exp(logParameters);
+    for (int i = 0; i < n; i++) {
+      points[1 + 2 * i] = exp(shifted(logParameters, i, GRADIENT_STEP, -1, 0));
+      points[2 + 2 * i] = exp(shifted(logParameters, i, -GRADIENT_STEP, -1, 0));
+    }
+    return points;
   }
 
   /** The log-likelihood at the optimum, its gradient in log parameters, the standard errors. */

@@ -17,8 +17,19 @@ public final class ParetoNbd {
    * ((alpha + T)^(r + x) (beta + T)^s) + s / (r + s + x) A0].
    */
   public static double logLikelihood(double[] p, double x, double tx, double age) {
+    return countTerm(p, x) + timeTerm(p, x, tx, age);
+  }
+
+  /** The part of {@link #logLikelihood} that depends on the customer only through x. */
+  static double countTerm(double[] p, double x) {
+    double r = p[0];
+    return logGamma(r + x) - logGamma(r) + r * Math.log(p[1]) + p[2] * Math.log(p[3]);
+  }
+
+  /** The rest of {@link #logLikelihood}: the log of the bracket. */
+  static double timeTerm(double[] p, double x, double tx, double age) {
     Terms terms = terms(p, x, tx, age);
-    return terms.logHead + BgNbd.logSumExp(terms.logAliveAtT, terms.logDiedBeforeT);
+    return BgNbd.logSumExp(terms.logAliveAtT, terms.logDiedBeforeT);
   }
 
   /** P(alive | x, t_x, T): the alive-at-T term's share of the likelihood's bracket. */
@@ -54,14 +65,13 @@ public final class ParetoNbd {
     return r * beta / alpha * decay;
   }
 
-  private record Terms(double logHead, double logAliveAtT, double logDiedBeforeT) {}
+  private record Terms(double logAliveAtT, double logDiedBeforeT) {}
 
   private static Terms terms(double[] p, double x, double tx, double age) {
     double r = p[0];
     double alpha = p[1];
     double s = p[2];
     double beta = p[3];
-    double logHead = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
     double logAliveAtT = -(r + x) * Math.log(alpha + age) - s * Math.log(beta + age);
     double rsx = r + s + x;
     // The larger of alpha and beta keeps the hypergeometric argument in [0, 1) (the note's A0).
@@ -76,6 +86,6 @@ public final class ParetoNbd {
             - rsx * Math.log(larger + age);
     double logA0 =
         atEnd >= atLast ? Double.NEGATIVE_INFINITY : atLast + Math.log(-Math.expm1(atEnd - atLast));
-    return new Terms(logHead, logAliveAtT, Math.log(s / rsx) + logA0);
+    return new Terms(logAliveAtT, Math.log(s / rsx) + logA0);
   }
 }
