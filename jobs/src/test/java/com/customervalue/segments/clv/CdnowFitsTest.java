@@ -1,6 +1,9 @@
 package com.customervalue.segments.clv;
 
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +14,7 @@ import com.customervalue.segments.ingest.Transactions;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -42,6 +46,7 @@ import org.junit.jupiter.api.Test;
 class CdnowFitsTest extends SparkTestSession {
   private static final LocalDate OBSERVATION_END = LocalDate.of(1997, 9, 30);
   private static Dataset<Row> orders;
+  private static Dataset<Row> holdoutOrders;
   private static Dataset<Row> published;
   private static ModelFit bgNbd;
   private static ModelFit paretoNbd;
@@ -57,10 +62,13 @@ class CdnowFitsTest extends SparkTestSession {
                 col("order_date").as(Transactions.TRANSACTION_DATE),
                 col("dollar_value").cast(Transactions.AMOUNT_TYPE).as(Transactions.AMOUNT));
     // conf/cdnow.conf: no order id, so every line is an order; the run's orders precede as-of.
+    Dataset<Row> allOrders = CustomerMetrics.eachLineAnOrder(lines);
     orders =
-        CustomerMetrics.eachLineAnOrder(lines)
+        allOrders
             .where(col(CustomerMetrics.ORDER_DATE).lt(lit(Date.valueOf("1997-10-01"))))
             .cache();
+    holdoutOrders =
+        allOrders.where(col(CustomerMetrics.ORDER_DATE).geq(lit(Date.valueOf("1997-10-01"))));
     published =
         CustomerSummaries.of(
                 orders, OBSERVATION_END, TimeUnit.WEEK, PurchaseRule.NON_NEGATIVE_AMOUNT)
@@ -160,6 +168,40 @@ class CdnowFitsTest extends SparkTestSession {
     assertFourDigits(0.7925, fit.parameter("a"));
     assertFourDigits(2.423, fit.parameter("b"));
     assertEquals(-9578.20, fit.logLikelihood(), 0.01);
+  }
+
+  @Test
+  void conditionalExpectationsPerCalibrationFrequencyEqualThePublishedTable() {
+    // mplatzer/BTYDplus demo/cdnow.R on BTYD's cdnowSummary, T.star = 39 weeks: mean conditional
+    // expectation and actual holdout transactions per calibration repeat-purchase count x.
+    double[] paretoNbdPublished = {0.14, 0.60, 1.20, 1.71, 2.40, 2.91};
+    double[] bgNbdPublished = {0.23, 0.52, 1.04, 1.52, 2.16, 2.65};
+    double[] actualPublished = {0.24, 0.70, 1.39, 1.56, 2.53, 2.95};
+    Dataset<Row> holdoutDays =
+        holdoutOrders
+            .where(col(CustomerMetrics.ORDER_UNITS).geq(0))
+            .groupBy(col(CustomerMetrics.CUSTOMER_ID))
+            .agg(countDistinct(col(CustomerMetrics.ORDER_DATE)).as("holdout_days"));
+    List<Row> bins =
+        published
+            .withColumn("bgnbd", ClvPredictions.expectedPurchases(bgNbd, 39))
+            .withColumn("pnbd", ClvPredictions.expectedPurchases(paretoNbd, 39))
+            .join(holdoutDays, CustomerSummaries.CUSTOMER_ID, "left")
+            .where(col(CustomerSummaries.REPEAT_PURCHASES).leq(5))
+            .groupBy(col(CustomerSummaries.REPEAT_PURCHASES))
+            .agg(
+                avg("bgnbd").as("bgnbd"),
+                avg("pnbd").as("pnbd"),
+                avg(coalesce(col("holdout_days"), lit(0L))).as("actual"))
+            .orderBy(CustomerSummaries.REPEAT_PURCHASES)
+            .collectAsList();
+    assertEquals(6, bins.size());
+    for (Row bin : bins) {
+      int x = bin.getInt(0);
+      assertEquals(bgNbdPublished[x], bin.getDouble(1), 0.005, "BG/NBD, x = " + x);
+      assertEquals(paretoNbdPublished[x], bin.getDouble(2), 0.005, "Pareto/NBD, x = " + x);
+      assertEquals(actualPublished[x], bin.getDouble(3), 0.005, "actual, x = " + x);
+    }
   }
 
   private static void assertFourDigits(double expected, double actual) {
