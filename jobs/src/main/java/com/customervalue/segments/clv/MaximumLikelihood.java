@@ -47,7 +47,9 @@ public final class MaximumLikelihood {
   private static final long ROWS_PER_PARTITION = 20_000;
 
   /**
-   * The fit counts as converged when every slope of the mean log-likelihood per customer in log
+   * The fit counts as converged when the information matrix is positive definite (an interior
+   * maximum: on data too small to identify the model the estimates run off towards 0 or infinity,
+   * where the slopes vanish too) and every slope of the mean log-likelihood per customer in log
    * parameters is below this at the optimum (Breeze stops, and logs an error, when its line search
    * can no longer improve on numerical noise there).
    */
@@ -166,7 +168,10 @@ public final class MaximumLikelihood {
           customers,
           distinctRows,
           iterations,
-          iterations < MAX_ITERATIONS && Double.isFinite(curvature.logLikelihood()) && stationary);
+          iterations < MAX_ITERATIONS
+              && Double.isFinite(curvature.logLikelihood())
+              && stationary
+              && Arrays.stream(curvature.standardErrors()).allMatch(Double::isFinite));
     } finally {
       examples.unpersist(false);
     }

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * A maximum-likelihood fit: the estimates and their standard errors (from the observed information,
  * the negative Hessian of the log-likelihood at the optimum, in the original parameters), the
  * log-likelihood, the customers and distinct data rows it was fitted on, and the optimizer's
- * iterations and whether it converged.
+ * iterations and whether it converged to an interior maximum (false on data that cannot identify
+ * the model, such as a handful of customers: the estimates are then not to be trusted).
  */
 public record ModelFit(
     ClvModel model,

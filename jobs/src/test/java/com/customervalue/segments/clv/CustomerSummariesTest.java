@@ -85,6 +85,24 @@ class CustomerSummariesTest extends SparkTestSession {
   }
 
   @Test
+  void aFitWithoutAnInteriorMaximumIsFiniteButNotConverged() {
+    // Seven customers who all bought again lately: nobody seems to drop out, so the dropout
+    // parameters run off to the boundary.
+    Dataset<Row> triples =
+        spark.sql(
+            "select * from values (3, 9.0D, 10.0D, 5L), (4, 11.0D, 12.0D, 2L)"
+                + " as t(repeat_purchases, t_x, t_cal, customers)");
+    ModelFit fit = MaximumLikelihood.fit(ClvModel.BG_NBD, triples, "customers");
+    assertTrue(Double.isFinite(fit.logLikelihood()), fit.toString());
+    for (double parameter : fit.parameters()) {
+      assertTrue(Double.isFinite(parameter), fit.toString());
+    }
+    assertTrue(!fit.converged(), fit.toString());
+    assertEquals(7, fit.customers());
+    assertEquals(2, fit.distinctRows());
+  }
+
+  @Test
   void predictionsApplyToTheSummariesAsColumns() {
     Dataset<Row> summaries =
         CustomerSummaries.of(
