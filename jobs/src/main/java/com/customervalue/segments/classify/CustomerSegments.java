@@ -27,8 +27,8 @@ public final class CustomerSegments {
 
   /**
    * Predicts the value of, scores, segments, tiers and classifies every customer of {@code
-   * metrics}; any column of {@code
-   * metrics} the catalog does not declare (a customer master attribute) follows, in order.
+   * metrics}; any column of {@code metrics} the catalog does not declare (a customer master
+   * attribute) follows, in order.
    */
   public static Dataset<Row> build(
       Dataset<Row> metrics,

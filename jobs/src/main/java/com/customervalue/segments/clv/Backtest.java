@@ -50,8 +50,7 @@ public final class Backtest {
             .filter(day.geq(lit(Date.valueOf(holdoutStart))).and(day.lt(lit(Date.valueOf(asOf)))))
             .groupBy(col(CustomerMetrics.CUSTOMER_ID).as("holdout_customer"))
             .agg(count(lit(1)).as(ACTUAL));
-    Dataset<Row> summaries =
-        CustomerSummaries.of(purchaseDays, holdoutStart.minusDays(1), unit);
+    Dataset<Row> summaries = CustomerSummaries.of(purchaseDays, holdoutStart.minusDays(1), unit);
     return summaries
         .join(
             holdout,
@@ -81,7 +80,8 @@ public final class Backtest {
                   bin.as("repeat_purchases"), least(x, lit(OPEN_BIN)).as("bin_order")));
       Dataset<Row> all =
           compare(
-              predicted.groupBy(lit("all").as("repeat_purchases"), lit(OPEN_BIN + 1).as("bin_order")));
+              predicted.groupBy(
+                  lit("all").as("repeat_purchases"), lit(OPEN_BIN + 1).as("bin_order")));
       Dataset<Row> rows =
           bins.unionByName(all)
               .select(

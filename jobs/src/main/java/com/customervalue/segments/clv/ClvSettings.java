@@ -27,7 +27,8 @@ public record ClvSettings(
     for (String name : clv.strings("models")) {
       ClvModel model = named(clv, "models", name.trim(), ClvModel::named);
       if (!model.predictsPurchases()) {
-        throw clv.invalid("models", "lists purchase models only (" + MODEL_NAMES + "), got " + name);
+        throw clv.invalid(
+            "models", "lists purchase models only (" + MODEL_NAMES + "), got " + name);
       }
       if (models.contains(model)) {
         throw clv.invalid("models", "names " + name + " twice");

@@ -71,13 +71,7 @@ public final class ClvStep implements Step {
     state.put(
         MODELS,
         new ValueModels(
-            full,
-            spend,
-            asOf.minusDays(1),
-            calibration,
-            calibrationEnd,
-            backtest,
-            settings));
+            full, spend, asOf.minusDays(1), calibration, calibrationEnd, backtest, settings));
   }
 
   private List<ModelFit> fitPurchases(Dataset<Row> summaries, String fit) {

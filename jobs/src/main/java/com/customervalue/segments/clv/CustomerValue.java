@@ -30,9 +30,9 @@ public record CustomerValue(ModelFit purchases, ModelFit spend, ClvSettings sett
   private static final int DAYS_PER_DISCOUNT_PERIOD = 30;
 
   /**
-   * The model inputs ({@link CustomerSummaries#COLUMNS}) of every customer of {@code metrics} with a
-   * purchase, observed up to the day before the as-of date: the metrics already count the purchase
-   * days of the whole history, so no pass over the orders is needed.
+   * The model inputs ({@link CustomerSummaries#COLUMNS}) of every customer of {@code metrics} with
+   * a purchase, observed up to the day before the as-of date: the metrics already count the
+   * purchase days of the whole history, so no pass over the orders is needed.
    */
   public static Dataset<Row> summaries(Dataset<Row> metrics, TimeUnit unit) {
     return metrics
@@ -60,8 +60,7 @@ public record CustomerValue(ModelFit purchases, ModelFit spend, ClvSettings sett
             EXPECTED_PURCHASES, when(bought, ClvPredictions.expectedPurchases(purchases, horizon)))
         .withColumn(
             EXPECTED_ORDER_VALUE,
-            when(bought, ClvPredictions.expectedOrderValue(spend))
-                .cast(CustomerMetrics.MONEY_TYPE))
+            when(bought, ClvPredictions.expectedOrderValue(spend)).cast(CustomerMetrics.MONEY_TYPE))
         .withColumn(
             CLV,
             when(
@@ -73,12 +72,13 @@ public record CustomerValue(ModelFit purchases, ModelFit spend, ClvSettings sett
                             col(CustomerSummaries.AGE),
                             col(CustomerSummaries.REPEAT_MEAN_VALUE)))
                 .cast(CustomerMetrics.MONEY_TYPE))
-        .drop(CustomerSummaries.RECENCY, CustomerSummaries.AGE, CustomerSummaries.REPEAT_MEAN_VALUE);
+        .drop(
+            CustomerSummaries.RECENCY, CustomerSummaries.AGE, CustomerSummaries.REPEAT_MEAN_VALUE);
   }
 
   /**
-   * margin x expected order value x expected purchases over the horizon, each of n periods of
-   * about 30 days discounted at its end by (1 + annual rate)^(years); one period without discount.
+   * margin x expected order value x expected purchases over the horizon, each of n periods of about
+   * 30 days discounted at its end by (1 + annual rate)^(years); one period without discount.
    */
   double clv(Integer x, Double tx, Double age, Double meanValue) {
     double orderValue =
@@ -118,7 +118,8 @@ public record CustomerValue(ModelFit purchases, ModelFit spend, ClvSettings sett
 
   /** t_x: from the first to the last purchase day, in the unit. */
   private static Column recency(TimeUnit unit) {
-    return datediff(col(CustomerMetrics.LAST_PURCHASE_DATE), col(CustomerMetrics.FIRST_PURCHASE_DATE))
+    return datediff(
+            col(CustomerMetrics.LAST_PURCHASE_DATE), col(CustomerMetrics.FIRST_PURCHASE_DATE))
         .cast(DataTypes.DoubleType)
         .divide(unit.days());
   }

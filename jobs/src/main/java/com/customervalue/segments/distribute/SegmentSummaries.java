@@ -18,8 +18,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
-import java.math.BigDecimal;
 import com.customervalue.segments.score.QuantileMode;
+import java.math.BigDecimal;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,8 +56,7 @@ public final class SegmentSummaries {
                 median(when(buyer, col(FREQUENCY)), mode).as("median_frequency"),
                 avg(when(buyer, col(MONETARY))).cast(DataTypes.DoubleType).as("avg_monetary"),
                 median(when(buyer, col(MONETARY)), mode).as("median_monetary"),
-                avg(when(buyer, when(col(FREQUENCY).geq(2), 1.0).otherwise(0.0)))
-                    .as("repeat_rate"),
+                avg(when(buyer, when(col(FREQUENCY).geq(2), 1.0).otherwise(0.0))).as("repeat_rate"),
                 avg(col("p_alive")).as("mean_p_alive"),
                 coalesce(sum(col("clv")), lit(BigDecimal.ZERO))
                     .cast(CustomerMetrics.MONEY_TYPE)
