@@ -50,7 +50,13 @@ public final class Backtest {
             .filter(day.geq(lit(Date.valueOf(holdoutStart))).and(day.lt(lit(Date.valueOf(asOf)))))
             .groupBy(col(CustomerMetrics.CUSTOMER_ID).as("holdout_customer"))
             .agg(count(lit(1)).as(ACTUAL));
-    Dataset<Row> summaries = CustomerSummaries.of(purchaseDays, holdoutStart.minusDays(1), unit);
+    // Every row is a purchase day already (a zero-amount one too when those are purchases).
+    Dataset<Row> summaries =
+        CustomerSummaries.of(
+            purchaseDays,
+            holdoutStart.minusDays(1),
+            unit,
+            CustomerSummaries.PurchaseRule.NON_NEGATIVE_AMOUNT);
     return summaries
         .join(
             holdout,

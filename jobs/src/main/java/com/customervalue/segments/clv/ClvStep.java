@@ -1,10 +1,13 @@
 package com.customervalue.segments.clv;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.metrics.MetricsStep;
 import com.customervalue.segments.pipeline.Key;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
+import com.customervalue.segments.pipeline.StepFailedException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +53,7 @@ public final class ClvStep implements Step {
     Dataset<Row> summaries =
         CustomerValue.summaries(state.get(MetricsStep.CUSTOMERS).metrics(), unit);
     List<ModelFit> full = fitPurchases(summaries, "full");
-    ModelFit spend = ClvFits.fitSpend(summaries);
-    log("full", spend);
+    Optional<ModelFit> spend = fitSpend(summaries);
     List<ModelFit> calibration = List.of();
     Optional<LocalDate> calibrationEnd = Optional.empty();
     Optional<Dataset<Row>> backtest = Optional.empty();
@@ -61,6 +63,14 @@ public final class ClvStep implements Step {
           state.cache(
               Backtest.calibration(
                   state.get(MetricsStep.CUSTOMER_DAYS).days(), holdoutStart, asOf, unit));
+      if (calibrationInputs.isEmpty()) {
+        throw new StepFailedException(
+            "segments.clv.holdout-days = "
+                + settings.holdoutDays()
+                + " leaves no purchase before "
+                + holdoutStart
+                + " to fit the calibration models on; use fewer days or 0 (no backtest).");
+      }
       calibration = fitPurchases(calibrationInputs, "calibration");
       calibrationEnd = Optional.of(holdoutStart.minusDays(1));
       backtest =
@@ -84,16 +94,20 @@ public final class ClvStep implements Step {
     return fits;
   }
 
+  /** The Gamma-Gamma fit, or none when no customer has a repeat purchase day to fit it on. */
+  private static Optional<ModelFit> fitSpend(Dataset<Row> summaries) {
+    if (summaries.filter(col(CustomerSummaries.REPEAT_PURCHASES).geq(1)).isEmpty()) {
+      LOG.warn(
+          "No customer bought on two days: gamma-gamma is not fitted, so expected_order_value and"
+              + " clv are null");
+      return Optional.empty();
+    }
+    ModelFit spend = ClvFits.fitSpend(summaries);
+    log("full", spend);
+    return Optional.of(spend);
+  }
+
   private static void log(String fit, ModelFit fitted) {
-    LOG.info(
-        "{} {} fit: {} (log-likelihood {}, {} customers, {} distinct inputs, {} iterations{})",
-        fit,
-        fitted.model().settingName(),
-        fitted,
-        fitted.logLikelihood(),
-        fitted.customers(),
-        fitted.distinctRows(),
-        fitted.iterations(),
-        fitted.converged() ? "" : ", NOT converged");
+    LOG.info("{} fit: {}", fit, fitted);
   }
 }

@@ -2,12 +2,13 @@ package com.customervalue.segments.clv;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
-import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,9 +19,9 @@ import org.apache.spark.sql.types.DataTypes;
  * The fitted models of a run applied to its customers: the model inputs derived from the
  * per-customer metrics, and {@code p_alive}, {@code expected_purchases}, {@code
  * expected_order_value} and {@code clv} per customer (docs/DEFINITIONS.md, "Predicted value").
+ * Without a spend model (nobody bought on two days) the last two are null.
  */
-public record CustomerValue(ModelFit purchases, ModelFit spend, ClvSettings settings)
-    implements Serializable {
+public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSettings settings) {
   public static final String P_ALIVE = ClvPredictions.P_ALIVE;
   public static final String EXPECTED_PURCHASES = ClvPredictions.EXPECTED_PURCHASES;
   public static final String EXPECTED_ORDER_VALUE = ClvPredictions.EXPECTED_ORDER_VALUE;
@@ -53,24 +54,30 @@ public record CustomerValue(ModelFit purchases, ModelFit spend, ClvSettings sett
             .withColumn(CustomerSummaries.RECENCY, recency(unit))
             .withColumn(CustomerSummaries.AGE, age(unit))
             .withColumn(CustomerSummaries.REPEAT_MEAN_VALUE, meanValue());
-    UDF4<Integer, Double, Double, Double, Double> value = this::clv;
     return inputs
         .withColumn(P_ALIVE, when(bought, ClvPredictions.pAlive(purchases)))
         .withColumn(
             EXPECTED_PURCHASES, when(bought, ClvPredictions.expectedPurchases(purchases, horizon)))
         .withColumn(
             EXPECTED_ORDER_VALUE,
-            when(bought, ClvPredictions.expectedOrderValue(spend)).cast(CustomerMetrics.MONEY_TYPE))
+            spend
+                .map(model -> when(bought, ClvPredictions.expectedOrderValue(model)))
+                .orElse(lit(null))
+                .cast(CustomerMetrics.MONEY_TYPE))
         .withColumn(
             CLV,
-            when(
-                    bought,
-                    udf(value, DataTypes.DoubleType)
-                        .apply(
-                            col(CustomerSummaries.REPEAT_PURCHASES),
-                            col(CustomerSummaries.RECENCY),
-                            col(CustomerSummaries.AGE),
-                            col(CustomerSummaries.REPEAT_MEAN_VALUE)))
+            spend
+                .map(
+                    model ->
+                        when(
+                            bought,
+                            udf(clv(purchases, model, settings), DataTypes.DoubleType)
+                                .apply(
+                                    col(CustomerSummaries.REPEAT_PURCHASES),
+                                    col(CustomerSummaries.RECENCY),
+                                    col(CustomerSummaries.AGE),
+                                    col(CustomerSummaries.REPEAT_MEAN_VALUE))))
+                .orElse(lit(null))
                 .cast(CustomerMetrics.MONEY_TYPE))
         .drop(
             CustomerSummaries.RECENCY, CustomerSummaries.AGE, CustomerSummaries.REPEAT_MEAN_VALUE);
@@ -80,15 +87,19 @@ public record CustomerValue(ModelFit purchases, ModelFit spend, ClvSettings sett
    * margin x expected order value x expected purchases over the horizon, each of n periods of about
    * 30 days discounted at its end by (1 + annual rate)^(years); one period without discount.
    */
-  double clv(Integer x, Double tx, Double age, Double meanValue) {
-    double orderValue =
-        meanValue == null
-            ? ClvPredictions.expectedOrderValue(spend, 0, 0)
-            : ClvPredictions.expectedOrderValue(spend, x, meanValue);
-    return settings.margin() * orderValue * discountedPurchases(x, tx, age);
+  private static UDF4<Integer, Double, Double, Double, Double> clv(
+      ModelFit purchases, ModelFit spend, ClvSettings settings) {
+    return (x, tx, age, meanValue) -> {
+      double orderValue =
+          meanValue == null
+              ? ClvPredictions.expectedOrderValue(spend, 0, 0)
+              : ClvPredictions.expectedOrderValue(spend, x, meanValue);
+      return settings.margin() * orderValue * discountedPurchases(purchases, settings, x, tx, age);
+    };
   }
 
-  private double discountedPurchases(double x, double tx, double age) {
+  static double discountedPurchases(
+      ModelFit purchases, ClvSettings settings, double x, double tx, double age) {
     TimeUnit unit = settings.timeUnit();
     int horizonDays = settings.horizonDays();
     if (settings.annualDiscountRate() == 0) {

@@ -13,12 +13,12 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The value models of a run: the {@code full} fits on the whole history before the observation end
- * (the first purchase model and the spend model drive the predictions), and with a holdout the
- * {@code calibration} fits and the backtest.
+ * (the first purchase model and the spend model drive the predictions; no spend model when nobody
+ * bought on two days), and with a holdout the {@code calibration} fits and the backtest.
  */
 public record ValueModels(
     List<ModelFit> full,
-    ModelFit spend,
+    Optional<ModelFit> spend,
     LocalDate observationEnd,
     List<ModelFit> calibration,
     Optional<LocalDate> calibrationEnd,
@@ -36,7 +36,7 @@ public record ValueModels(
     for (ModelFit fit : full) {
       addRows(rows, "full", fit, observationEnd);
     }
-    addRows(rows, "full", spend, observationEnd);
+    spend.ifPresent(fit -> addRows(rows, "full", fit, observationEnd));
     for (ModelFit fit : calibration) {
       addRows(rows, "calibration", fit, calibrationEnd.orElseThrow());
     }

@@ -67,7 +67,10 @@ public final class SegmentationJob {
             settings.snapshot(),
             settings.privacy(),
             settings.breakdowns()));
-    steps.add(new MetricsStep(settings.classification().amountLevels().windowDays()));
+    steps.add(
+        new MetricsStep(
+            settings.classification().amountLevels().windowDays(),
+            settings.snapshot().zeroAmountPurchases()));
     steps.add(new ScoreStep(settings.scoring()));
     steps.add(new TierStep(settings.tiers()));
     steps.add(new ClvStep(settings.clv()));

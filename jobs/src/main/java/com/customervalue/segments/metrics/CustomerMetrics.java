@@ -130,21 +130,27 @@ public final class CustomerMetrics {
         col(CUSTOMER_ID), col(TRANSACTION_DATE).as(ORDER_DATE), units(col(AMOUNT)).as(ORDER_UNITS));
   }
 
+  /** {@link #customerDays(Dataset, boolean)} with the default: a zero order is no purchase. */
+  public static Dataset<Row> customerDays(Dataset<Row> orders) {
+    return customerDays(orders, false);
+  }
+
   /**
    * The orders summed per customer and day ({@link #ORDER_DATE}, {@link #PURCHASES}, {@link
    * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer: every later
    * per-customer computation (the metrics, the cohort triangle) then groups without another
-   * shuffle. Orders with a net amount of 0 leave a day with no purchase and no return, so that
-   * their customer is kept.
+   * shuffle. Orders with a net amount of 0 are purchases if {@code zeroAmountPurchases}, else they
+   * leave a day with no purchase and no return, so that their customer is kept.
    */
-  public static Dataset<Row> customerDays(Dataset<Row> orders) {
+  public static Dataset<Row> customerDays(Dataset<Row> orders, boolean zeroAmountPurchases) {
     Column units = col(ORDER_UNITS);
+    Column isPurchase = zeroAmountPurchases ? units.geq(0) : units.gt(0);
     return orders
         .repartition(col(CUSTOMER_ID))
         .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
         .agg(
-            count(when(units.gt(0), lit(1))).cast(DataTypes.IntegerType).as(PURCHASES),
-            sum(when(units.gt(0), units).otherwise(0L)).as(PURCHASE_UNITS),
+            count(when(isPurchase, lit(1))).cast(DataTypes.IntegerType).as(PURCHASES),
+            sum(when(isPurchase, units).otherwise(0L)).as(PURCHASE_UNITS),
             sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS));
   }
 

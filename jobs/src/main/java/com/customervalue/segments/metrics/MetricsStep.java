@@ -25,13 +25,16 @@ public final class MetricsStep implements Step {
       Key.of("the orders per customer and day", CustomerDays.class);
 
   private final int amountLevelWindowDays;
+  private final boolean zeroAmountPurchases;
 
   /**
    * {@code amountLevelWindowDays}: the trailing window the amount level's basis is measured over
-   * (segments.classification.amount-levels-window-days; 0 = the whole history).
+   * (segments.classification.amount-levels-window-days; 0 = the whole history); {@code
+   * zeroAmountPurchases}: an order of net amount 0 is a purchase (segments.snapshot).
    */
-  public MetricsStep(int amountLevelWindowDays) {
+  public MetricsStep(int amountLevelWindowDays, boolean zeroAmountPurchases) {
     this.amountLevelWindowDays = amountLevelWindowDays;
+    this.zeroAmountPurchases = zeroAmountPurchases;
   }
 
   @Override
@@ -53,7 +56,8 @@ public final class MetricsStep implements Step {
     // Cached: the metrics and cohort_retention (distribute) both aggregate them, and recomputing
     // them would read, validate and net every input line again. Partitioned by customer, so that
     // neither needs a shuffle of its own.
-    Dataset<Row> days = state.cache(CustomerMetrics.customerDays(orders(ingested)));
+    Dataset<Row> days =
+        state.cache(CustomerMetrics.customerDays(orders(ingested), zeroAmountPurchases));
     state.put(CUSTOMER_DAYS, new CustomerDays(days));
     Dataset<Row> metrics = state.cache(perCustomer(ingested, days, amountLevelWindowDays));
     Row population =

@@ -90,7 +90,7 @@ class CustomerSegmentsTest extends SparkTestSession {
             breaks,
             settings.scoring().segmentRules(),
             tiering.model(),
-            new CustomerValue(CDNOW_BG_NBD, CDNOW_GAMMA_GAMMA, settings.clv()),
+            new CustomerValue(CDNOW_BG_NBD, Optional.of(CDNOW_GAMMA_GAMMA), settings.clv()),
             settings.classification());
 
     Catalog.CUSTOMER_SEGMENTS.requireSchema(segments.schema());

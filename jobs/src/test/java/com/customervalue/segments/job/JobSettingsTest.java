@@ -45,7 +45,7 @@ class JobSettingsTest {
         new ColumnMapping("customer_id", Optional.of("order_id"), "order_ts", "amount"),
         settings.input().columns());
     assertEquals(ZoneId.of("UTC"), settings.input().timeZone());
-    assertEquals(new SnapshotSettings(Optional.empty(), 0), settings.snapshot());
+    assertEquals(new SnapshotSettings(Optional.empty(), 0, false), settings.snapshot());
     assertEquals(new QualitySettings(0.05, LocalDate.of(1970, 1, 1)), settings.quality());
     assertEquals("output", settings.output().root());
     assertEquals(64, settings.configDigest().length());

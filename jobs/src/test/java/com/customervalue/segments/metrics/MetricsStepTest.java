@@ -41,7 +41,7 @@ class MetricsStepTest extends SparkTestSession {
       new ValidateStep(
               settings.input(), settings.quality(), settings.snapshot(), settings.privacy())
           .run(state);
-      new MetricsStep(settings.classification().amountLevels().windowDays()).run(state);
+      new MetricsStep(settings.classification().amountLevels().windowDays(), false).run(state);
     } finally {
       state.releaseCaches();
     }
