@@ -91,4 +91,30 @@ public enum ClvModel {
       case GAMMA_GAMMA -> GammaGamma.valueTerm(parameters, row[0], row[1]);
     };
   }
+
+  /** Whether {@link #countTermWithGradient} and {@link #restTermWithGradient} are analytic. */
+  boolean hasAnalyticGradient() {
+    return this != PARETO_NBD;
+  }
+
+  /**
+   * {@link #countTerm} and its gradient in the natural parameters, written to {@code gradient};
+   * only where {@link #hasAnalyticGradient()}.
+   */
+  double countTermWithGradient(double[] parameters, double x, double[] gradient) {
+    return switch (this) {
+      case BG_NBD -> BgNbd.countTermWithGradient(parameters, x, gradient);
+      case GAMMA_GAMMA -> GammaGamma.countTermWithGradient(parameters, x, gradient);
+      case PARETO_NBD -> throw new UnsupportedOperationException("no analytic gradient");
+    };
+  }
+
+  /** {@link #restTerm} and its gradient, as {@link #countTermWithGradient}. */
+  double restTermWithGradient(double[] parameters, double[] row, double[] gradient) {
+    return switch (this) {
+      case BG_NBD -> BgNbd.timeTermWithGradient(parameters, row[0], row[1], row[2], gradient);
+      case GAMMA_GAMMA -> GammaGamma.valueTermWithGradient(parameters, row[0], row[1], gradient);
+      case PARETO_NBD -> throw new UnsupportedOperationException("no analytic gradient");
+    };
+  }
 }

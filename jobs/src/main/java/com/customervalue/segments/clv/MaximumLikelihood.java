@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -43,6 +44,19 @@ public final class MaximumLikelihood {
 
   private static final double TOLERANCE = 1e-9;
 
+  /**
+   * From this many customers on, the optimizer first runs on a random sample of about {@link
+   * #SAMPLE_CUSTOMERS} customers and starts the fit on all rows from the sample's estimates: the
+   * sample's iterations are cheap, and from there the full data needs only a few (the result is
+   * still the full data's maximum, under the same convergence criterion).
+   */
+  static final long WARM_START_CUSTOMERS = 500_000;
+
+  static final long SAMPLE_CUSTOMERS = 100_000;
+
+  /** Fixed: the sample, and so the fit, is the same on every run. */
+  private static final long SAMPLE_SEED = 0x9E3779B97F4A7C15L;
+
   /** Rows per partition of the cached fitting data, at least (see {@link #fit}). */
   private static final long ROWS_PER_PARTITION = 20_000;
 
@@ -63,6 +77,19 @@ public final class MaximumLikelihood {
    * compressed ones). The rows are cached while fitting.
    */
   public static ModelFit fit(ClvModel model, Dataset<Row> rows, String weightColumn) {
+    return fit(model, rows, weightColumn, WARM_START_CUSTOMERS, SAMPLE_CUSTOMERS);
+  }
+
+  /**
+   * {@link #fit(ClvModel, Dataset, String)} with a warm start from a sample of about {@code
+   * sampleCustomers} customers when there are at least {@code warmStartCustomers}.
+   */
+  static ModelFit fit(
+      ClvModel model,
+      Dataset<Row> rows,
+      String weightColumn,
+      long warmStartCustomers,
+      long sampleCustomers) {
     List<String> columns = model.dataColumns();
     Column[] selected = new Column[columns.size() + 1];
     for (int i = 0; i < columns.size(); i++) {
@@ -103,7 +130,16 @@ public final class MaximumLikelihood {
     JavaRDD<double[]> data =
         rowsAsArrays.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return optimize(model, data, customers, distinctRows);
+      double[] start = new double[model.parameterNames().size()];
+      if (customers >= warmStartCustomers && sampleCustomers < customers) {
+        JavaRDD<double[]> sample = customerSample(data, (double) sampleCustomers / customers);
+        try {
+          start = maximize(model, sample, start).logParameters();
+        } finally {
+          sample.unpersist(false);
+        }
+      }
+      return optimize(model, data, customers, distinctRows, start);
     } finally {
       data.unpersist(false);
     }
@@ -132,8 +168,35 @@ public final class MaximumLikelihood {
   }
 
   private static ModelFit optimize(
-      ClvModel model, JavaRDD<double[]> data, long customers, long distinctRows) {
-    int dimension = model.parameterNames().size();
+      ClvModel model, JavaRDD<double[]> data, long customers, long distinctRows, double[] start) {
+    Maximum maximum = maximize(model, data, start);
+    double[] logParameters = maximum.logParameters();
+    int iterations = maximum.iterations();
+    double[] parameters = exp(logParameters);
+    Curvature curvature = curvature(model, data, logParameters);
+    boolean stationary = true;
+    for (double slope : curvature.gradient()) {
+      stationary &= Math.abs(slope) / customers < STATIONARY_SLOPE;
+    }
+    return new ModelFit(
+        model,
+        parameters,
+        curvature.standardErrors(),
+        curvature.logLikelihood(),
+        customers,
+        distinctRows,
+        iterations,
+        iterations < MAX_ITERATIONS
+            && Double.isFinite(curvature.logLikelihood())
+            && stationary
+            && Arrays.stream(curvature.standardErrors()).allMatch(Double::isFinite));
+  }
+
+  /** The optimizer's result: the log parameters at the maximum and its iterations. */
+  private record Maximum(double[] logParameters, int iterations) {}
+
+  /** Breeze L-BFGS from {@code start} (log parameters) on the weighted rows. */
+  private static Maximum maximize(ClvModel model, JavaRDD<double[]> data, double[] start) {
     JavaRDD<Tuple2<Object, Vector>> examples =
         data.map(
             row -> {
@@ -151,36 +214,45 @@ public final class MaximumLikelihood {
               TOLERANCE,
               MAX_ITERATIONS,
               0.0,
-              Vectors.zeros(dimension));
-      double[] logParameters = result._1().toArray();
-      int iterations = result._2().length - 1;
-      double[] parameters = exp(logParameters);
-      Curvature curvature = curvature(model, data, logParameters);
-      boolean stationary = true;
-      for (double slope : curvature.gradient()) {
-        stationary &= Math.abs(slope) / customers < STATIONARY_SLOPE;
-      }
-      return new ModelFit(
-          model,
-          parameters,
-          curvature.standardErrors(),
-          curvature.logLikelihood(),
-          customers,
-          distinctRows,
-          iterations,
-          iterations < MAX_ITERATIONS
-              && Double.isFinite(curvature.logLikelihood())
-              && stationary
-              && Arrays.stream(curvature.standardErrors()).allMatch(Double::isFinite));
+              Vectors.dense(start));
+      return new Maximum(result._1().toArray(), result._2().length - 1);
     } finally {
       examples.unpersist(false);
     }
   }
 
   /**
+   * A random sample of the customers behind the weighted rows, each kept with probability {@code
+   * fraction}: a row standing for c customers keeps Binomial(c, fraction) of them (drawn from a
+   * generator seeded by the row's values, so the sample does not depend on the partitioning), and
+   * rows that keep none are dropped.
+   */
+  static JavaRDD<double[]> customerSample(JavaRDD<double[]> data, double fraction) {
+    return data.map(
+            row -> {
+              int weightIndex = row.length - 1;
+              double[] values = Arrays.copyOf(row, weightIndex);
+              SplittableRandom random = new SplittableRandom(Arrays.hashCode(values) * SAMPLE_SEED);
+              long customers = Math.round(row[weightIndex]);
+              long kept = 0;
+              for (long i = 0; i < customers; i++) {
+                if (random.nextDouble() < fraction) {
+                  kept++;
+                }
+              }
+              double[] sampled = row.clone();
+              sampled[weightIndex] = kept;
+              return sampled;
+            })
+        .filter(row -> row[row.length - 1] > 0)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
    * The negative log-likelihood of one weighted row (label = customers, features = the data
-   * columns) at log parameters, and its gradient by central differences: 2p + 1 evaluations of the
-   * row's log-likelihood, all in the same pass.
+   * columns) at log parameters, and its gradient: analytic where the model has one ({@link
+   * GradientEvaluator}), else by central differences, 2p + 1 evaluations of the row's
+   * log-likelihood in the same pass.
    */
   private static final class NegativeLogLikelihoodGradient extends Gradient {
     private static final long serialVersionUID = 1L;
@@ -188,6 +260,8 @@ public final class MaximumLikelihood {
     // Per task: the evaluator of the current point (Spark ships a copy of this object per task).
     private transient double[] evaluatorPoint;
     private transient PointEvaluator evaluator;
+    private transient GradientEvaluator gradientEvaluator;
+    private transient double[] gradient;
     private transient double[] row;
     private transient double[] lls;
 
@@ -198,6 +272,20 @@ public final class MaximumLikelihood {
     @Override
     public double compute(Vector features, double weight, Vector logParameters, Vector sum) {
       double[] point = logParameters.toArray();
+      if (model.hasAnalyticGradient()) {
+        if (gradientEvaluator == null || !Arrays.equals(point, evaluatorPoint)) {
+          evaluatorPoint = point.clone();
+          gradientEvaluator = new GradientEvaluator(model, exp(point));
+          gradient = new double[point.length];
+        }
+        Arrays.fill(gradient, 0);
+        double ll = gradientEvaluator.add(features.toArray(), weight, gradient);
+        double[] total = ((DenseVector) sum).values();
+        for (int i = 0; i < point.length; i++) {
+          total[i] -= gradient[i];
+        }
+        return -ll;
+      }
       if (evaluator == null || !Arrays.equals(point, evaluatorPoint)) {
         evaluatorPoint = point.clone();
         evaluator = new PointEvaluator(model, gradientPoints(point));
