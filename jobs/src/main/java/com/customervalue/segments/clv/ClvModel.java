@@ -92,20 +92,12 @@ public enum ClvModel {
     };
   }
 
-  /** Whether {@link #countTermWithGradient} and {@link #restTermWithGradient} are analytic. */
-  boolean hasAnalyticGradient() {
-    return this != PARETO_NBD;
-  }
-
-  /**
-   * {@link #countTerm} and its gradient in the natural parameters, written to {@code gradient};
-   * only where {@link #hasAnalyticGradient()}.
-   */
+  /** {@link #countTerm} and its gradient in the natural parameters, written to {@code gradient}. */
   double countTermWithGradient(double[] parameters, double x, double[] gradient) {
     return switch (this) {
       case BG_NBD -> BgNbd.countTermWithGradient(parameters, x, gradient);
       case GAMMA_GAMMA -> GammaGamma.countTermWithGradient(parameters, x, gradient);
-      case PARETO_NBD -> throw new UnsupportedOperationException("no analytic gradient");
+      case PARETO_NBD -> ParetoNbd.countTermWithGradient(parameters, x, gradient);
     };
   }
 
@@ -114,7 +106,8 @@ public enum ClvModel {
     return switch (this) {
       case BG_NBD -> BgNbd.timeTermWithGradient(parameters, row[0], row[1], row[2], gradient);
       case GAMMA_GAMMA -> GammaGamma.valueTermWithGradient(parameters, row[0], row[1], gradient);
-      case PARETO_NBD -> throw new UnsupportedOperationException("no analytic gradient");
+      case PARETO_NBD ->
+          ParetoNbd.timeTermWithGradient(parameters, row[0], row[1], row[2], gradient);
     };
   }
 }

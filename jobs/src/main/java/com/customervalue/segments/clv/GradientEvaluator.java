@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Evaluates rows' log-likelihood and its analytic gradient in log parameters at one parameter
- * point, for the models that have one ({@link ClvModel#hasAnalyticGradient()}): one evaluation per
- * row instead of the 2p + 1 of central differences. Like {@link PointEvaluator} it computes each
- * x's log-gamma part and its digamma derivatives once. One per task and point; not thread-safe.
+ * point: one evaluation per row instead of the 2p + 1 of central differences. Customers share few
+ * distinct purchase counts, so each x's log-gamma part and its digamma derivatives, the costly
+ * part, are computed once per x. One per task and point; not thread-safe.
  */
 final class GradientEvaluator {
   private final ClvModel model;

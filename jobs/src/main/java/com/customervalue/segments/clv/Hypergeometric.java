@@ -50,6 +50,40 @@ public final class Hypergeometric {
   }
 
   /**
+   * 2F1(1, b; c; z) as {@link #seriesWithFirstParameterOne} and its partial derivatives in b, c and
+   * z, in one pass: the n-th term is (b)_n / (c)_n z^n, so its derivatives in b and c are the term
+   * times the sums of 1 / (b + k) and -1 / (c + k) over k &lt; n, and in z the term times n / z.
+   * Returns {value, d/db, d/dc, d/dz}.
+   */
+  static double[] seriesWithFirstParameterOneAndDerivatives(double b, double c, double z) {
+    if (z == 0) {
+      return new double[] {1, 0, 0, b / c};
+    }
+    double sum = 1;
+    double byB = 0;
+    double byC = 0;
+    double byN = 0;
+    double term = 1;
+    double harmonicB = 0;
+    double harmonicC = 0;
+    double restFactor = z / (1 - z);
+    for (int n = 0; n < MAX_TERMS; n++) {
+      harmonicB += 1 / (b + n);
+      harmonicC += 1 / (c + n);
+      term *= (b + n) / (c + n) * z;
+      sum += term;
+      byB += term * harmonicB;
+      byC += term * harmonicC;
+      byN += (n + 1) * term;
+      // The derivative sums' rests are at most the term times (n + 1 + 1 / (1 - z)) z / (1 - z).
+      if (term * restFactor * (n + 2 + 1 / (1 - z)) <= RELATIVE_TOLERANCE * sum) {
+        break;
+      }
+    }
+    return new double[] {sum, byB, -byC, byN / z};
+  }
+
+  /**
    * 2F1(a, b; c; z) by its power series, for 0 &lt;= z &lt; 1 and parameters whose terms do not
    * grow large first (|a b / c| moderate), as after an Euler transformation; c &gt; 0.
    */

@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.exception.MathIllegalArgumentException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularMatrixException;
@@ -26,17 +28,17 @@ import scala.Tuple2;
 /**
  * Maximum-likelihood fitting on Spark: the data rows (distinct summaries with their customer
  * counts) stay on the executors, and every evaluation is one aggregation that sums count x
- * log-likelihood at several parameter points at once (the point and its 2p central-difference
- * neighbours for the gradient; all the second-difference points for the Hessian). The driver holds
- * only parameters. The optimizer is Breeze's L-BFGS as Spark MLlib runs it ({@link LBFGS#runLBFGS}:
- * one tree aggregation of loss and gradient per evaluation), over log parameters, which keeps them
- * positive; the Hessian for the standard errors is one more pass.
+ * log-likelihood and its analytic gradient ({@link GradientEvaluator}). The driver holds only
+ * parameters. The optimizer is Breeze's L-BFGS as Spark MLlib runs it ({@link LBFGS#runLBFGS}: one
+ * tree aggregation of loss and gradient per evaluation), over log parameters, which keeps them
+ * positive. On many customers it first fits a customer sample and continues on all rows from there,
+ * in coordinates scaled by the sample's information ({@link Coordinates}). The Hessian for the
+ * standard errors is one more pass, by central differences of the gradient.
  */
 public final class MaximumLikelihood {
-  /** Step of the central differences in log parameters: gradient and Hessian. */
-  private static final double GRADIENT_STEP = 1e-5;
-
+  /** Step of the central differences of the Hessian, in log parameters. */
   private static final double HESSIAN_STEP = 1e-4;
+
   private static final int MAX_ITERATIONS = 500;
 
   /** Breeze L-BFGS: memory and the relative tolerance of its convergence checks. */
@@ -130,46 +132,74 @@ public final class MaximumLikelihood {
     JavaRDD<double[]> data =
         rowsAsArrays.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      double[] start = new double[model.parameterNames().size()];
+      int dimension = model.parameterNames().size();
+      Coordinates coordinates = Coordinates.logParameters(dimension);
       if (customers >= warmStartCustomers && sampleCustomers < customers) {
-        JavaRDD<double[]> sample = customerSample(data, (double) sampleCustomers / customers);
+        double fraction = (double) sampleCustomers / customers;
+        JavaRDD<double[]> sample = customerSample(data, fraction);
         try {
-          start = maximize(model, sample, start).logParameters();
+          double[] estimate = maximize(model, sample, coordinates).logParameters();
+          Curvature curvature = curvature(model, sample, estimate);
+          coordinates =
+              Coordinates.whitened(estimate, curvature.logHessian(), 1 / fraction / distinctRows);
         } finally {
           sample.unpersist(false);
         }
       }
-      return optimize(model, data, customers, distinctRows, start);
+      return optimize(model, data, customers, distinctRows, coordinates);
     } finally {
       data.unpersist(false);
     }
   }
 
-  /** Sum over rows of weight x log-likelihood at each of {@code points} (natural parameters). */
-  static double[] logLikelihoods(ClvModel model, JavaRDD<double[]> data, double[][] points) {
+  /**
+   * Sum over rows of weight x log-likelihood and of its gradient in log parameters at each of
+   * {@code points} (log parameters): element k is {ll, d ll / d phi_1, ...} at point k.
+   */
+  static double[][] gradients(ClvModel model, JavaRDD<double[]> data, double[][] points) {
     int count = points.length;
+    int n = points[0].length;
     return data.mapPartitions(
             rows -> {
-              PointEvaluator evaluator = new PointEvaluator(model, points);
-              double[] sums = new double[count];
-              while (rows.hasNext()) {
-                evaluator.add(rows.next(), sums);
+              GradientEvaluator[] evaluators = new GradientEvaluator[count];
+              for (int k = 0; k < count; k++) {
+                evaluators[k] = new GradientEvaluator(model, exp(points[k]));
               }
-              return List.of(sums).iterator();
+              double[][] sums = new double[count][1 + n];
+              double[] gradient = new double[n];
+              while (rows.hasNext()) {
+                double[] row = rows.next();
+                double weight = row[row.length - 1];
+                for (int k = 0; k < count; k++) {
+                  Arrays.fill(gradient, 0);
+                  sums[k][0] += evaluators[k].add(row, weight, gradient);
+                  for (int i = 0; i < n; i++) {
+                    sums[k][1 + i] += gradient[i];
+                  }
+                }
+              }
+              return java.util.Collections.singletonList(sums).iterator();
             })
         .reduce(
             (left, right) -> {
-              double[] sum = left.clone();
+              double[][] sum = new double[count][];
               for (int k = 0; k < count; k++) {
-                sum[k] += right[k];
+                sum[k] = left[k].clone();
+                for (int i = 0; i <= n; i++) {
+                  sum[k][i] += right[k][i];
+                }
               }
               return sum;
             });
   }
 
   private static ModelFit optimize(
-      ClvModel model, JavaRDD<double[]> data, long customers, long distinctRows, double[] start) {
-    Maximum maximum = maximize(model, data, start);
+      ClvModel model,
+      JavaRDD<double[]> data,
+      long customers,
+      long distinctRows,
+      Coordinates coordinates) {
+    Maximum maximum = maximize(model, data, coordinates);
     double[] logParameters = maximum.logParameters();
     int iterations = maximum.iterations();
     double[] parameters = exp(logParameters);
@@ -195,8 +225,8 @@ public final class MaximumLikelihood {
   /** The optimizer's result: the log parameters at the maximum and its iterations. */
   private record Maximum(double[] logParameters, int iterations) {}
 
-  /** Breeze L-BFGS from {@code start} (log parameters) on the weighted rows. */
-  private static Maximum maximize(ClvModel model, JavaRDD<double[]> data, double[] start) {
+  /** Breeze L-BFGS in {@code coordinates}, from their origin, on the weighted rows. */
+  private static Maximum maximize(ClvModel model, JavaRDD<double[]> data, Coordinates coordinates) {
     JavaRDD<Tuple2<Object, Vector>> examples =
         data.map(
             row -> {
@@ -208,14 +238,14 @@ public final class MaximumLikelihood {
       Tuple2<Vector, double[]> result =
           LBFGS.runLBFGS(
               examples.rdd(),
-              new NegativeLogLikelihoodGradient(model),
+              new NegativeLogLikelihoodGradient(model, coordinates),
               new SimpleUpdater(),
               CORRECTIONS,
               TOLERANCE,
               MAX_ITERATIONS,
               0.0,
-              Vectors.dense(start));
-      return new Maximum(result._1().toArray(), result._2().length - 1);
+              Vectors.zeros(coordinates.origin().length));
+      return new Maximum(coordinates.logParameters(result._1().toArray()), result._2().length - 1);
     } finally {
       examples.unpersist(false);
     }
@@ -249,118 +279,128 @@ public final class MaximumLikelihood {
   }
 
   /**
+   * The coordinates the optimizer works in: log parameters phi = origin + matrix u. Plain log
+   * parameters (origin 0, identity) from a cold start; from a sample's estimate, coordinates in
+   * which the sample's information, scaled to the full data, is the identity: there the
+   * log-likelihood is close to a round bowl around the origin, and L-BFGS, whose first steps assume
+   * just that, needs only a few iterations (the maximum is the same in any coordinates).
+   */
+  record Coordinates(double[] origin, double[][] matrix) implements java.io.Serializable {
+    static Coordinates logParameters(int dimension) {
+      double[][] identity = new double[dimension][dimension];
+      for (int i = 0; i < dimension; i++) {
+        identity[i][i] = 1;
+      }
+      return new Coordinates(new double[dimension], identity);
+    }
+
+    /**
+     * Centred on {@code estimate}, scaled by the information -{@code logHessian} x {@code scale}
+     * (the loss per row of the full data): matrix = C^-T for C C^T = that information. Centred only
+     * when the information is not positive definite.
+     */
+    static Coordinates whitened(double[] estimate, double[][] logHessian, double scale) {
+      int n = estimate.length;
+      double[][] information = new double[n][n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          information[i][j] = -logHessian[i][j] * scale;
+        }
+      }
+      try {
+        RealMatrix lower = new CholeskyDecomposition(new Array2DRowRealMatrix(information)).getL();
+        RealMatrix matrix = new LUDecomposition(lower.transpose()).getSolver().getInverse();
+        return new Coordinates(estimate.clone(), matrix.getData());
+      } catch (MathIllegalArgumentException e) {
+        return new Coordinates(estimate.clone(), logParameters(n).matrix());
+      }
+    }
+
+    double[] logParameters(double[] u) {
+      double[] phi = origin.clone();
+      for (int i = 0; i < phi.length; i++) {
+        for (int j = 0; j < u.length; j++) {
+          phi[i] += matrix[i][j] * u[j];
+        }
+      }
+      return phi;
+    }
+  }
+
+  /**
    * The negative log-likelihood of one weighted row (label = customers, features = the data
-   * columns) at log parameters, and its gradient: analytic where the model has one ({@link
-   * GradientEvaluator}), else by central differences, 2p + 1 evaluations of the row's
-   * log-likelihood in the same pass.
+   * columns) at a point of {@link Coordinates}, and its gradient there: the model's analytic
+   * gradient in log parameters ({@link GradientEvaluator}) times the coordinates' matrix.
    */
   private static final class NegativeLogLikelihoodGradient extends Gradient {
     private static final long serialVersionUID = 1L;
     private final ClvModel model;
+    private final Coordinates coordinates;
     // Per task: the evaluator of the current point (Spark ships a copy of this object per task).
     private transient double[] evaluatorPoint;
-    private transient PointEvaluator evaluator;
-    private transient GradientEvaluator gradientEvaluator;
+    private transient GradientEvaluator evaluator;
     private transient double[] gradient;
-    private transient double[] row;
-    private transient double[] lls;
 
-    NegativeLogLikelihoodGradient(ClvModel model) {
+    NegativeLogLikelihoodGradient(ClvModel model, Coordinates coordinates) {
       this.model = model;
+      this.coordinates = coordinates;
     }
 
     @Override
-    public double compute(Vector features, double weight, Vector logParameters, Vector sum) {
-      double[] point = logParameters.toArray();
-      if (model.hasAnalyticGradient()) {
-        if (gradientEvaluator == null || !Arrays.equals(point, evaluatorPoint)) {
-          evaluatorPoint = point.clone();
-          gradientEvaluator = new GradientEvaluator(model, exp(point));
-          gradient = new double[point.length];
+    public double compute(Vector features, double weight, Vector point, Vector sum) {
+      double[] u = point.toArray();
+      if (evaluator == null || !Arrays.equals(u, evaluatorPoint)) {
+        evaluatorPoint = u.clone();
+        evaluator = new GradientEvaluator(model, exp(coordinates.logParameters(u)));
+        gradient = new double[coordinates.origin().length];
+      }
+      Arrays.fill(gradient, 0);
+      double ll = evaluator.add(features.toArray(), weight, gradient);
+      double[] total = ((DenseVector) sum).values();
+      double[][] matrix = coordinates.matrix();
+      for (int i = 0; i < gradient.length; i++) {
+        for (int j = 0; j < total.length; j++) {
+          total[j] -= matrix[i][j] * gradient[i];
         }
-        Arrays.fill(gradient, 0);
-        double ll = gradientEvaluator.add(features.toArray(), weight, gradient);
-        double[] total = ((DenseVector) sum).values();
-        for (int i = 0; i < point.length; i++) {
-          total[i] -= gradient[i];
-        }
-        return -ll;
       }
-      if (evaluator == null || !Arrays.equals(point, evaluatorPoint)) {
-        evaluatorPoint = point.clone();
-        evaluator = new PointEvaluator(model, gradientPoints(point));
-        row = new double[features.size() + 1];
-        lls = new double[1 + 2 * point.length];
-      }
-      double[] values = features.toArray();
-      System.arraycopy(values, 0, row, 0, values.length);
-      row[values.length] = 1;
-      Arrays.fill(lls, 0);
-      evaluator.add(row, lls);
-      double[] gradient = ((DenseVector) sum).values();
-      for (int i = 0; i < point.length; i++) {
-        gradient[i] -= weight * (lls[1 + 2 * i] - lls[2 + 2 * i]) / (2 * GRADIENT_STEP);
-      }
-      return -weight * lls[0];
+      return -ll;
     }
-  }
-
-  /** The point (natural parameters) and its 2p central-difference neighbours, from log ones. */
-  private static double[][] gradientPoints(double[] logParameters) {
-    int n = logParameters.length;
-    double[][] points = new double[1 + 2 * n][];
-    points[0] = exp(logParameters);
-    for (int i = 0; i < n; i++) {
-      points[1 + 2 * i] = exp(shifted(logParameters, i, GRADIENT_STEP, -1, 0));
-      points[2 + 2 * i] = exp(shifted(logParameters, i, -GRADIENT_STEP, -1, 0));
-    }
-    return points;
   }
 
   /** The log-likelihood at the optimum, its gradient in log parameters, the standard errors. */
-  private record Curvature(double logLikelihood, double[] gradient, double[] standardErrors) {}
+  private record Curvature(
+      double logLikelihood, double[] gradient, double[][] logHessian, double[] standardErrors) {}
 
   /**
    * Standard errors from the observed information -H in the natural parameters theta = exp(phi):
    * d2l/dtheta_i dtheta_j = (d2l/dphi_i dphi_j - [i = j] dl/dphi_i) / (theta_i theta_j), with the
-   * derivatives in phi by central differences, all points in one pass.
+   * second derivatives in phi by central differences of the analytic gradient, all 2p + 1 points in
+   * one pass.
    */
   private static Curvature curvature(
       ClvModel model, JavaRDD<double[]> data, double[] logParameters) {
     int n = logParameters.length;
     double h = HESSIAN_STEP;
-    List<double[]> points = new java.util.ArrayList<>();
-    points.add(logParameters);
+    double[][] points = new double[1 + 2 * n][];
+    points[0] = logParameters;
     for (int i = 0; i < n; i++) {
-      points.add(shifted(logParameters, i, h, -1, 0));
-      points.add(shifted(logParameters, i, -h, -1, 0));
+      points[1 + 2 * i] = shifted(logParameters, i, h);
+      points[2 + 2 * i] = shifted(logParameters, i, -h);
     }
+    double[][] sums = gradients(model, data, points);
+    double center = sums[0][0];
+    double[] gradient = Arrays.copyOfRange(sums[0], 1, 1 + n);
+    double[][] hessian = new double[n][n];
     for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        points.add(shifted(logParameters, i, h, j, h));
-        points.add(shifted(logParameters, i, h, j, -h));
-        points.add(shifted(logParameters, i, -h, j, h));
-        points.add(shifted(logParameters, i, -h, j, -h));
+      for (int j = 0; j < n; j++) {
+        hessian[i][j] = (sums[1 + 2 * i][1 + j] - sums[2 + 2 * i][1 + j]) / (2 * h);
       }
     }
-    double[][] natural = points.stream().map(MaximumLikelihood::exp).toArray(double[][]::new);
-    double[] ll = logLikelihoods(model, data, natural);
-    double center = ll[0];
-    double[][] hessian = new double[n][n];
-    double[] gradient = new double[n];
-    for (int i = 0; i < n; i++) {
-      double plus = ll[1 + 2 * i];
-      double minus = ll[2 + 2 * i];
-      gradient[i] = (plus - minus) / (2 * h);
-      hessian[i][i] = (plus - 2 * center + minus) / (h * h);
-    }
-    int k = 1 + 2 * n;
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        double mixed = (ll[k] - ll[k + 1] - ll[k + 2] + ll[k + 3]) / (4 * h * h);
+        double mixed = (hessian[i][j] + hessian[j][i]) / 2;
         hessian[i][j] = mixed;
         hessian[j][i] = mixed;
-        k += 4;
       }
     }
     double[] theta = exp(logParameters);
@@ -382,15 +422,12 @@ public final class MaximumLikelihood {
     } catch (SingularMatrixException e) {
       Arrays.fill(errors, Double.NaN);
     }
-    return new Curvature(center, gradient, errors);
+    return new Curvature(center, gradient, hessian, errors);
   }
 
-  private static double[] shifted(double[] point, int i, double di, int j, double dj) {
+  private static double[] shifted(double[] point, int i, double step) {
     double[] copy = point.clone();
-    copy[i] += di;
-    if (j >= 0) {
-      copy[j] += dj;
-    }
+    copy[i] += step;
     return copy;
   }
 

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The analytic gradients of the BG/NBD and Gamma-Gamma log-likelihoods (which the fits use instead
- * of central differences) equal the numeric derivatives of the log-likelihood on a grid of
- * parameters and customers, including one-timers, hundreds of purchases and very long ages.
+ * The analytic gradients of the BG/NBD, Pareto/NBD and Gamma-Gamma log-likelihoods (which the fits
+ * use instead of central differences) equal the numeric derivatives of the log-likelihood on a grid
+ * of parameters and customers, including one-timers, hundreds of purchases and very long ages.
  */
 class AnalyticGradientTest {
   private static final double[] SCALES = {0.05, 1, 20};
@@ -27,6 +27,24 @@ class AnalyticGradientTest {
       }
     }
     assertTrue(checked > 400, "points checked: " + checked);
+  }
+
+  @Test
+  void paretoNbdGradientEqualsTheNumericOne() {
+    double[][] rows = {
+      {0, 0, 0.5}, {0, 0, 150}, {1, 2, 30}, {5, 10, 10}, {2, 1 / 7.0, 78}, {300, 150, 160}
+    };
+    double[] base = {0.5534, 10.58, 0.6061, 11.66};
+    for (double[] point : grid(base)) {
+      for (double[] row : rows) {
+        assertGradient(ClvModel.PARETO_NBD, point, row);
+      }
+    }
+    // alpha = beta, where the hypergeometric argument changes sides, and either side of it.
+    for (double beta : new double[] {10, 10 * (1 + 1e-9), 10 * (1 - 1e-9), 9.99, 10.01}) {
+      assertGradient(
+          ClvModel.PARETO_NBD, new double[] {0.55, 10, 0.6, beta}, new double[] {3, 20, 52});
+    }
   }
 
   @Test

@@ -26,6 +26,9 @@ public final class FitScaleCheck {
   private static final LocalDate FIRST_DAY = LocalDate.of(2023, 1, 1);
   private static final LocalDate LAST_DAY = LocalDate.of(2025, 12, 31);
 
+  /** Stages that take at least this long are printed (where the time goes). */
+  private static final long STAGE_REPORT_MILLIS = 1_000;
+
   private FitScaleCheck() {}
 
   public static void main(String[] args) {
@@ -38,7 +41,27 @@ public final class FitScaleCheck {
             .master(System.getProperty("master", "local[*]"))
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
+            // As the job's metrics step sets it: cached summaries in few partitions, not 200.
+            .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
             .getOrCreate();
+    spark
+        .sparkContext()
+        .addSparkListener(
+            new org.apache.spark.scheduler.SparkListener() {
+              @Override
+              public void onStageCompleted(
+                  org.apache.spark.scheduler.SparkListenerStageCompleted completed) {
+                var info = completed.stageInfo();
+                long took =
+                    (long) info.completionTime().getOrElse(() -> 0L)
+                        - (long) info.submissionTime().getOrElse(() -> 0L);
+                if (took >= STAGE_REPORT_MILLIS) {
+                  System.out.printf(
+                      "    stage %d (%d tasks) %.1f s: %s%n",
+                      info.stageId(), info.numTasks(), took / 1e3, info.name());
+                }
+              }
+            });
     PurchaseModel.BgNbd purchases = PurchaseModel.BgNbd.CDNOW;
     GammaGammaSpend spend = GammaGammaSpend.CDNOW;
     ModelGeneratorSettings settings =
@@ -64,13 +87,20 @@ public final class FitScaleCheck {
     double[] bgTruth = {purchases.r(), purchases.alpha(), purchases.a(), purchases.b()};
     double[] ggTruth = {spend.p(), spend.q(), spend.gamma()};
     double total = 0;
+    start = System.nanoTime();
+    Dataset<Row> triples =
+        ClvFits.distinctTriples(summaries).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> spendRows =
+        ClvFits.distinctSpend(summaries).persist(StorageLevel.MEMORY_AND_DISK());
+    System.out.printf(
+        "%d distinct triples, %d distinct (x, mean value) in %.1f s%n",
+        triples.count(), spendRows.count(), seconds(start));
     for (String name : models.split(",")) {
       ClvModel model = ClvModel.named(name.trim());
       start = System.nanoTime();
       ModelFit fit =
-          model.predictsPurchases()
-              ? ClvFits.fitPurchases(model, summaries)
-              : ClvFits.fitSpend(summaries);
+          MaximumLikelihood.fit(
+              model, model.predictsPurchases() ? triples : spendRows, ClvFits.CUSTOMERS);
       double took = seconds(start);
       total += took;
       System.out.printf("%s fit in %.1f s: %s%n", model.settingName(), took, fit);
