@@ -140,8 +140,7 @@ public final class MaximumLikelihood {
         try {
           double[] estimate = maximize(model, sample, coordinates).logParameters();
           Curvature curvature = curvature(model, sample, estimate);
-          coordinates =
-              Coordinates.whitened(estimate, curvature.logHessian(), 1 / fraction / distinctRows);
+          coordinates = Coordinates.whitened(estimate, curvature.logHessian());
         } finally {
           sample.unpersist(false);
         }
@@ -281,9 +280,11 @@ public final class MaximumLikelihood {
   /**
    * The coordinates the optimizer works in: log parameters phi = origin + matrix u. Plain log
    * parameters (origin 0, identity) from a cold start; from a sample's estimate, coordinates in
-   * which the sample's information, scaled to the full data, is the identity: there the
-   * log-likelihood is close to a round bowl around the origin, and L-BFGS, whose first steps assume
-   * just that, needs only a few iterations (the maximum is the same in any coordinates).
+   * which the sample's information is the identity: there the full data's log-likelihood is close
+   * to a round bowl whose centre, the full data's estimate, lies about one unit per parameter from
+   * the origin (the sample estimate's standard errors), which is what L-BFGS's first step, of
+   * length 1 downhill, assumes; it then needs only a few iterations (the maximum is the same in any
+   * coordinates).
    */
   record Coordinates(double[] origin, double[][] matrix) implements java.io.Serializable {
     static Coordinates logParameters(int dimension) {
@@ -295,16 +296,15 @@ public final class MaximumLikelihood {
     }
 
     /**
-     * Centred on {@code estimate}, scaled by the information -{@code logHessian} x {@code scale}
-     * (the loss per row of the full data): matrix = C^-T for C C^T = that information. Centred only
-     * when the information is not positive definite.
+     * Centred on {@code estimate}, scaled by the information -{@code logHessian}: matrix = C^-T for
+     * C C^T = the information. Centred only when it is not positive definite.
      */
-    static Coordinates whitened(double[] estimate, double[][] logHessian, double scale) {
+    static Coordinates whitened(double[] estimate, double[][] logHessian) {
       int n = estimate.length;
       double[][] information = new double[n][n];
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
-          information[i][j] = -logHessian[i][j] * scale;
+          information[i][j] = -logHessian[i][j];
         }
       }
       try {

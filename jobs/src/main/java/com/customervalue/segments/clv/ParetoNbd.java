@@ -107,7 +107,7 @@ public final class ParetoNbd {
     gradient[3] = -s / betaT;
     if (alpha >= beta) {
       double z = (alpha - beta) / alphaT;
-      double[] h = Hypergeometric.seriesWithFirstParameterOneAndDerivatives(r + x, m + 1, z);
+      double[] h = Hypergeometric.firstParameterOneAndDerivatives(r + x, m + 1, z);
       double byZ = h[3] / h[0];
       gradient[0] += (h[1] + h[2]) / h[0];
       gradient[1] += byZ * betaT / (alphaT * alphaT);
@@ -116,7 +116,7 @@ public final class ParetoNbd {
       return logP + Math.log(h[0]) - Math.log(m);
     }
     double z = (beta - alpha) / betaT;
-    double[] h = Hypergeometric.seriesWithFirstParameterOneAndDerivatives(s + 1, m + 1, z);
+    double[] h = Hypergeometric.firstParameterOneAndDerivatives(s + 1, m + 1, z);
     double byZ = h[3] / h[0];
     gradient[0] += h[2] / h[0];
     gradient[1] += 1 / alphaT - byZ / betaT;
