@@ -12,12 +12,14 @@ final class GradientEvaluator {
   private final ClvModel model;
   private final double[] point;
   private final double[] restGradient;
+  private final ParetoNbd.Tails tails;
   private double[][] countTerms = new double[64][];
 
   GradientEvaluator(ClvModel model, double[] point) {
     this.model = model;
     this.point = point;
     this.restGradient = new double[point.length];
+    this.tails = model == ClvModel.PARETO_NBD ? new ParetoNbd.Tails() : null;
   }
 
   /**
@@ -26,7 +28,10 @@ final class GradientEvaluator {
    */
   double add(double[] row, double weight, double[] gradient) {
     double[] count = countTerm(row[0]);
-    double rest = model.restTermWithGradient(point, row, restGradient);
+    double rest =
+        tails == null
+            ? model.restTermWithGradient(point, row, restGradient)
+            : ParetoNbd.timeTermWithGradient(point, row[0], row[1], row[2], restGradient, tails);
     for (int i = 0; i < point.length; i++) {
       gradient[i] += weight * (count[1 + i] + restGradient[i]) * point[i];
     }

@@ -33,11 +33,14 @@ import scala.Tuple2;
  * tree aggregation of loss and gradient per evaluation), over log parameters, which keeps them
  * positive. On many customers it first fits a customer sample and continues on all rows from there,
  * in coordinates scaled by the sample's information ({@link Coordinates}). The Hessian for the
- * standard errors is one more pass, by central differences of the gradient.
+ * standard errors is one more pass, by forward differences of the gradient.
  */
 public final class MaximumLikelihood {
-  /** Step of the central differences of the Hessian, in log parameters. */
-  private static final double HESSIAN_STEP = 1e-4;
+  /**
+   * Step of the forward differences of the gradient that make the Hessian, in log parameters: their
+   * error, of the order of the step, is far below what standard errors need.
+   */
+  private static final double HESSIAN_STEP = 1e-6;
 
   private static final int MAX_ITERATIONS = 500;
 
@@ -99,25 +102,30 @@ public final class MaximumLikelihood {
     }
     selected[columns.size()] = col(weightColumn).cast(DataTypes.DoubleType);
     int width = selected.length;
-    JavaRDD<double[]> rowsAsArrays =
+    // MLlib's examples (label = the row's customers, features = its data columns), cached: every
+    // evaluation of the optimizer and of the curvature reads them.
+    JavaRDD<Tuple2<Object, Vector>> examples =
         rows.select(selected)
             .toJavaRDD()
             .map(
                 row -> {
-                  double[] values = new double[width];
-                  for (int i = 0; i < width; i++) {
+                  double[] values = new double[width - 1];
+                  for (int i = 0; i < width - 1; i++) {
                     values[i] = row.getDouble(i);
                   }
-                  return values;
-                });
+                  return new Tuple2<Object, Vector>(
+                      row.getDouble(width - 1), Vectors.dense(values));
+                })
+            .persist(StorageLevel.MEMORY_AND_DISK());
     double[] totals =
-        rowsAsArrays.aggregate(
+        examples.aggregate(
             new double[2],
-            (sum, row) -> new double[] {sum[0] + row[width - 1], sum[1] + 1},
+            (sum, row) -> new double[] {sum[0] + (Double) row._1(), sum[1] + 1},
             (left, right) -> new double[] {left[0] + right[0], left[1] + right[1]});
     long customers = Math.round(totals[0]);
     long distinctRows = Math.round(totals[1]);
     if (customers == 0) {
+      examples.unpersist(false);
       throw new IllegalArgumentException("no customers to fit " + model.settingName() + " on");
     }
     // Every evaluation is a job over these partitions: as few as keep the cores busy, since a
@@ -127,16 +135,15 @@ public final class MaximumLikelihood {
             Math.max(
                 1,
                 Math.min(
-                    rowsAsArrays.context().defaultParallelism(),
+                    examples.context().defaultParallelism(),
                     (distinctRows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
-    JavaRDD<double[]> data =
-        rowsAsArrays.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Tuple2<Object, Vector>> data = examples.coalesce(partitions);
     try {
       int dimension = model.parameterNames().size();
       Coordinates coordinates = Coordinates.logParameters(dimension);
       if (customers >= warmStartCustomers && sampleCustomers < customers) {
         double fraction = (double) sampleCustomers / customers;
-        JavaRDD<double[]> sample = customerSample(data, fraction);
+        JavaRDD<Tuple2<Object, Vector>> sample = customerSample(data, fraction);
         try {
           double[] estimate = maximize(model, sample, coordinates).logParameters();
           Curvature curvature = curvature(model, sample, estimate);
@@ -147,7 +154,7 @@ public final class MaximumLikelihood {
       }
       return optimize(model, data, customers, distinctRows, coordinates);
     } finally {
-      data.unpersist(false);
+      examples.unpersist(false);
     }
   }
 
@@ -155,7 +162,8 @@ public final class MaximumLikelihood {
    * Sum over rows of weight x log-likelihood and of its gradient in log parameters at each of
    * {@code points} (log parameters): element k is {ll, d ll / d phi_1, ...} at point k.
    */
-  static double[][] gradients(ClvModel model, JavaRDD<double[]> data, double[][] points) {
+  static double[][] gradients(
+      ClvModel model, JavaRDD<Tuple2<Object, Vector>> data, double[][] points) {
     int count = points.length;
     int n = points[0].length;
     return data.mapPartitions(
@@ -167,8 +175,9 @@ public final class MaximumLikelihood {
               double[][] sums = new double[count][1 + n];
               double[] gradient = new double[n];
               while (rows.hasNext()) {
-                double[] row = rows.next();
-                double weight = row[row.length - 1];
+                Tuple2<Object, Vector> example = rows.next();
+                double[] row = ((DenseVector) example._2()).values();
+                double weight = (Double) example._1();
                 for (int k = 0; k < count; k++) {
                   Arrays.fill(gradient, 0);
                   sums[k][0] += evaluators[k].add(row, weight, gradient);
@@ -194,7 +203,7 @@ public final class MaximumLikelihood {
 
   private static ModelFit optimize(
       ClvModel model,
-      JavaRDD<double[]> data,
+      JavaRDD<Tuple2<Object, Vector>> data,
       long customers,
       long distinctRows,
       Coordinates coordinates) {
@@ -225,29 +234,19 @@ public final class MaximumLikelihood {
   private record Maximum(double[] logParameters, int iterations) {}
 
   /** Breeze L-BFGS in {@code coordinates}, from their origin, on the weighted rows. */
-  private static Maximum maximize(ClvModel model, JavaRDD<double[]> data, Coordinates coordinates) {
-    JavaRDD<Tuple2<Object, Vector>> examples =
-        data.map(
-            row -> {
-              double[] values = Arrays.copyOf(row, row.length - 1);
-              return new Tuple2<Object, Vector>(row[row.length - 1], Vectors.dense(values));
-            });
-    examples.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Tuple2<Vector, double[]> result =
-          LBFGS.runLBFGS(
-              examples.rdd(),
-              new NegativeLogLikelihoodGradient(model, coordinates),
-              new SimpleUpdater(),
-              CORRECTIONS,
-              TOLERANCE,
-              MAX_ITERATIONS,
-              0.0,
-              Vectors.zeros(coordinates.origin().length));
-      return new Maximum(coordinates.logParameters(result._1().toArray()), result._2().length - 1);
-    } finally {
-      examples.unpersist(false);
-    }
+  private static Maximum maximize(
+      ClvModel model, JavaRDD<Tuple2<Object, Vector>> examples, Coordinates coordinates) {
+    Tuple2<Vector, double[]> result =
+        LBFGS.runLBFGS(
+            examples.rdd(),
+            new NegativeLogLikelihoodGradient(model, coordinates),
+            new SimpleUpdater(),
+            CORRECTIONS,
+            TOLERANCE,
+            MAX_ITERATIONS,
+            0.0,
+            Vectors.zeros(coordinates.origin().length));
+    return new Maximum(coordinates.logParameters(result._1().toArray()), result._2().length - 1);
   }
 
   /**
@@ -256,24 +255,22 @@ public final class MaximumLikelihood {
    * generator seeded by the row's values, so the sample does not depend on the partitioning), and
    * rows that keep none are dropped.
    */
-  static JavaRDD<double[]> customerSample(JavaRDD<double[]> data, double fraction) {
+  static JavaRDD<Tuple2<Object, Vector>> customerSample(
+      JavaRDD<Tuple2<Object, Vector>> data, double fraction) {
     return data.map(
             row -> {
-              int weightIndex = row.length - 1;
-              double[] values = Arrays.copyOf(row, weightIndex);
+              double[] values = ((DenseVector) row._2()).values();
               SplittableRandom random = new SplittableRandom(Arrays.hashCode(values) * SAMPLE_SEED);
-              long customers = Math.round(row[weightIndex]);
+              long customers = Math.round((Double) row._1());
               long kept = 0;
               for (long i = 0; i < customers; i++) {
                 if (random.nextDouble() < fraction) {
                   kept++;
                 }
               }
-              double[] sampled = row.clone();
-              sampled[weightIndex] = kept;
-              return sampled;
+              return new Tuple2<Object, Vector>((double) kept, row._2());
             })
-        .filter(row -> row[row.length - 1] > 0)
+        .filter(row -> (Double) row._1() > 0)
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
@@ -374,18 +371,17 @@ public final class MaximumLikelihood {
   /**
    * Standard errors from the observed information -H in the natural parameters theta = exp(phi):
    * d2l/dtheta_i dtheta_j = (d2l/dphi_i dphi_j - [i = j] dl/dphi_i) / (theta_i theta_j), with the
-   * second derivatives in phi by central differences of the analytic gradient, all 2p + 1 points in
+   * second derivatives in phi by forward differences of the analytic gradient, all p + 1 points in
    * one pass.
    */
   private static Curvature curvature(
-      ClvModel model, JavaRDD<double[]> data, double[] logParameters) {
+      ClvModel model, JavaRDD<Tuple2<Object, Vector>> data, double[] logParameters) {
     int n = logParameters.length;
     double h = HESSIAN_STEP;
-    double[][] points = new double[1 + 2 * n][];
+    double[][] points = new double[1 + n][];
     points[0] = logParameters;
     for (int i = 0; i < n; i++) {
-      points[1 + 2 * i] = shifted(logParameters, i, h);
-      points[2 + 2 * i] = shifted(logParameters, i, -h);
+      points[1 + i] = shifted(logParameters, i, h);
     }
     double[][] sums = gradients(model, data, points);
     double center = sums[0][0];
@@ -393,7 +389,7 @@ public final class MaximumLikelihood {
     double[][] hessian = new double[n][n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
-        hessian[i][j] = (sums[1 + 2 * i][1 + j] - sums[2 + 2 * i][1 + j]) / (2 * h);
+        hessian[i][j] = (sums[1 + i][1 + j] - gradient[j]) / h;
       }
     }
     for (int i = 0; i < n; i++) {

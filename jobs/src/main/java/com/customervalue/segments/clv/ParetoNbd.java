@@ -53,15 +53,26 @@ public final class ParetoNbd {
    */
   static double timeTermWithGradient(
       double[] p, double x, double tx, double age, double[] gradient) {
+    return timeTermWithGradient(p, x, tx, age, gradient, null);
+  }
+
+  /**
+   * {@link #timeTermWithGradient(double[], double, double, double, double[])} with the tails G(t)
+   * remembered in {@code tails} (if not null) for parameters {@code p}: customers share few (x, t)
+   * pairs (every one-timer has t_x = 0, and T takes one value per first purchase day), so most rows
+   * find both their tails there instead of summing two series.
+   */
+  static double timeTermWithGradient(
+      double[] p, double x, double tx, double age, double[] gradient, Tails tails) {
     double r = p[0];
     double alpha = p[1];
     double s = p[2];
     double beta = p[3];
     double logAliveAtT = -(r + x) * Math.log(alpha + age) - s * Math.log(beta + age);
-    double[] atLast = new double[4];
-    double[] atEnd = new double[4];
-    double logTailAtLast = logTail(p, x, tx, atLast);
-    double logTailAtEnd = logTail(p, x, age, atEnd);
+    double[] last = tails == null ? tail(p, x, tx) : tails.get(p, x, tx);
+    double[] end = tails == null ? tail(p, x, age) : tails.get(p, x, age);
+    double logTailAtLast = last[0];
+    double logTailAtEnd = end[0];
     double logDiedBeforeT =
         logTailAtEnd >= logTailAtLast
             ? Double.NEGATIVE_INFINITY
@@ -79,10 +90,42 @@ public final class ParetoNbd {
     double lastShare = Math.exp(Math.log(s) + logTailAtLast - total);
     double endShare = Math.exp(Math.log(s) + logTailAtEnd - total);
     for (int i = 0; i < 4; i++) {
-      gradient[i] += lastShare * atLast[i] - endShare * atEnd[i];
+      gradient[i] += lastShare * last[1 + i] - endShare * end[1 + i];
     }
     gradient[2] += diedShare / s;
     return total;
+  }
+
+  /** {log G(t), its gradient in (r, alpha, s, beta)}: {@link #logTail}. */
+  private static double[] tail(double[] p, double x, double t) {
+    double[] values = new double[5];
+    double[] gradient = new double[4];
+    values[0] = logTail(p, x, t, gradient);
+    System.arraycopy(gradient, 0, values, 1, 4);
+    return values;
+  }
+
+  /**
+   * The tails of {@link #timeTermWithGradient} already computed for one parameter point, by (x, t),
+   * up to {@link #CAPACITY} of them. One per task and point; not thread-safe.
+   */
+  static final class Tails {
+    private static final int CAPACITY = 1 << 20;
+    private final java.util.HashMap<TailKey, double[]> byPair = new java.util.HashMap<>();
+
+    private record TailKey(double x, double t) {}
+
+    double[] get(double[] p, double x, double t) {
+      TailKey key = new TailKey(x, t);
+      double[] values = byPair.get(key);
+      if (values == null) {
+        values = tail(p, x, t);
+        if (byPair.size() < CAPACITY) {
+          byPair.put(key, values);
+        }
+      }
+      return values;
+    }
   }
 
   /**

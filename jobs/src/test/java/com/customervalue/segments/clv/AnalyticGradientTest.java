@@ -60,10 +60,16 @@ class AnalyticGradientTest {
 
   @Test
   void theEvaluatorSumsWeightedRowsInLogParameters() {
-    double[] point = {0.2426, 4.414, 0.7929, 2.426};
-    double[][] rows = {{0, 0, 20}, {3, 5, 20}, {3, 7, 20}};
-    double[] weights = {10, 2, 5};
-    GradientEvaluator evaluator = new GradientEvaluator(ClvModel.BG_NBD, point);
+    assertEvaluatorSums(ClvModel.BG_NBD, new double[] {0.2426, 4.414, 0.7929, 2.426});
+    // Pareto/NBD's evaluator remembers the tails by (x, t): rows share them here.
+    assertEvaluatorSums(ClvModel.PARETO_NBD, new double[] {0.5534, 10.58, 0.6061, 11.66});
+    assertEvaluatorSums(ClvModel.PARETO_NBD, new double[] {0.5534, 11.66, 0.6061, 10.58});
+  }
+
+  private static void assertEvaluatorSums(ClvModel model, double[] point) {
+    double[][] rows = {{0, 0, 20}, {0, 0, 30}, {3, 5, 20}, {3, 5, 30}, {3, 7, 30}, {0, 0, 20}};
+    double[] weights = {10, 2, 5, 1, 3, 4};
+    GradientEvaluator evaluator = new GradientEvaluator(model, point);
     double[] gradient = new double[4];
     double sum = 0;
     for (int k = 0; k < rows.length; k++) {
@@ -71,7 +77,7 @@ class AnalyticGradientTest {
     }
     double expected = 0;
     for (int k = 0; k < rows.length; k++) {
-      expected += weights[k] * ClvModel.BG_NBD.logLikelihood(point, rows[k]);
+      expected += weights[k] * model.logLikelihood(point, rows[k]);
     }
     assertEquals(expected, sum, 1e-9 * Math.abs(expected));
     for (int i = 0; i < 4; i++) {
@@ -79,8 +85,8 @@ class AnalyticGradientTest {
       double up = 0;
       double down = 0;
       for (int k = 0; k < rows.length; k++) {
-        up += weights[k] * ClvModel.BG_NBD.logLikelihood(scaled(point, i, Math.exp(h)), rows[k]);
-        down += weights[k] * ClvModel.BG_NBD.logLikelihood(scaled(point, i, Math.exp(-h)), rows[k]);
+        up += weights[k] * model.logLikelihood(scaled(point, i, Math.exp(h)), rows[k]);
+        down += weights[k] * model.logLikelihood(scaled(point, i, Math.exp(-h)), rows[k]);
       }
       double numeric = (up - down) / (2 * h);
       assertEquals(
