@@ -146,8 +146,11 @@ public final class MaximumLikelihood {
         JavaRDD<Tuple2<Object, Vector>> sample = customerSample(data, fraction);
         try {
           double[] estimate = maximize(model, sample, coordinates).logParameters();
-          Curvature curvature = curvature(model, sample, estimate);
-          coordinates = Coordinates.whitened(estimate, curvature.logHessian());
+          // A sample that cannot identify the model leaves the full fit its cold start.
+          if (Arrays.stream(estimate).allMatch(Double::isFinite)) {
+            Curvature curvature = curvature(model, sample, estimate);
+            coordinates = Coordinates.whitened(estimate, curvature.logHessian());
+          }
         } finally {
           sample.unpersist(false);
         }
@@ -306,11 +309,15 @@ public final class MaximumLikelihood {
       }
       try {
         RealMatrix lower = new CholeskyDecomposition(new Array2DRowRealMatrix(information)).getL();
-        RealMatrix matrix = new LUDecomposition(lower.transpose()).getSolver().getInverse();
-        return new Coordinates(estimate.clone(), matrix.getData());
+        double[][] matrix =
+            new LUDecomposition(lower.transpose()).getSolver().getInverse().getData();
+        if (Arrays.stream(matrix).flatMapToDouble(Arrays::stream).allMatch(Double::isFinite)) {
+          return new Coordinates(estimate.clone(), matrix);
+        }
       } catch (MathIllegalArgumentException e) {
-        return new Coordinates(estimate.clone(), logParameters(n).matrix());
+        // Not positive definite: centred only, below.
       }
+      return new Coordinates(estimate.clone(), logParameters(n).matrix());
     }
 
     double[] logParameters(double[] u) {

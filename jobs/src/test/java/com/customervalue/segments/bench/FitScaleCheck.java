@@ -1,8 +1,14 @@
-package com.customervalue.segments.clv;
+package com.customervalue.segments.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_date;
 
+import com.customervalue.segments.clv.ClvFits;
+import com.customervalue.segments.clv.ClvModel;
+import com.customervalue.segments.clv.CustomerSummaries;
+import com.customervalue.segments.clv.MaximumLikelihood;
+import com.customervalue.segments.clv.ModelFit;
+import com.customervalue.segments.clv.TimeUnit;
 import com.customervalue.segments.generate.GammaGammaSpend;
 import com.customervalue.segments.generate.ModelGeneratorSettings;
 import com.customervalue.segments.generate.ModelTransactions;
@@ -19,8 +25,16 @@ import org.apache.spark.storage.StorageLevel;
  * A runnable check of the fits at scale: draws N customers from BG/NBD with Gamma-Gamma spend at
  * the CDNOW estimates ({@link ModelTransactions}), fits BG/NBD, Pareto/NBD and Gamma-Gamma on their
  * summaries as of 2026-01-01 (weeks) and prints the times, the distinct rows and each recovered
- * parameter's relative error to the truth. Usage: {@code FitScaleCheck [customers] [seed]
- * [models]}, models a comma list of bgnbd, pareto-nbd, gamma-gamma (default all three).
+ * parameter's relative error to the truth, and the Spark stages that took a second or more. Usage,
+ * after {@code mvn -B -o -q -DskipTests package} (as {@code bin/segments bench} runs):
+ *
+ * <pre>
+ * java @jobs/target/jvm-options -Xmx14g \
+ *   -cp "jobs/target/test-classes:jobs/target/classes:$(cat jobs/target/bench-classpath.txt)" \
+ *   com.customervalue.segments.bench.FitScaleCheck [customers] [seed] [models]
+ * </pre>
+ *
+ * with models a comma list of bgnbd, pareto-nbd, gamma-gamma (default all three).
  */
 public final class FitScaleCheck {
   private static final LocalDate FIRST_DAY = LocalDate.of(2023, 1, 1);
