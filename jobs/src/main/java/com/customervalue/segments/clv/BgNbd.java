@@ -1,5 +1,6 @@
 package com.customervalue.segments.clv;
 
+import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
 /**
@@ -32,6 +33,54 @@ public final class BgNbd {
         + logGamma(b + x)
         - logGamma(b)
         - logGamma(a + b + x);
+  }
+
+  /**
+   * {@link #countTerm} and its gradient in (r, alpha, a, b), written to {@code gradient}: the
+   * derivatives of the log-gamma functions are digamma functions.
+   */
+  static double countTermWithGradient(double[] p, double x, double[] gradient) {
+    double r = p[0];
+    double alpha = p[1];
+    double a = p[2];
+    double b = p[3];
+    double abx = x == 0 ? 0 : digamma(a + b) - digamma(a + b + x);
+    gradient[0] = (x == 0 ? 0 : digamma(r + x) - digamma(r)) + Math.log(alpha);
+    gradient[1] = r / alpha;
+    gradient[2] = abx;
+    gradient[3] = abx + (x == 0 ? 0 : digamma(b + x) - digamma(b));
+    return countTerm(p, x);
+  }
+
+  /**
+   * {@link #timeTerm} and its gradient in (r, alpha, a, b), written to {@code gradient}: the
+   * log-sum-exp's gradient is its two terms' gradients weighted by their shares.
+   */
+  static double timeTermWithGradient(
+      double[] p, double x, double tx, double age, double[] gradient) {
+    double r = p[0];
+    double alpha = p[1];
+    double a = p[2];
+    double b = p[3];
+    double logAlphaAge = Math.log(alpha + age);
+    double stillAlive = -(r + x) * logAlphaAge;
+    if (x == 0) {
+      gradient[0] = -logAlphaAge;
+      gradient[1] = -(r + x) / (alpha + age);
+      gradient[2] = 0;
+      gradient[3] = 0;
+      return stillAlive;
+    }
+    double logAlphaTx = Math.log(alpha + tx);
+    double droppedAfterLast = Math.log(a) - Math.log(b + x - 1) - (r + x) * logAlphaTx;
+    double total = logSumExp(stillAlive, droppedAfterLast);
+    double aliveShare = Math.exp(stillAlive - total);
+    double droppedShare = Math.exp(droppedAfterLast - total);
+    gradient[0] = -aliveShare * logAlphaAge - droppedShare * logAlphaTx;
+    gradient[1] = -(r + x) * (aliveShare / (alpha + age) + droppedShare / (alpha + tx));
+    gradient[2] = droppedShare / a;
+    gradient[3] = -droppedShare / (b + x - 1);
+    return total;
   }
 
   /** The rest of {@link #logLikelihood}: log(exp(A3) + [x &gt; 0] exp(A4)). */

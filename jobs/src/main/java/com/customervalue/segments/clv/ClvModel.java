@@ -91,4 +91,23 @@ public enum ClvModel {
       case GAMMA_GAMMA -> GammaGamma.valueTerm(parameters, row[0], row[1]);
     };
   }
+
+  /** {@link #countTerm} and its gradient in the natural parameters, written to {@code gradient}. */
+  double countTermWithGradient(double[] parameters, double x, double[] gradient) {
+    return switch (this) {
+      case BG_NBD -> BgNbd.countTermWithGradient(parameters, x, gradient);
+      case GAMMA_GAMMA -> GammaGamma.countTermWithGradient(parameters, x, gradient);
+      case PARETO_NBD -> ParetoNbd.countTermWithGradient(parameters, x, gradient);
+    };
+  }
+
+  /** {@link #restTerm} and its gradient, as {@link #countTermWithGradient}. */
+  double restTermWithGradient(double[] parameters, double[] row, double[] gradient) {
+    return switch (this) {
+      case BG_NBD -> BgNbd.timeTermWithGradient(parameters, row[0], row[1], row[2], gradient);
+      case GAMMA_GAMMA -> GammaGamma.valueTermWithGradient(parameters, row[0], row[1], gradient);
+      case PARETO_NBD ->
+          ParetoNbd.timeTermWithGradient(parameters, row[0], row[1], row[2], gradient);
+    };
+  }
 }

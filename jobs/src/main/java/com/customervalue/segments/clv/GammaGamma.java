@@ -1,5 +1,6 @@
 package com.customervalue.segments.clv;
 
+import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
 /**
@@ -30,6 +31,31 @@ public final class GammaGamma {
         - logGamma(q)
         + q * Math.log(params[2])
         + px * Math.log(x);
+  }
+
+  /** {@link #countTerm} and its gradient in (p, q, gamma), written to {@code gradient}. */
+  static double countTermWithGradient(double[] params, double x, double[] gradient) {
+    double p = params[0];
+    double q = params[1];
+    double px = p * x;
+    double digammaPxq = digamma(px + q);
+    gradient[0] = x * (digammaPxq - digamma(px) + Math.log(x));
+    gradient[1] = digammaPxq - digamma(q) + Math.log(params[2]);
+    gradient[2] = q / params[2];
+    return countTerm(params, x);
+  }
+
+  /** {@link #valueTerm} and its gradient in (p, q, gamma), written to {@code gradient}. */
+  static double valueTermWithGradient(
+      double[] params, double x, double meanValue, double[] gradient) {
+    double px = params[0] * x;
+    double logMean = Math.log(meanValue);
+    double spread = params[2] + meanValue * x;
+    double logSpread = Math.log(spread);
+    gradient[0] = x * (logMean - logSpread);
+    gradient[1] = -logSpread;
+    gradient[2] = -(px + params[1]) / spread;
+    return (px - 1) * logMean - (px + params[1]) * logSpread;
   }
 
   /** The rest of {@link #logLikelihood}. */

@@ -7,8 +7,9 @@ import java.util.Arrays;
  * A maximum-likelihood fit: the estimates and their standard errors (from the observed information,
  * the negative Hessian of the log-likelihood at the optimum, in the original parameters), the
  * log-likelihood, the customers and distinct data rows it was fitted on, and the optimizer's
- * iterations and whether it converged to an interior maximum (false on data that cannot identify
- * the model, such as a handful of customers: the estimates are then not to be trusted).
+ * iterations on all rows (after a warm start from a customer sample, only those) and whether it
+ * converged to an interior maximum (false on data that cannot identify the model, such as a handful
+ * of customers: the estimates are then not to be trusted).
  */
 public record ModelFit(
     ClvModel model,

@@ -156,6 +156,20 @@ class CdnowFitsTest extends SparkTestSession {
   }
 
   @Test
+  void aWarmStartFromACustomerSampleEndsAtTheFullDataMaximum() {
+    // As on large data (MaximumLikelihood.WARM_START_CUSTOMERS), here from 500 sampled customers.
+    ModelFit warm =
+        MaximumLikelihood.fit(
+            ClvModel.BG_NBD, ClvFits.distinctTriples(published), ClvFits.CUSTOMERS, 0, 500);
+    assertEquals(2357, warm.customers());
+    assertTrue(warm.converged());
+    for (String name : ClvModel.BG_NBD.parameterNames()) {
+      assertEquals(bgNbd.parameter(name), warm.parameter(name), 1e-4 * bgNbd.parameter(name));
+    }
+    assertEquals(bgNbd.logLikelihood(), warm.logLikelihood(), 1e-4);
+  }
+
+  @Test
   void theDefinitionsPurchaseDaysLeaveOutTheZeroAmountCustomers() {
     Dataset<Row> summaries = CustomerSummaries.of(orders, OBSERVATION_END, TimeUnit.WEEK);
     ModelFit fit = ClvFits.fitPurchases(ClvModel.BG_NBD, summaries);
