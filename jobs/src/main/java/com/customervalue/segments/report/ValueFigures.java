@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.classify.Classifications;
 import com.customervalue.segments.classify.Lifecycle;
@@ -137,7 +138,10 @@ public record ValueFigures(
             .groupBy(
                 col(ValueTiers.VALUE_TIER),
                 col(Classifications.LIFECYCLE_STATUS),
-                least(floor(pAlive.multiply(P_ALIVE_BINS)), lit(P_ALIVE_BINS - 1))
+                // least() skips nulls: without the when(), prospects would land in the top bin.
+                when(
+                        pAlive.isNotNull(),
+                        least(floor(pAlive.multiply(P_ALIVE_BINS)), lit(P_ALIVE_BINS - 1)))
                     .cast(DataTypes.IntegerType)
                     .as(BIN))
             .agg(

@@ -91,7 +91,7 @@ final class ValueSections {
                         whole(group.customers()),
                         whole(group.predicted()),
                         decimal(group.meanPAlive(), 3),
-                        decimal(group.expectedPurchases(), 1),
+                        group.predicted() == 0 ? "–" : decimal(group.expectedPurchases(), 1),
                         group.withClv() == 0 ? "–" : money(group.totalClv()),
                         money(group.meanClv())))
             .toList());
