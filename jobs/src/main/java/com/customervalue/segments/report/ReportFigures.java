@@ -14,7 +14,8 @@ import org.apache.spark.sql.Row;
 /**
  * Everything the HTML report shows, gathered from the snapshot's tables into small driver-side
  * records: the report never touches customer-level data beyond one aggregation of the R × F grid,
- * the tier × lifecycle status grid and the amount levels.
+ * the tier × lifecycle status grid and the amount levels, and one of the predicted value per tier,
+ * status and tenth of P(alive) ({@link ValueFigures}).
  */
 public record ReportFigures(
     RunFacts run,
