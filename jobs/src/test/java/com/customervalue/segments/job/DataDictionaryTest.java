@@ -116,6 +116,6 @@ class DataDictionaryTest extends SparkTestSession {
       assertEquals(documented, actual, query);
       checked++;
     }
-    assertEquals(10, checked, "the example queries with results");
+    assertEquals(12, checked, "the example queries with results");
   }
 }
