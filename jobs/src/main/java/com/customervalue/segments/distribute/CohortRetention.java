@@ -6,28 +6,35 @@ import static com.customervalue.segments.metrics.CustomerMetrics.PURCHASES;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code cohort_retention} table (docs/DEFINITIONS.md, "Cohorts"): customers grouped by the
@@ -43,10 +50,18 @@ public final class CohortRetention {
   public static final String RETENTION_SHARE = "retention_share";
   public static final String REVENUE = "revenue";
 
-  private static final String MONTH = "activity_month";
-  private static final String PURCHASED = "purchased";
+  private static final String COHORT_INDEX = "cohort_index";
   private static final String UNITS = "month_units";
   private static final String CELLS = "cells";
+  private static final int MONTHS_PER_YEAR = 12;
+
+  /** A cell of one partition's customers: cohort as a month index, active customers, units. */
+  private static final StructType PARTITION_CELL =
+      new StructType()
+          .add(COHORT_INDEX, DataTypes.IntegerType, false)
+          .add(MONTHS_SINCE_FIRST, DataTypes.IntegerType, false)
+          .add(ACTIVE_CUSTOMERS, DataTypes.LongType, false)
+          .add(UNITS, DataTypes.LongType, false);
 
   private CohortRetention() {}
 
@@ -56,26 +71,33 @@ public final class CohortRetention {
    * is the one holding the day before as-of, partial unless as-of is the 1st.
    */
   public static Dataset<Row> table(Dataset<Row> customerDays, LocalDate asOf) {
-    Column month = col(MONTH);
-    // The customer days are partitioned by customer, so neither the monthly aggregate nor the
-    // first-purchase window over it shuffles them again.
-    Dataset<Row> customerMonths =
+    // One streaming pass over each partition's days, in customer and day order: the customer days
+    // are partitioned by customer and already sorted so (the sort below is then dropped from the
+    // plan), which spares a hash aggregate to (customer, month) and a window sort over it, the
+    // most expensive part of the table at tens of millions of customers.
+    Dataset<Row> partitionCells =
         customerDays
             .filter(col(ORDER_DATE).lt(lit(Date.valueOf(asOf))))
-            .groupBy(col(CUSTOMER_ID), trunc(col(ORDER_DATE), "month").as(MONTH))
-            .agg(
-                max(col(PURCHASES).gt(0)).as(PURCHASED), sum(CustomerMetrics.netUnits()).as(UNITS));
-    Column cohortMonth =
-        min(when(col(PURCHASED), month)).over(Window.partitionBy(col(CUSTOMER_ID)));
-    // Months before the first purchase (returns, zero orders) belong to no cell of the triangle.
+            .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE))
+            .select(
+                col(CUSTOMER_ID),
+                monthIndex(col(ORDER_DATE)),
+                col(PURCHASES),
+                CustomerMetrics.netUnits())
+            .mapPartitions(new CohortCells(), Encoders.row(PARTITION_CELL));
     Dataset<Row> cells =
-        customerMonths
-            .withColumn(COHORT_MONTH, cohortMonth)
-            .filter(month.geq(col(COHORT_MONTH)))
-            .groupBy(col(COHORT_MONTH), monthsBetween(month, col(COHORT_MONTH)))
-            .agg(
-                count(when(col(PURCHASED), lit(1))).as(ACTIVE_CUSTOMERS),
-                sum(col(UNITS)).as(UNITS));
+        partitionCells
+            .groupBy(col(COHORT_INDEX), col(MONTHS_SINCE_FIRST))
+            .agg(sum(col(ACTIVE_CUSTOMERS)).as(ACTIVE_CUSTOMERS), sum(col(UNITS)).as(UNITS))
+            .select(
+                make_date(
+                        col(COHORT_INDEX).divide(MONTHS_PER_YEAR).cast(DataTypes.IntegerType),
+                        pmod(col(COHORT_INDEX), lit(MONTHS_PER_YEAR)).plus(1),
+                        lit(1))
+                    .as(COHORT_MONTH),
+                col(MONTHS_SINCE_FIRST),
+                col(ACTIVE_CUSTOMERS),
+                col(UNITS));
 
     // The cells nobody bought in are filled from a map per cohort rather than a join of the cells
     // with themselves, which would compute them, and shuffle the orders, twice.
@@ -110,6 +132,95 @@ public final class CohortRetention {
             active.divide(col(COHORT_CUSTOMERS)).as(RETENTION_SHARE),
             CustomerMetrics.money(cell.getField(UNITS)).as(REVENUE))
         .orderBy(col(COHORT_MONTH), col(MONTHS_SINCE_FIRST));
+  }
+
+  /** A date's month counted from year 0: year x 12 + month - 1. */
+  private static Column monthIndex(Column date) {
+    return year(date).multiply(MONTHS_PER_YEAR).plus(month(date)).minus(1).as("month_index");
+  }
+
+  /**
+   * Sums each partition's customer days (customer, month index, purchases, net units) into triangle
+   * cells, one row per cell of the partition; the days must be sorted by customer and day, and each
+   * customer's days all in one partition.
+   */
+  private static final class CohortCells implements MapPartitionsFunction<Row, Row> {
+    @Override
+    public Iterator<Row> call(Iterator<Row> days) {
+      PartitionTriangle triangle = new PartitionTriangle();
+      days.forEachRemaining(triangle::add);
+      return triangle.cells();
+    }
+  }
+
+  /**
+   * The cells of one partition's customers: a customer's cohort is the first month with a purchase,
+   * and every month from it on adds the customer to the cell's active customers if it holds a
+   * purchase, and its net amount to the cell's units.
+   */
+  private static final class PartitionTriangle {
+    private static final int NO_MONTH = Integer.MIN_VALUE;
+
+    /** (cohort index << 32 | months since first) to {active customers, units}. */
+    private final Map<Long, long[]> cells = new HashMap<>();
+
+    private Object customer;
+    private int cohort;
+    private int month;
+    private boolean monthPurchased;
+    private long monthUnits;
+
+    void add(Row day) {
+      Object dayCustomer = day.get(0);
+      int dayMonth = day.getInt(1);
+      if (!dayCustomer.equals(customer)) {
+        closeMonth();
+        customer = dayCustomer;
+        cohort = NO_MONTH;
+        openMonth(dayMonth);
+      } else if (dayMonth != month) {
+        closeMonth();
+        openMonth(dayMonth);
+      }
+      monthPurchased |= day.getInt(2) > 0;
+      monthUnits += day.getLong(3);
+    }
+
+    Iterator<Row> cells() {
+      closeMonth();
+      return cells.entrySet().stream()
+          .map(
+              cell ->
+                  RowFactory.create(
+                      (int) (cell.getKey() >> Integer.SIZE),
+                      cell.getKey().intValue(),
+                      cell.getValue()[0],
+                      cell.getValue()[1]))
+          .iterator();
+    }
+
+    private void openMonth(int dayMonth) {
+      month = dayMonth;
+      monthPurchased = false;
+      monthUnits = 0;
+    }
+
+    // A month is closed only once all its days are summed: the cohort month then counts the
+    // returns made on its days before the first purchase, as the months after it do.
+    private void closeMonth() {
+      if (customer == null) {
+        return;
+      }
+      if (cohort == NO_MONTH && monthPurchased) {
+        cohort = month;
+      }
+      if (cohort != NO_MONTH) {
+        long key = ((long) cohort << Integer.SIZE) | (month - cohort);
+        long[] cell = cells.computeIfAbsent(key, unused -> new long[2]);
+        cell[0] += monthPurchased ? 1 : 0;
+        cell[1] += monthUnits;
+      }
+    }
   }
 
   /** Whole calendar months from {@code start} to {@code end}, both the first of a month. */

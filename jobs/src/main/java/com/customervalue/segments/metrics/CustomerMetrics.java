@@ -137,10 +137,11 @@ public final class CustomerMetrics {
 
   /**
    * The orders summed per customer and day ({@link #ORDER_DATE}, {@link #PURCHASES}, {@link
-   * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer: every later
-   * per-customer computation (the metrics, the cohort triangle) then groups without another
-   * shuffle. Orders with a net amount of 0 are purchases if {@code zeroAmountPurchases}, else they
-   * leave a day with no purchase and no return, so that their customer is kept.
+   * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer and sorted by customer
+   * and day within each partition: every later per-customer computation (the metrics, the cohort
+   * triangle) then groups without another shuffle, and the triangle in one streaming pass. Orders
+   * with a net amount of 0 are purchases if {@code zeroAmountPurchases}, else they leave a day with
+   * no purchase and no return, so that their customer is kept.
    */
   public static Dataset<Row> customerDays(Dataset<Row> orders, boolean zeroAmountPurchases) {
     Column units = col(ORDER_UNITS);
@@ -151,7 +152,8 @@ public final class CustomerMetrics {
         .agg(
             count(when(isPurchase, lit(1))).cast(DataTypes.IntegerType).as(PURCHASES),
             sum(when(isPurchase, units).otherwise(0L)).as(PURCHASE_UNITS),
-            sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS));
+            sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS))
+        .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE));
   }
 
   /** A customer day's net amount, purchases and returns, in order units. */
