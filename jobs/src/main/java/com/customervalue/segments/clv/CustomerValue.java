@@ -2,7 +2,6 @@ package com.customervalue.segments.clv;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -12,8 +11,10 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF4;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The fitted models of a run applied to its customers: the model inputs derived from the
@@ -27,8 +28,15 @@ public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSet
   public static final String EXPECTED_ORDER_VALUE = ClvPredictions.EXPECTED_ORDER_VALUE;
   public static final String CLV = "clv";
 
-  private static final double DAYS_PER_YEAR = 365;
-  private static final int DAYS_PER_DISCOUNT_PERIOD = 30;
+  static final double DAYS_PER_YEAR = 365;
+  static final int DAYS_PER_DISCOUNT_PERIOD = 30;
+  private static final String PREDICTIONS_COLUMN = "__predictions";
+  private static final StructType PREDICTIONS =
+      new StructType()
+          .add(P_ALIVE, DataTypes.DoubleType, false)
+          .add(EXPECTED_PURCHASES, DataTypes.DoubleType, false)
+          .add(EXPECTED_ORDER_VALUE, DataTypes.DoubleType, true)
+          .add(CLV, DataTypes.DoubleType, true);
 
   /**
    * The model inputs ({@link CustomerSummaries#COLUMNS}) of every customer of {@code metrics} with
@@ -43,61 +51,55 @@ public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSet
 
   /**
    * {@code metrics} with the four prediction columns; null for customers without a purchase. The
-   * predictions are narrow column functions of each row: no shuffle, no join.
+   * predictions are narrow column functions of each row: no shuffle, no join. One function computes
+   * all four into a struct column of its own, which the optimizer keeps (it does not copy a costly
+   * expression into each of the four fields that use it), so each customer is evaluated once.
    */
   public Dataset<Row> predict(Dataset<Row> metrics) {
     TimeUnit unit = settings.timeUnit();
-    double horizon = unit.of(settings.horizonDays());
     Column bought = col(CustomerMetrics.REPEAT_PURCHASES).isNotNull();
-    Dataset<Row> inputs =
-        metrics
-            .withColumn(CustomerSummaries.RECENCY, recency(unit))
-            .withColumn(CustomerSummaries.AGE, age(unit))
-            .withColumn(CustomerSummaries.REPEAT_MEAN_VALUE, meanValue());
-    return inputs
-        .withColumn(P_ALIVE, when(bought, ClvPredictions.pAlive(purchases)))
-        .withColumn(
-            EXPECTED_PURCHASES, when(bought, ClvPredictions.expectedPurchases(purchases, horizon)))
+    CustomerPredictor predictor = new CustomerPredictor(purchases, spend.orElse(null), settings);
+    UDF4<Integer, Double, Double, Double, Row> predict =
+        (x, tx, age, meanValue) -> {
+          double[] values = predictor.predict(x, tx, age, meanValue);
+          return RowFactory.create(
+              values[0],
+              values[1],
+              Double.isNaN(values[2]) ? null : values[2],
+              Double.isNaN(values[3]) ? null : values[3]);
+        };
+    Column predictions =
+        when(
+            bought,
+            udf(predict, PREDICTIONS)
+                .apply(
+                    col(CustomerSummaries.REPEAT_PURCHASES),
+                    col(CustomerSummaries.RECENCY),
+                    col(CustomerSummaries.AGE),
+                    col(CustomerSummaries.REPEAT_MEAN_VALUE)));
+    return metrics
+        .withColumn(CustomerSummaries.RECENCY, recency(unit))
+        .withColumn(CustomerSummaries.AGE, age(unit))
+        .withColumn(CustomerSummaries.REPEAT_MEAN_VALUE, meanValue())
+        .withColumn(PREDICTIONS_COLUMN, predictions)
+        .withColumn(P_ALIVE, col(PREDICTIONS_COLUMN).getField(P_ALIVE))
+        .withColumn(EXPECTED_PURCHASES, col(PREDICTIONS_COLUMN).getField(EXPECTED_PURCHASES))
         .withColumn(
             EXPECTED_ORDER_VALUE,
-            spend
-                .map(model -> when(bought, ClvPredictions.expectedOrderValue(model)))
-                .orElse(lit(null))
-                .cast(CustomerMetrics.MONEY_TYPE))
-        .withColumn(
-            CLV,
-            spend
-                .map(
-                    model ->
-                        when(
-                            bought,
-                            udf(clv(purchases, model, settings), DataTypes.DoubleType)
-                                .apply(
-                                    col(CustomerSummaries.REPEAT_PURCHASES),
-                                    col(CustomerSummaries.RECENCY),
-                                    col(CustomerSummaries.AGE),
-                                    col(CustomerSummaries.REPEAT_MEAN_VALUE))))
-                .orElse(lit(null))
-                .cast(CustomerMetrics.MONEY_TYPE))
+            col(PREDICTIONS_COLUMN).getField(EXPECTED_ORDER_VALUE).cast(CustomerMetrics.MONEY_TYPE))
+        .withColumn(CLV, col(PREDICTIONS_COLUMN).getField(CLV).cast(CustomerMetrics.MONEY_TYPE))
         .drop(
-            CustomerSummaries.RECENCY, CustomerSummaries.AGE, CustomerSummaries.REPEAT_MEAN_VALUE);
+            PREDICTIONS_COLUMN,
+            CustomerSummaries.RECENCY,
+            CustomerSummaries.AGE,
+            CustomerSummaries.REPEAT_MEAN_VALUE);
   }
 
   /**
    * margin x expected order value x expected purchases over the horizon, each of n periods of about
-   * 30 days discounted at its end by (1 + annual rate)^(years); one period without discount.
+   * 30 days discounted at its end by (1 + annual rate)^(years); one period without discount. The
+   * reference form of what {@link CustomerPredictor} computes per customer.
    */
-  private static UDF4<Integer, Double, Double, Double, Double> clv(
-      ModelFit purchases, ModelFit spend, ClvSettings settings) {
-    return (x, tx, age, meanValue) -> {
-      double orderValue =
-          meanValue == null
-              ? ClvPredictions.expectedOrderValue(spend, 0, 0)
-              : ClvPredictions.expectedOrderValue(spend, x, meanValue);
-      return settings.margin() * orderValue * discountedPurchases(purchases, settings, x, tx, age);
-    };
-  }
-
   static double discountedPurchases(
       ModelFit purchases, ClvSettings settings, double x, double tx, double age) {
     TimeUnit unit = settings.timeUnit();
