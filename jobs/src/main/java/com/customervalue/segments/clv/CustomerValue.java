@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -31,12 +33,17 @@ public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSet
   static final double DAYS_PER_YEAR = 365;
   static final int DAYS_PER_DISCOUNT_PERIOD = 30;
   private static final String PREDICTIONS_COLUMN = "__predictions";
+  private static final double MONEY_UNITS = Math.pow(10, CustomerMetrics.MONEY_TYPE.scale());
+
+  /** Below this, scaled values and their floors are exact integers in a double. */
+  private static final double MONEY_FAST_LIMIT = 0x1p52;
+
   private static final StructType PREDICTIONS =
       new StructType()
           .add(P_ALIVE, DataTypes.DoubleType, false)
           .add(EXPECTED_PURCHASES, DataTypes.DoubleType, false)
-          .add(EXPECTED_ORDER_VALUE, DataTypes.DoubleType, true)
-          .add(CLV, DataTypes.DoubleType, true);
+          .add(EXPECTED_ORDER_VALUE, CustomerMetrics.MONEY_TYPE, true)
+          .add(CLV, CustomerMetrics.MONEY_TYPE, true);
 
   /**
    * The model inputs ({@link CustomerSummaries#COLUMNS}) of every customer of {@code metrics} with
@@ -62,11 +69,7 @@ public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSet
     UDF4<Integer, Double, Double, Double, Row> predict =
         (x, tx, age, meanValue) -> {
           double[] values = predictor.predict(x, tx, age, meanValue);
-          return RowFactory.create(
-              values[0],
-              values[1],
-              Double.isNaN(values[2]) ? null : values[2],
-              Double.isNaN(values[3]) ? null : values[3]);
+          return RowFactory.create(values[0], values[1], money(values[2]), money(values[3]));
         };
     Column predictions =
         when(
@@ -84,15 +87,37 @@ public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSet
         .withColumn(PREDICTIONS_COLUMN, predictions)
         .withColumn(P_ALIVE, col(PREDICTIONS_COLUMN).getField(P_ALIVE))
         .withColumn(EXPECTED_PURCHASES, col(PREDICTIONS_COLUMN).getField(EXPECTED_PURCHASES))
-        .withColumn(
-            EXPECTED_ORDER_VALUE,
-            col(PREDICTIONS_COLUMN).getField(EXPECTED_ORDER_VALUE).cast(CustomerMetrics.MONEY_TYPE))
-        .withColumn(CLV, col(PREDICTIONS_COLUMN).getField(CLV).cast(CustomerMetrics.MONEY_TYPE))
+        .withColumn(EXPECTED_ORDER_VALUE, col(PREDICTIONS_COLUMN).getField(EXPECTED_ORDER_VALUE))
+        .withColumn(CLV, col(PREDICTIONS_COLUMN).getField(CLV))
         .drop(
             PREDICTIONS_COLUMN,
             CustomerSummaries.RECENCY,
             CustomerSummaries.AGE,
             CustomerSummaries.REPEAT_MEAN_VALUE);
+  }
+
+  /**
+   * {@code value} as a money amount, exactly as Spark's cast from DOUBLE gives it (its shortest
+   * decimal form rounded half up; null for NaN). That cast formats every value as a string, which
+   * cost more than all the predictions; here only a value within a few ulps of a rounding boundary
+   * takes that way, where the binary value and its decimal form could round apart (they differ by
+   * at most 1.5 ulps of the scaled value).
+   */
+  static BigDecimal money(double value) {
+    if (!Double.isFinite(value)) {
+      return null;
+    }
+    int scale = CustomerMetrics.MONEY_TYPE.scale();
+    double scaled = Math.abs(value) * MONEY_UNITS;
+    if (scaled < MONEY_FAST_LIMIT) {
+      double whole = Math.floor(scaled);
+      double fraction = scaled - whole;
+      if (Math.abs(fraction - 0.5) > 8 * Math.ulp(scaled)) {
+        long units = (long) whole + (fraction > 0.5 ? 1 : 0);
+        return BigDecimal.valueOf(value < 0 ? -units : units, scale);
+      }
+    }
+    return BigDecimal.valueOf(value).setScale(scale, RoundingMode.HALF_UP);
   }
 
   /**

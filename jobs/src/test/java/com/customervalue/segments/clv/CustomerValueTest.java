@@ -109,6 +109,32 @@ class CustomerValueTest {
     assertTrue(Double.isNaN(withoutSpend[2]) && Double.isNaN(withoutSpend[3]));
   }
 
+  /**
+   * Money amounts equal Spark's cast from DOUBLE (the shortest decimal form rounded half up), also
+   * at and next to half-unit boundaries, where the binary value alone would round the other way.
+   */
+  @Test
+  void moneyRoundsAsTheCastFromDouble() {
+    java.util.Random random = new java.util.Random(14);
+    List<Double> values = new java.util.ArrayList<>();
+    for (double v : new double[] {0, -0.0, 0.00005, 1.00005, 2.00015, 123.45675, -1.00005, 1e12}) {
+      values.add(v);
+      values.add(Math.nextUp(v));
+      values.add(Math.nextDown(v));
+    }
+    for (int i = 0; i < 100_000; i++) {
+      values.add(random.nextDouble() * Math.pow(10, random.nextInt(16) - 4));
+      values.add(random.nextInt(2_000_000) / 20_000.0 + 0.00005); // near a half unit
+    }
+    for (double v : values) {
+      assertEquals(
+          java.math.BigDecimal.valueOf(v).setScale(4, java.math.RoundingMode.HALF_UP),
+          CustomerValue.money(v),
+          Double.toString(v));
+    }
+    assertEquals(null, CustomerValue.money(Double.NaN));
+  }
+
   @Test
   void settingsNameTheModelsInOrderAndRefuseOthers() {
     assertEquals(List.of(ClvModel.BG_NBD, ClvModel.PARETO_NBD), settings(Map.of()).models());
