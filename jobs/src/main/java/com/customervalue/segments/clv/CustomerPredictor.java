@@ -28,6 +28,10 @@ final class CustomerPredictor implements Serializable {
   /** The discount divisor of each period; null without discounting (one period). */
   private final double[] discountDivisors;
 
+  /**
+   * Created on first use in each deserialized copy (one per task); concurrent in case threads share
+   * a copy, where a race on creating it only loses remembered values.
+   */
   private transient Map<Shape, double[]> ifAliveByShape;
 
   private record Shape(double x, double age) {}
