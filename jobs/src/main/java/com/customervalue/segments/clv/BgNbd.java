@@ -126,6 +126,14 @@ public final class BgNbd {
    */
   public static double conditionalExpectedPurchases(
       double[] p, double t, double x, double tx, double age) {
+    return expectedPurchasesIfAlive(p, t, x, age) * pAlive(p, x, tx, age);
+  }
+
+  /**
+   * {@link #conditionalExpectedPurchases} over P(alive): the part that does not depend on t_x, so
+   * that customers sharing (x, T) can share its hypergeometric series, the costly part.
+   */
+  static double expectedPurchasesIfAlive(double[] p, double t, double x, double age) {
     double r = p[0];
     double alpha = p[1];
     double a = p[2];
@@ -133,7 +141,7 @@ public final class BgNbd {
     double z = t / (alpha + age + t);
     double hyp = Hypergeometric.series(a + b - 1 - r, a - 1, a + b + x - 1, z);
     double bracket = -Math.expm1((a - 1) * Math.log1p(-z)) - Math.pow(1 - z, a - 1) * (hyp - 1);
-    return (a + b + x - 1) / (a - 1) * bracket * pAlive(p, x, tx, age);
+    return (a + b + x - 1) / (a - 1) * bracket;
   }
 
   /** E[X(t)], the expected purchases of a new customer in t units (FHL 2005 eq. 9). */

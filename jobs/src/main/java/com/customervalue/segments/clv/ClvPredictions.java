@@ -42,6 +42,19 @@ public final class ClvPredictions {
     };
   }
 
+  /**
+   * {@link #expectedPurchases} over P(alive): what does not depend on t_x (for BG/NBD, the
+   * hypergeometric series).
+   */
+  static double expectedPurchasesIfAlive(ModelFit fit, double t, double x, double age) {
+    double[] p = fit.parameters();
+    return switch (fit.model()) {
+      case BG_NBD -> BgNbd.expectedPurchasesIfAlive(p, t, x, age);
+      case PARETO_NBD -> ParetoNbd.expectedPurchasesIfAlive(p, t, x, age);
+      case GAMMA_GAMMA -> throw notPurchases(fit);
+    };
+  }
+
   /** The Gamma-Gamma expected value per purchase day; the population mean for x = 0. */
   public static double expectedOrderValue(ModelFit spend, double x, double meanValue) {
     if (spend.model() != ClvModel.GAMMA_GAMMA) {

@@ -2,18 +2,21 @@ package com.customervalue.segments.clv;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF4;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The fitted models of a run applied to its customers: the model inputs derived from the
@@ -27,8 +30,20 @@ public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSet
   public static final String EXPECTED_ORDER_VALUE = ClvPredictions.EXPECTED_ORDER_VALUE;
   public static final String CLV = "clv";
 
-  private static final double DAYS_PER_YEAR = 365;
-  private static final int DAYS_PER_DISCOUNT_PERIOD = 30;
+  static final double DAYS_PER_YEAR = 365;
+  static final int DAYS_PER_DISCOUNT_PERIOD = 30;
+  private static final String PREDICTIONS_COLUMN = "__predictions";
+  private static final double MONEY_UNITS = Math.pow(10, CustomerMetrics.MONEY_TYPE.scale());
+
+  /** Below this, scaled values and their floors are exact integers in a double. */
+  private static final double MONEY_FAST_LIMIT = 0x1p52;
+
+  private static final StructType PREDICTIONS =
+      new StructType()
+          .add(P_ALIVE, DataTypes.DoubleType, false)
+          .add(EXPECTED_PURCHASES, DataTypes.DoubleType, false)
+          .add(EXPECTED_ORDER_VALUE, CustomerMetrics.MONEY_TYPE, true)
+          .add(CLV, CustomerMetrics.MONEY_TYPE, true);
 
   /**
    * The model inputs ({@link CustomerSummaries#COLUMNS}) of every customer of {@code metrics} with
@@ -43,61 +58,73 @@ public record CustomerValue(ModelFit purchases, Optional<ModelFit> spend, ClvSet
 
   /**
    * {@code metrics} with the four prediction columns; null for customers without a purchase. The
-   * predictions are narrow column functions of each row: no shuffle, no join.
+   * predictions are narrow column functions of each row: no shuffle, no join. One function computes
+   * all four into a struct column of its own, which the optimizer keeps (it does not copy a costly
+   * expression into each of the four fields that use it), so each customer is evaluated once.
    */
   public Dataset<Row> predict(Dataset<Row> metrics) {
     TimeUnit unit = settings.timeUnit();
-    double horizon = unit.of(settings.horizonDays());
     Column bought = col(CustomerMetrics.REPEAT_PURCHASES).isNotNull();
-    Dataset<Row> inputs =
-        metrics
-            .withColumn(CustomerSummaries.RECENCY, recency(unit))
-            .withColumn(CustomerSummaries.AGE, age(unit))
-            .withColumn(CustomerSummaries.REPEAT_MEAN_VALUE, meanValue());
-    return inputs
-        .withColumn(P_ALIVE, when(bought, ClvPredictions.pAlive(purchases)))
-        .withColumn(
-            EXPECTED_PURCHASES, when(bought, ClvPredictions.expectedPurchases(purchases, horizon)))
-        .withColumn(
-            EXPECTED_ORDER_VALUE,
-            spend
-                .map(model -> when(bought, ClvPredictions.expectedOrderValue(model)))
-                .orElse(lit(null))
-                .cast(CustomerMetrics.MONEY_TYPE))
-        .withColumn(
-            CLV,
-            spend
-                .map(
-                    model ->
-                        when(
-                            bought,
-                            udf(clv(purchases, model, settings), DataTypes.DoubleType)
-                                .apply(
-                                    col(CustomerSummaries.REPEAT_PURCHASES),
-                                    col(CustomerSummaries.RECENCY),
-                                    col(CustomerSummaries.AGE),
-                                    col(CustomerSummaries.REPEAT_MEAN_VALUE))))
-                .orElse(lit(null))
-                .cast(CustomerMetrics.MONEY_TYPE))
+    CustomerPredictor predictor = new CustomerPredictor(purchases, spend.orElse(null), settings);
+    UDF4<Integer, Double, Double, Double, Row> predict =
+        (x, tx, age, meanValue) -> {
+          double[] values = predictor.predict(x, tx, age, meanValue);
+          return RowFactory.create(values[0], values[1], money(values[2]), money(values[3]));
+        };
+    Column predictions =
+        when(
+            bought,
+            udf(predict, PREDICTIONS)
+                .apply(
+                    col(CustomerSummaries.REPEAT_PURCHASES),
+                    col(CustomerSummaries.RECENCY),
+                    col(CustomerSummaries.AGE),
+                    col(CustomerSummaries.REPEAT_MEAN_VALUE)));
+    return metrics
+        .withColumn(CustomerSummaries.RECENCY, recency(unit))
+        .withColumn(CustomerSummaries.AGE, age(unit))
+        .withColumn(CustomerSummaries.REPEAT_MEAN_VALUE, meanValue())
+        .withColumn(PREDICTIONS_COLUMN, predictions)
+        .withColumn(P_ALIVE, col(PREDICTIONS_COLUMN).getField(P_ALIVE))
+        .withColumn(EXPECTED_PURCHASES, col(PREDICTIONS_COLUMN).getField(EXPECTED_PURCHASES))
+        .withColumn(EXPECTED_ORDER_VALUE, col(PREDICTIONS_COLUMN).getField(EXPECTED_ORDER_VALUE))
+        .withColumn(CLV, col(PREDICTIONS_COLUMN).getField(CLV))
         .drop(
-            CustomerSummaries.RECENCY, CustomerSummaries.AGE, CustomerSummaries.REPEAT_MEAN_VALUE);
+            PREDICTIONS_COLUMN,
+            CustomerSummaries.RECENCY,
+            CustomerSummaries.AGE,
+            CustomerSummaries.REPEAT_MEAN_VALUE);
+  }
+
+  /**
+   * {@code value} as a money amount, exactly as Spark's cast from DOUBLE gives it (its shortest
+   * decimal form rounded half up; null for NaN). That cast formats every value as a string, which
+   * cost more than all the predictions; here only a value within a few ulps of a rounding boundary
+   * takes that way, where the binary value and its decimal form could round apart (they differ by
+   * at most 1.5 ulps of the scaled value).
+   */
+  static BigDecimal money(double value) {
+    if (!Double.isFinite(value)) {
+      return null;
+    }
+    int scale = CustomerMetrics.MONEY_TYPE.scale();
+    double scaled = Math.abs(value) * MONEY_UNITS;
+    if (scaled < MONEY_FAST_LIMIT) {
+      double whole = Math.floor(scaled);
+      double fraction = scaled - whole;
+      if (Math.abs(fraction - 0.5) > 8 * Math.ulp(scaled)) {
+        long units = (long) whole + (fraction > 0.5 ? 1 : 0);
+        return BigDecimal.valueOf(value < 0 ? -units : units, scale);
+      }
+    }
+    return BigDecimal.valueOf(value).setScale(scale, RoundingMode.HALF_UP);
   }
 
   /**
    * margin x expected order value x expected purchases over the horizon, each of n periods of about
-   * 30 days discounted at its end by (1 + annual rate)^(years); one period without discount.
+   * 30 days discounted at its end by (1 + annual rate)^(years); one period without discount. The
+   * reference form of what {@link CustomerPredictor} computes per customer.
    */
-  private static UDF4<Integer, Double, Double, Double, Double> clv(
-      ModelFit purchases, ModelFit spend, ClvSettings settings) {
-    return (x, tx, age, meanValue) -> {
-      double orderValue =
-          meanValue == null
-              ? ClvPredictions.expectedOrderValue(spend, 0, 0)
-              : ClvPredictions.expectedOrderValue(spend, x, meanValue);
-      return settings.margin() * orderValue * discountedPurchases(purchases, settings, x, tx, age);
-    };
-  }
-
   static double discountedPurchases(
       ModelFit purchases, ClvSettings settings, double x, double tx, double age) {
     TimeUnit unit = settings.timeUnit();

@@ -181,13 +181,18 @@ public final class ParetoNbd {
    */
   public static double conditionalExpectedPurchases(
       double[] p, double t, double x, double tx, double age) {
+    return expectedPurchasesIfAlive(p, t, x, age) * pAlive(p, x, tx, age);
+  }
+
+  /** {@link #conditionalExpectedPurchases} over P(alive), which does not depend on t_x. */
+  static double expectedPurchasesIfAlive(double[] p, double t, double x, double age) {
     double r = p[0];
     double alpha = p[1];
     double s = p[2];
     double beta = p[3];
     double logRatio = Math.log1p(t / (beta + age));
     double decay = Math.abs(s - 1) < 1e-10 ? logRatio : -Math.expm1(-(s - 1) * logRatio) / (s - 1);
-    return (r + x) * (beta + age) / (alpha + age) * decay * pAlive(p, x, tx, age);
+    return (r + x) * (beta + age) / (alpha + age) * decay;
   }
 
   /** E[X(t)] for a new customer: r beta / (alpha (s - 1)) [1 - (beta / (beta + t))^(s - 1)]. */
