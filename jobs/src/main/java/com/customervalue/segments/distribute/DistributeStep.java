@@ -83,7 +83,7 @@ public final class DistributeStep implements Step {
     output.stage(
         Catalog.COHORT_RETENTION,
         asOf,
-        CohortRetention.table(state.get(MetricsStep.CUSTOMER_DAYS).days(), asOf));
+        CohortRetention.table(state.get(MetricsStep.COHORT_CELLS).cells(), asOf));
     Ingested ingested = state.get(ValidateStep.INGESTED);
     output.stage(
         Catalog.SEGMENT_BREAKDOWN,

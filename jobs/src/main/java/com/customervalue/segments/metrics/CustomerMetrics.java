@@ -6,11 +6,10 @@ import static com.customervalue.segments.ingest.Transactions.TRANSACTION_DATE;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -79,9 +78,9 @@ public final class CustomerMetrics {
           REPEAT_PURCHASES,
           REPEAT_PURCHASE_VALUE);
 
-  private static final String PURCHASE_DAYS = "purchase_days";
-  private static final String HISTORY_PURCHASE_UNITS = "history_purchase_units";
-  private static final String FIRST_DAY_UNITS = "first_day_units";
+  private static final String PURCHASE_DAYS = CustomerDaysPass.PURCHASE_DAYS;
+  private static final String HISTORY_PURCHASE_UNITS = CustomerDaysPass.HISTORY_PURCHASE_UNITS;
+  private static final String FIRST_DAY_UNITS = CustomerDaysPass.FIRST_DAY_UNITS;
 
   /** Order-level columns between netting and the per-customer aggregate. */
   public static final String ORDER_DATE = "order_date";
@@ -138,10 +137,10 @@ public final class CustomerMetrics {
   /**
    * The orders summed per customer and day ({@link #ORDER_DATE}, {@link #PURCHASES}, {@link
    * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer and sorted by customer
-   * and day within each partition: every later per-customer computation (the metrics, the cohort
-   * triangle) then groups without another shuffle, and the triangle in one streaming pass. Orders
-   * with a net amount of 0 are purchases if {@code zeroAmountPurchases}, else they leave a day with
-   * no purchase and no return, so that their customer is kept.
+   * and day within each partition: the metrics and the cohort triangle are then computed in one
+   * streaming pass ({@link CustomerDaysPass}) without another shuffle. Orders with a net amount of
+   * 0 are purchases if {@code zeroAmountPurchases}, else they leave a day with no purchase and no
+   * return, so that their customer is kept.
    */
   public static Dataset<Row> customerDays(Dataset<Row> orders, boolean zeroAmountPurchases) {
     Column units = col(ORDER_UNITS);
@@ -156,11 +155,6 @@ public final class CustomerMetrics {
         .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE));
   }
 
-  /** A customer day's net amount, purchases and returns, in order units. */
-  public static Column netUnits() {
-    return col(PURCHASE_UNITS).plus(col(RETURN_UNITS));
-  }
-
   /**
    * One row per customer with at least one order before {@code asOf}, from the {@link
    * #customerDays} of the orders. {@code windowDays} (the scoring window) and {@code
@@ -170,29 +164,31 @@ public final class CustomerMetrics {
    */
   public static Dataset<Row> perCustomer(
       Dataset<Row> customerDays, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
-    Column day = col(ORDER_DATE);
-    Column inWindow = since(day, asOf, windowDays);
-    Column purchased = col(PURCHASES).gt(0);
-    Column asOfDate = lit(Date.valueOf(asOf));
+    return fromSums(
+        CustomerDaysPass.customers(
+            CustomerDaysPass.of(customerDays, asOf, windowDays, amountLevelWindowDays)),
+        asOf);
+  }
 
+  /**
+   * {@link #perCustomer} from the customer rows of a {@link CustomerDaysPass}, which sums each
+   * customer's days in exact long units; the dates, money and ratios are derived here.
+   */
+  public static Dataset<Row> fromSums(Dataset<Row> customerSums, LocalDate asOf) {
+    Column asOfDate = lit(Date.valueOf(asOf));
     Dataset<Row> sums =
-        customerDays
-            .groupBy(col(CUSTOMER_ID))
-            .agg(
-                min(when(purchased, day)).as(FIRST_PURCHASE_DATE),
-                max(when(purchased, day)).as(LAST_PURCHASE_DATE),
-                coalesce(sum(when(inWindow, col(PURCHASES))), lit(0L))
-                    .cast(DataTypes.IntegerType)
-                    .as(FREQUENCY),
-                money(sum(when(inWindow, netUnits()))).as(MONETARY),
-                money(sum(when(inWindow, col(PURCHASE_UNITS)))).as(GROSS_REVENUE),
-                money(sum(when(inWindow, negate(col(RETURN_UNITS))))).as(RETURNS_AMOUNT),
-                money(sum(when(since(day, asOf, amountLevelWindowDays), netUnits())))
-                    .as(AMOUNT_LEVEL_REVENUE),
-                count(when(purchased, lit(1))).as(PURCHASE_DAYS),
-                sum(when(purchased, col(PURCHASE_UNITS))).as(HISTORY_PURCHASE_UNITS),
-                min_by(when(purchased, col(PURCHASE_UNITS)), when(purchased, day))
-                    .as(FIRST_DAY_UNITS));
+        customerSums.select(
+            col(CUSTOMER_ID),
+            date_from_unix_date(col(CustomerDaysPass.FIRST_PURCHASE_DAY)).as(FIRST_PURCHASE_DATE),
+            date_from_unix_date(col(CustomerDaysPass.LAST_PURCHASE_DAY)).as(LAST_PURCHASE_DATE),
+            col(CustomerDaysPass.WINDOW_PURCHASES).cast(DataTypes.IntegerType).as(FREQUENCY),
+            money(col(CustomerDaysPass.WINDOW_NET_UNITS)).as(MONETARY),
+            money(col(CustomerDaysPass.WINDOW_PURCHASE_UNITS)).as(GROSS_REVENUE),
+            money(negate(col(CustomerDaysPass.WINDOW_RETURN_UNITS))).as(RETURNS_AMOUNT),
+            money(col(CustomerDaysPass.AMOUNT_LEVEL_UNITS)).as(AMOUNT_LEVEL_REVENUE),
+            col(PURCHASE_DAYS),
+            col(HISTORY_PURCHASE_UNITS),
+            col(FIRST_DAY_UNITS));
     Column repeatDays = col(PURCHASE_DAYS).minus(1);
 
     return sums.select(
@@ -215,11 +211,6 @@ public final class CustomerMetrics {
                 money(col(HISTORY_PURCHASE_UNITS).minus(col(FIRST_DAY_UNITS))).divide(repeatDays))
             .cast(MONEY_TYPE)
             .as(REPEAT_PURCHASE_VALUE));
-  }
-
-  /** Whether a date is in [as-of - days, as-of); every date before as-of for 0 days. */
-  private static Column since(Column orderDate, LocalDate asOf, int days) {
-    return days == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(days))));
   }
 
   /** A line amount (DECIMAL(18,4)) as BIGINT units of 1/10,000. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.metrics.CustomerDaysPass;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -55,8 +56,7 @@ class CohortRetentionTest extends SparkTestSession {
                 order("e", "2024-04-10", 25)),
             ORDERS);
 
-    Dataset<Row> table =
-        CohortRetention.table(CustomerMetrics.customerDays(orders), LocalDate.of(2024, 4, 10));
+    Dataset<Row> table = table(orders, LocalDate.of(2024, 4, 10));
 
     assertEquals(
         Arrays.stream(Catalog.COHORT_RETENTION.schema().fields())
@@ -84,8 +84,7 @@ class CohortRetentionTest extends SparkTestSession {
         spark.createDataFrame(
             List.of(order("a", "2024-01-15", 100), order("a", "2024-03-31", 5)), ORDERS);
 
-    Dataset<Row> table =
-        CohortRetention.table(CustomerMetrics.customerDays(orders), LocalDate.of(2024, 4, 1));
+    Dataset<Row> table = table(orders, LocalDate.of(2024, 4, 1));
 
     assertEquals(
         List.of(
@@ -93,6 +92,12 @@ class CohortRetentionTest extends SparkTestSession {
             "2024-01-01 1 1 0 0.0 0.0000",
             "2024-01-01 2 1 1 1.0 5.0000"),
         table.collectAsList().stream().map(CohortRetentionTest::cells).toList());
+  }
+
+  /** The table from the orders' cohort cells, as the metrics step leaves them. */
+  private static Dataset<Row> table(Dataset<Row> orders, LocalDate asOf) {
+    Dataset<Row> pass = CustomerDaysPass.of(CustomerMetrics.customerDays(orders), asOf, 0, 0);
+    return CohortRetention.table(CustomerDaysPass.cells(pass), asOf);
   }
 
   private static String cells(Row row) {
