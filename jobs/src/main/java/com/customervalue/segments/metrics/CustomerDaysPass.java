@@ -37,10 +37,7 @@ public final class CustomerDaysPass {
   /** Purchases in the scoring window. */
   static final String WINDOW_PURCHASES = "window_purchases";
 
-  /** Net units of the orders in the scoring window. */
-  static final String WINDOW_NET_UNITS = "window_net_units";
-
-  /** Units of the purchases in the scoring window. */
+  /** Units of the purchases in the scoring window (their sum with the returns is the net). */
   static final String WINDOW_PURCHASE_UNITS = "window_purchase_units";
 
   /** Units of the returns in the scoring window, negative or 0. */
@@ -75,7 +72,7 @@ public final class CustomerDaysPass {
   private static final int MONTHS_PER_YEAR = 12;
 
   /** The customer fields of a row, after {@link #CUSTOMER_ID}. */
-  private static final int CUSTOMER_SUMS = 10;
+  private static final int CUSTOMER_SUMS = 9;
 
   /** The cell fields of a row. */
   private static final int CELL_FIELDS = 4;
@@ -97,7 +94,6 @@ public final class CustomerDaysPass {
             .add(FIRST_PURCHASE_DAY, DataTypes.IntegerType, true)
             .add(LAST_PURCHASE_DAY, DataTypes.IntegerType, true)
             .add(WINDOW_PURCHASES, DataTypes.LongType, true)
-            .add(WINDOW_NET_UNITS, DataTypes.LongType, true)
             .add(WINDOW_PURCHASE_UNITS, DataTypes.LongType, true)
             .add(WINDOW_RETURN_UNITS, DataTypes.LongType, true)
             .add(AMOUNT_LEVEL_UNITS, DataTypes.LongType, true)
@@ -135,7 +131,6 @@ public final class CustomerDaysPass {
             col(FIRST_PURCHASE_DAY),
             col(LAST_PURCHASE_DAY),
             col(WINDOW_PURCHASES),
-            col(WINDOW_NET_UNITS),
             col(WINDOW_PURCHASE_UNITS),
             col(WINDOW_RETURN_UNITS),
             col(AMOUNT_LEVEL_UNITS),
@@ -271,7 +266,6 @@ public final class CustomerDaysPass {
     private Integer firstPurchaseDay;
     private int lastPurchaseDay;
     private long windowPurchases;
-    private long windowNetUnits;
     private long windowPurchaseUnits;
     private long windowReturnUnits;
     private long amountLevelUnits;
@@ -298,7 +292,6 @@ public final class CustomerDaysPass {
       }
       if (inWindow) {
         windowPurchases += purchases;
-        windowNetUnits = Math.addExact(windowNetUnits, netUnits);
         windowPurchaseUnits = Math.addExact(windowPurchaseUnits, purchaseUnits);
         windowReturnUnits = Math.addExact(windowReturnUnits, returnUnits);
       }
@@ -314,13 +307,12 @@ public final class CustomerDaysPass {
       fields[1] = firstPurchaseDay;
       fields[2] = purchased ? lastPurchaseDay : null;
       fields[3] = windowPurchases;
-      fields[4] = windowNetUnits;
-      fields[5] = windowPurchaseUnits;
-      fields[6] = windowReturnUnits;
-      fields[7] = amountLevelUnits;
-      fields[8] = purchaseDays;
-      fields[9] = purchased ? historyPurchaseUnits : null;
-      fields[10] = purchased ? firstDayUnits : null;
+      fields[4] = windowPurchaseUnits;
+      fields[5] = windowReturnUnits;
+      fields[6] = amountLevelUnits;
+      fields[7] = purchaseDays;
+      fields[8] = purchased ? historyPurchaseUnits : null;
+      fields[9] = purchased ? firstDayUnits : null;
       return RowFactory.create(fields);
     }
   }

@@ -182,7 +182,10 @@ public final class CustomerMetrics {
             date_from_unix_date(col(CustomerDaysPass.FIRST_PURCHASE_DAY)).as(FIRST_PURCHASE_DATE),
             date_from_unix_date(col(CustomerDaysPass.LAST_PURCHASE_DAY)).as(LAST_PURCHASE_DATE),
             col(CustomerDaysPass.WINDOW_PURCHASES).cast(DataTypes.IntegerType).as(FREQUENCY),
-            money(col(CustomerDaysPass.WINDOW_NET_UNITS)).as(MONETARY),
+            money(
+                    col(CustomerDaysPass.WINDOW_PURCHASE_UNITS)
+                        .plus(col(CustomerDaysPass.WINDOW_RETURN_UNITS)))
+                .as(MONETARY),
             money(col(CustomerDaysPass.WINDOW_PURCHASE_UNITS)).as(GROSS_REVENUE),
             money(negate(col(CustomerDaysPass.WINDOW_RETURN_UNITS))).as(RETURNS_AMOUNT),
             money(col(CustomerDaysPass.AMOUNT_LEVEL_UNITS)).as(AMOUNT_LEVEL_REVENUE),
