@@ -71,7 +71,7 @@ public final class CustomerDaysPass {
   private static final String MONTH_INDEX = "month_index";
   private static final int MONTHS_PER_YEAR = 12;
 
-  /** The customer fields of a row, after {@link #CUSTOMER_ID}. */
+  /** The customer fields of a row, after {@code customer_id}. */
   private static final int CUSTOMER_SUMS = 9;
 
   /** The cell fields of a row. */
@@ -81,7 +81,7 @@ public final class CustomerDaysPass {
 
   /**
    * One row per customer (its {@link #COHORT_INDEX} null) and one per cohort cell of each
-   * partition's customers (its {@link #CUSTOMER_ID} null) from the {@code customerDays}, which must
+   * partition's customers (its {@code customer_id} null) from the {@code customerDays}, which must
    * be sorted by customer and day within partitions with each customer in one partition, as {@link
    * CustomerMetrics#customerDays} leaves them. The windows are {@link
    * CustomerMetrics#perCustomer}'s; the cells count the days before {@code asOf} only.
