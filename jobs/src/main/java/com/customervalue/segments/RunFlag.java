@@ -66,6 +66,13 @@ record RunFlag(String name, String value, String help, Optional<String> setting,
               Optional.of("segments.tiers.retrain"),
               Kind.SWITCH_ON),
           new RunFlag(
+              "holdout-days",
+              "N",
+              "also fit the value models on the history before as-of - N and backtest them\n"
+                  + "on the N days after it (clv_backtest; 0: none)",
+              Optional.of("segments.clv.holdout-days"),
+              Kind.COUNT),
+          new RunFlag(
               "keep-snapshots",
               "N",
               "keep the N newest snapshots of each table, delete older ones (0: all)",

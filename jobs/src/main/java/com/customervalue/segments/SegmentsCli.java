@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
@@ -255,26 +256,14 @@ public final class SegmentsCli {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    String output = commandLine.requiredText("output");
-    SparkSession spark = session("customer-segments generate", commandLine.text("master"));
-    long start = System.nanoTime();
-    try {
-      String written = GenerateJob.run(spark, settings, output);
-      out.printf(
-          "Wrote %,d synthetic order lines (%,d customers in the population, seed %d) to %s in %.1f"
-              + " s%n",
-          settings.transactions(),
-          settings.customers(),
-          settings.seed(),
-          written,
-          (System.nanoTime() - start) / 1e9);
-      return EXIT_OK;
-    } catch (IllegalArgumentException e) {
-      err.println("segments: " + e.getMessage());
-      return EXIT_USAGE;
-    } finally {
-      spark.stop();
-    }
+    GeneratorSettings generated = settings;
+    return writeGenerated(
+        commandLine,
+        (spark, output) -> GenerateJob.run(spark, generated, output),
+        (spark, written) ->
+            String.format(
+                "%,d synthetic order lines (%,d customers in the population, seed %d)",
+                generated.transactions(), generated.customers(), generated.seed()));
   }
 
   private int generateFromModel(CommandLine commandLine) {
@@ -327,22 +316,35 @@ public final class SegmentsCli {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    ModelGeneratorSettings drawn = settings;
+    return writeGenerated(
+        commandLine,
+        (spark, output) -> GenerateJob.run(spark, drawn, output),
+        (spark, written) ->
+            String.format(
+                "%,d order lines of %,d customers drawn from %s with %s spend (seed %d)",
+                spark.read().parquet(written).count(),
+                drawn.customers(),
+                drawn.purchases(),
+                drawn.spend(),
+                drawn.seed()));
+  }
+
+  /**
+   * Writes generated data to --output in a session of its own and says what it wrote (described
+   * after the timing stops, so a count of the output is not timed), or why it could not.
+   */
+  private int writeGenerated(
+      CommandLine commandLine,
+      BiFunction<SparkSession, String, String> write,
+      BiFunction<SparkSession, String, String> describe) {
     String output = commandLine.requiredText("output");
     SparkSession spark = session("customer-segments generate", commandLine.text("master"));
     long start = System.nanoTime();
     try {
-      String written = GenerateJob.run(spark, settings, output);
+      String written = write.apply(spark, output);
       double seconds = (System.nanoTime() - start) / 1e9;
-      out.printf(
-          "Wrote %,d order lines of %,d customers drawn from %s with %s spend (seed %d) to %s in"
-              + " %.1f s%n",
-          spark.read().parquet(written).count(),
-          settings.customers(),
-          settings.purchases(),
-          settings.spend(),
-          settings.seed(),
-          written,
-          seconds);
+      out.printf("Wrote %s to %s in %.1f s%n", describe.apply(spark, written), written, seconds);
       return EXIT_OK;
     } catch (IllegalArgumentException e) {
       err.println("segments: " + e.getMessage());

@@ -31,6 +31,7 @@ class PackageDependenciesTest {
           "metrics",
           "score",
           "tier",
+          "clv",
           "classify",
           "distribute",
           "report",

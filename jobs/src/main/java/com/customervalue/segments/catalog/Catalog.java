@@ -47,6 +47,8 @@ public final class Catalog {
               .add("avg_order_value", MONEY)
               .add("tenure_days", IntegerType)
               .add("amount_level_revenue", MONEY)
+              .add("repeat_purchases", IntegerType)
+              .add("repeat_purchase_value", MONEY)
               .add("r_score", IntegerType)
               .add("f_score", IntegerType)
               .add("m_score", IntegerType)
@@ -59,7 +61,11 @@ public final class Catalog {
               .add("value_grade", StringType)
               .add("amount_level", IntegerType)
               .add("amount_above_cap", BooleanType)
-              .add("recommended_action", StringType),
+              .add("recommended_action", StringType)
+              .add("p_alive", DoubleType)
+              .add("expected_purchases", DoubleType)
+              .add("expected_order_value", MONEY)
+              .add("clv", MONEY),
           List.of(
               List.of("snapshot_date", "value_tier"),
               List.of("snapshot_date", "rfm_segment"),
@@ -140,7 +146,9 @@ public final class Catalog {
               .add("centroid_recency_days", DoubleType)
               .add("centroid_frequency", DoubleType)
               .add("centroid_monetary", DoubleType)
-              .add("repeat_rate", DoubleType));
+              .add("repeat_rate", DoubleType)
+              .add("mean_p_alive", DoubleType)
+              .add("total_clv", MONEY));
 
   public static final TableSpec RFM_SEGMENT_SUMMARY =
       TableSpec.snapshot(
@@ -242,6 +250,50 @@ public final class Catalog {
               .add("revenue", MONEY, false)
               .add("revenue_share", DoubleType, true));
 
+  /**
+   * The fitted buy-till-you-die models: one row per parameter of each fit, with its standard error
+   * and the fit's log-likelihood, size and convergence; {@code full} fits drive the predictions,
+   * {@code calibration} fits (with a holdout) the backtest.
+   */
+  public static final TableSpec CLV_MODEL =
+      TableSpec.snapshot(
+          "clv_model",
+          "fit × model × parameter",
+          List.of("fit", "model", "parameter"),
+          new StructType()
+              .add("fit", StringType, false)
+              .add("model", StringType, false)
+              .add("parameter", StringType, false)
+              .add("value", DoubleType, false)
+              .add("standard_error", DoubleType, true)
+              .add("time_unit", StringType, false)
+              .add("observation_end", DateType, false)
+              .add("log_likelihood", DoubleType, false)
+              .add("customers", LongType, false)
+              .add("distinct_inputs", LongType, false)
+              .add("iterations", IntegerType, false)
+              .add("converged", BooleanType, false));
+
+  /**
+   * The holdout backtest: per model and calibration repeat purchases (0..6, 7+ and all), the
+   * customers' mean actual and predicted purchase days in the holdout; empty without a holdout.
+   */
+  public static final TableSpec CLV_BACKTEST =
+      TableSpec.snapshot(
+          "clv_backtest",
+          "model × calibration repeat purchases",
+          List.of("model", "repeat_purchases"),
+          new StructType()
+              .add("model", StringType, false)
+              .add("repeat_purchases", StringType, false)
+              .add("bin_order", IntegerType, false)
+              .add("customers", LongType, false)
+              .add("actual_mean", DoubleType, false)
+              .add("predicted_mean", DoubleType, false)
+              .add("correlation", DoubleType, true)
+              .add("holdout_start", DateType, false)
+              .add("holdout_days", IntegerType, false));
+
   /** The log of runs: one row per run, failed ones included, written last. */
   public static final TableSpec JOB_RUNS =
       new TableSpec(
@@ -299,6 +351,8 @@ public final class Catalog {
           TIER_MIGRATION,
           COHORT_RETENTION,
           SEGMENT_BREAKDOWN,
+          CLV_MODEL,
+          CLV_BACKTEST,
           JOB_RUNS);
 
   /** Not a table: the fitted PipelineModel of the snapshot, reusable with --tier-model. */

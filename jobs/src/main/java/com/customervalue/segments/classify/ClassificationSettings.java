@@ -107,7 +107,8 @@ public record ClassificationSettings(
     for (int i = 0; i < entries.size(); i++) {
       String where = classification.key("playbook") + "[" + i + "]";
       Config entry = entries.get(i);
-      Section.rejectUnknown(entry, where, Set.of("tiers", "statuses", "action"));
+      Section.rejectUnknown(
+          entry, where, Set.of("tiers", "statuses", "min-p-alive", "max-p-alive", "action"));
       Set<String> tiers = Set.copyOf(Section.read(entry, "tiers", entry::getStringList));
       Set<String> statuses = Set.copyOf(Section.read(entry, "statuses", entry::getStringList));
       String action = Section.read(entry, "action", entry::getString).trim();
@@ -134,15 +135,42 @@ public record ClassificationSettings(
       if (action.isEmpty()) {
         throw new InvalidSettingsException("Invalid setting " + where + ".action: is empty.");
       }
-      rules.add(new PlaybookRule(tiers, statuses, action));
+      Optional<Double> minPAlive = probability(entry, where, "min-p-alive");
+      Optional<Double> maxPAlive = probability(entry, where, "max-p-alive");
+      if (minPAlive.isPresent() && maxPAlive.isPresent() && minPAlive.get() >= maxPAlive.get()) {
+        throw new InvalidSettingsException(
+            "Invalid setting "
+                + where
+                + ": min-p-alive ("
+                + minPAlive.get()
+                + ") must be below max-p-alive ("
+                + maxPAlive.get()
+                + ").");
+      }
+      rules.add(new PlaybookRule(tiers, statuses, minPAlive, maxPAlive, action));
     }
     checkCoverage(classification, rules, tierLabels);
     return List.copyOf(rules);
   }
 
+  /** An optional P(alive) bound of a rule, in [0, 1]. */
+  private static Optional<Double> probability(Config entry, String where, String key) {
+    if (!entry.hasPath(key)) {
+      return Optional.empty();
+    }
+    double bound = Section.read(entry, key, entry::getDouble);
+    if (!(bound >= 0 && bound <= 1)) {
+      throw new InvalidSettingsException(
+          "Invalid setting " + where + "." + key + ": must be in [0, 1], got " + bound + ".");
+    }
+    return Optional.of(bound);
+  }
+
   /**
-   * Every (tier, status) pair that can occur must get an action, and every rule must give one to
-   * some pair; only a last rule for everyone, the deliberate fallback, may be left unused.
+   * Every (tier, status) pair that can occur must get an action from a rule without a P(alive)
+   * condition (a rule with one takes only some of its customers), and every rule must be tried for
+   * some pair before such a rule; only a last rule for everyone, the deliberate fallback, may be
+   * left unused.
    */
   private static void checkCoverage(
       Section classification, List<PlaybookRule> rules, List<String> tierLabels) {
@@ -161,7 +189,7 @@ public record ClassificationSettings(
               + " [])");
     }
     Set<Integer> used = new HashSet<>();
-    cells.forEach(cell -> used.add(Playbook.ruleIndexFor(rules, cell).getAsInt()));
+    cells.forEach(cell -> used.addAll(Playbook.rulesTried(rules, cell)));
     for (int i = 0; i < rules.size(); i++) {
       PlaybookRule rule = rules.get(i);
       boolean fallback = i == rules.size() - 1 && rule.matchesEveryone();

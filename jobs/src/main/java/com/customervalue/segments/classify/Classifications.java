@@ -1,5 +1,6 @@
 package com.customervalue.segments.classify;
 
+import static com.customervalue.segments.clv.CustomerValue.P_ALIVE;
 import static com.customervalue.segments.metrics.CustomerMetrics.AMOUNT_LEVEL_REVENUE;
 import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
 import static com.customervalue.segments.metrics.CustomerMetrics.FIRST_PURCHASE_DATE;
@@ -138,7 +139,10 @@ public final class Classifications {
         .withColumn(AMOUNT_ABOVE_CAP, coalesce(aboveCap, lit(false)));
   }
 
-  /** Adds {@code recommended_action}: the first playbook rule whose tiers and statuses match. */
+  /**
+   * Adds {@code recommended_action}: the first playbook rule whose tiers, statuses and P(alive)
+   * bounds match; a customer without a P(alive) matches no rule with bounds.
+   */
   public static Dataset<Row> recommendedAction(
       Dataset<Row> customers, List<PlaybookRule> playbook) {
     Column action = lit(null).cast(DataTypes.StringType);
@@ -150,6 +154,12 @@ public final class Classifications {
       }
       if (!rule.statuses().isEmpty()) {
         matches = matches.and(col(LIFECYCLE_STATUS).isin(rule.statuses().toArray()));
+      }
+      if (rule.minPAlive().isPresent()) {
+        matches = matches.and(coalesce(col(P_ALIVE).geq(rule.minPAlive().get()), lit(false)));
+      }
+      if (rule.maxPAlive().isPresent()) {
+        matches = matches.and(coalesce(col(P_ALIVE).lt(rule.maxPAlive().get()), lit(false)));
       }
       action = when(matches, rule.action()).otherwise(action);
     }

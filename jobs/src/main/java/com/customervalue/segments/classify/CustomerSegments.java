@@ -3,6 +3,7 @@ package com.customervalue.segments.classify;
 import static org.apache.spark.sql.functions.col;
 
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.clv.CustomerValue;
 import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.score.RfmSegments;
 import com.customervalue.segments.score.ScoreBreaks;
@@ -25,16 +26,19 @@ public final class CustomerSegments {
   private CustomerSegments() {}
 
   /**
-   * Scores, segments, tiers and classifies every customer of {@code metrics}; any column of {@code
-   * metrics} the catalog does not declare (a customer master attribute) follows, in order.
+   * Predicts the value of, scores, segments, tiers and classifies every customer of {@code
+   * metrics}; any column of {@code metrics} the catalog does not declare (a customer master
+   * attribute) follows, in order.
    */
   public static Dataset<Row> build(
       Dataset<Row> metrics,
       ScoreBreaks breaks,
       List<SegmentRule> segmentRules,
       TierModel tierModel,
+      CustomerValue customerValue,
       ClassificationSettings classification) {
-    Dataset<Row> scored = RfmSegments.assign(RfmScores.score(metrics, breaks), segmentRules);
+    Dataset<Row> scored =
+        RfmSegments.assign(RfmScores.score(customerValue.predict(metrics), breaks), segmentRules);
     Dataset<Row> tiered = ValueTiers.assign(scored, tierModel);
     Dataset<Row> lifecycle = Classifications.lifecycle(tiered, classification.lifecycle());
     Dataset<Row> graded = Classifications.valueGrade(lifecycle, classification.valueGrades());

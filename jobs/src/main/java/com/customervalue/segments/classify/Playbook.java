@@ -33,16 +33,39 @@ public final class Playbook {
     return List.copyOf(cells);
   }
 
-  /** The first rule matching {@code cell}, as {@link Classifications#recommendedAction} applies. */
+  /**
+   * The first rule without a P(alive) condition matching {@code cell}: the action of every customer
+   * of the cell that no earlier rule with a condition takes.
+   */
   public static Optional<PlaybookRule> ruleFor(List<PlaybookRule> rules, Cell cell) {
     OptionalInt index = ruleIndexFor(rules, cell);
     return index.isPresent() ? Optional.of(rules.get(index.getAsInt())) : Optional.empty();
   }
 
-  /** The position of the first rule matching {@code cell}. */
+  /** The position of the first rule without a P(alive) condition matching {@code cell}. */
   public static OptionalInt ruleIndexFor(List<PlaybookRule> rules, Cell cell) {
     return IntStream.range(0, rules.size())
-        .filter(i -> rules.get(i).matches(cell.tier(), cell.status()))
+        .filter(
+            i -> !rules.get(i).conditional() && rules.get(i).matches(cell.tier(), cell.status()))
         .findFirst();
+  }
+
+  /**
+   * The positions of the rules that can give {@code cell} its action, in order, as {@link
+   * Classifications#recommendedAction} tries them: those with a P(alive) condition before the first
+   * without one, and that one (none when no rule covers the cell).
+   */
+  public static List<Integer> rulesTried(List<PlaybookRule> rules, Cell cell) {
+    List<Integer> tried = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      PlaybookRule rule = rules.get(i);
+      if (rule.matches(cell.tier(), cell.status())) {
+        tried.add(i);
+        if (!rule.conditional()) {
+          break;
+        }
+      }
+    }
+    return List.copyOf(tried);
   }
 }

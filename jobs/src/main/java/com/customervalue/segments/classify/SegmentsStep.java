@@ -1,6 +1,7 @@
 package com.customervalue.segments.classify;
 
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.clv.ClvStep;
 import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.metrics.CustomerBase;
 import com.customervalue.segments.metrics.MetricsStep;
@@ -48,6 +49,7 @@ public final class SegmentsStep implements Step {
                 state.get(ScoreStep.BREAKS),
                 scoring.segmentRules(),
                 state.get(TierStep.TIERING).model(),
+                state.get(ClvStep.MODELS).customerValue(),
                 classification));
   }
 }

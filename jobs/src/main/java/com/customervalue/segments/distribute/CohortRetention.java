@@ -1,32 +1,28 @@
 package com.customervalue.segments.distribute;
 
-import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
-import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_DATE;
-import static com.customervalue.segments.metrics.CustomerMetrics.PURCHASES;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
+import com.customervalue.segments.metrics.CustomerDaysPass;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -43,42 +39,35 @@ public final class CohortRetention {
   public static final String RETENTION_SHARE = "retention_share";
   public static final String REVENUE = "revenue";
 
-  private static final String MONTH = "activity_month";
-  private static final String PURCHASED = "purchased";
-  private static final String UNITS = "month_units";
+  private static final String COHORT_INDEX = CustomerDaysPass.COHORT_INDEX;
+  private static final String UNITS = CustomerDaysPass.MONTH_UNITS;
   private static final String CELLS = "cells";
+  private static final int MONTHS_PER_YEAR = 12;
 
   private CohortRetention() {}
 
   /**
-   * One row per (cohort month, months since first purchase) from the {@code customerDays} (as
-   * {@code metrics.CustomerDays} holds them), the whole history before {@code asOf}. The last month
-   * is the one holding the day before as-of, partial unless as-of is the 1st.
+   * One row per (cohort month, months since first purchase) from the cells of each partition's
+   * customers ({@code metrics.CohortCells}, from the whole history before {@code asOf}). The last
+   * month is the one holding the day before as-of, partial unless as-of is the 1st.
    */
-  public static Dataset<Row> table(Dataset<Row> customerDays, LocalDate asOf) {
-    Column month = col(MONTH);
-    // The customer days are partitioned by customer, so neither the monthly aggregate nor the
-    // first-purchase window over it shuffles them again.
-    Dataset<Row> customerMonths =
-        customerDays
-            .filter(col(ORDER_DATE).lt(lit(Date.valueOf(asOf))))
-            .groupBy(col(CUSTOMER_ID), trunc(col(ORDER_DATE), "month").as(MONTH))
-            .agg(
-                max(col(PURCHASES).gt(0)).as(PURCHASED), sum(CustomerMetrics.netUnits()).as(UNITS));
-    Column cohortMonth =
-        min(when(col(PURCHASED), month)).over(Window.partitionBy(col(CUSTOMER_ID)));
-    // Months before the first purchase (returns, zero orders) belong to no cell of the triangle.
+  public static Dataset<Row> table(Dataset<Row> partitionCells, LocalDate asOf) {
     Dataset<Row> cells =
-        customerMonths
-            .withColumn(COHORT_MONTH, cohortMonth)
-            .filter(month.geq(col(COHORT_MONTH)))
-            .groupBy(col(COHORT_MONTH), monthsBetween(month, col(COHORT_MONTH)))
-            .agg(
-                count(when(col(PURCHASED), lit(1))).as(ACTIVE_CUSTOMERS),
-                sum(col(UNITS)).as(UNITS));
+        partitionCells
+            .groupBy(col(COHORT_INDEX), col(MONTHS_SINCE_FIRST))
+            .agg(sum(col(ACTIVE_CUSTOMERS)).as(ACTIVE_CUSTOMERS), sum(col(UNITS)).as(UNITS))
+            .select(
+                make_date(
+                        col(COHORT_INDEX).divide(MONTHS_PER_YEAR).cast(DataTypes.IntegerType),
+                        pmod(col(COHORT_INDEX), lit(MONTHS_PER_YEAR)).plus(1),
+                        lit(1))
+                    .as(COHORT_MONTH),
+                col(MONTHS_SINCE_FIRST),
+                col(ACTIVE_CUSTOMERS),
+                col(UNITS));
 
     // The cells nobody bought in are filled from a map per cohort rather than a join of the cells
-    // with themselves, which would compute them, and shuffle the orders, twice.
+    // with themselves, which would compute them twice.
     Dataset<Row> cohorts =
         cells
             .groupBy(col(COHORT_MONTH))

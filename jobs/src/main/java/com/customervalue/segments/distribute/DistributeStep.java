@@ -1,6 +1,8 @@
 package com.customervalue.segments.distribute;
 
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.clv.ClvStep;
+import com.customervalue.segments.clv.ValueModels;
 import com.customervalue.segments.ingest.Ingested;
 import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.metrics.MetricsStep;
@@ -17,6 +19,7 @@ import com.customervalue.segments.tier.TierStep;
 import com.customervalue.segments.tier.Tiering;
 import com.customervalue.segments.tier.ValueTiers;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -80,13 +83,22 @@ public final class DistributeStep implements Step {
     output.stage(
         Catalog.COHORT_RETENTION,
         asOf,
-        CohortRetention.table(state.get(MetricsStep.CUSTOMER_DAYS).days(), asOf));
+        CohortRetention.table(state.get(MetricsStep.COHORT_CELLS).cells(), asOf));
     Ingested ingested = state.get(ValidateStep.INGESTED);
     output.stage(
         Catalog.SEGMENT_BREAKDOWN,
         asOf,
         SegmentBreakdown.table(
             segments, ingested.breakdowns(), ingested.transactionAttributeValues()));
+    ValueModels models = state.get(ClvStep.MODELS);
+    output.stage(Catalog.CLV_MODEL, asOf, models.modelTable(state.spark()));
+    output.stage(
+        Catalog.CLV_BACKTEST,
+        asOf,
+        models
+            .backtest()
+            .orElseGet(
+                () -> state.spark().createDataFrame(List.of(), Catalog.CLV_BACKTEST.schema())));
   }
 
   /**

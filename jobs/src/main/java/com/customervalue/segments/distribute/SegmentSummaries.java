@@ -8,6 +8,7 @@ import static com.customervalue.segments.tier.ValueTiers.TIER_RANK;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER_NAME;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -18,6 +19,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.score.QuantileMode;
+import java.math.BigDecimal;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,8 +56,11 @@ public final class SegmentSummaries {
                 median(when(buyer, col(FREQUENCY)), mode).as("median_frequency"),
                 avg(when(buyer, col(MONETARY))).cast(DataTypes.DoubleType).as("avg_monetary"),
                 median(when(buyer, col(MONETARY)), mode).as("median_monetary"),
-                avg(when(buyer, when(col(FREQUENCY).geq(2), 1.0).otherwise(0.0)))
-                    .as("repeat_rate"));
+                avg(when(buyer, when(col(FREQUENCY).geq(2), 1.0).otherwise(0.0))).as("repeat_rate"),
+                avg(col("p_alive")).as("mean_p_alive"),
+                coalesce(sum(col("clv")), lit(BigDecimal.ZERO))
+                    .cast(CustomerMetrics.MONEY_TYPE)
+                    .as("total_clv"));
     Dataset<Row> withShares = withShares(tiers);
     Dataset<Row> centroid =
         centroids.select(
@@ -84,7 +89,9 @@ public final class SegmentSummaries {
             col("centroid_recency_days"),
             col("centroid_frequency"),
             col("centroid_monetary"),
-            col("repeat_rate"))
+            col("repeat_rate"),
+            col("mean_p_alive"),
+            col("total_clv"))
         .orderBy(col(TIER_RANK));
   }
 

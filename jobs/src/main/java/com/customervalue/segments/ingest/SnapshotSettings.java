@@ -7,9 +7,11 @@ import java.util.Optional;
 
 /**
  * The point in time a run describes ({@code segments.snapshot}): the as-of date (empty: the day
- * after the latest accepted transaction) and the measurement window in days (0: the whole history).
+ * after the latest accepted transaction), the measurement window in days (0: the whole history),
+ * and whether an order of net amount 0 is a purchase.
  */
-public record SnapshotSettings(Optional<LocalDate> asOf, int windowDays) {
+public record SnapshotSettings(
+    Optional<LocalDate> asOf, int windowDays, boolean zeroAmountPurchases) {
 
   public static SnapshotSettings from(Config config) {
     Section snapshot = Section.of(config, "segments.snapshot");
@@ -22,6 +24,6 @@ public record SnapshotSettings(Optional<LocalDate> asOf, int windowDays) {
       throw snapshot.invalid(
           "window-days", "must be 0 (whole history) or a positive number of days");
     }
-    return new SnapshotSettings(asOf, windowDays);
+    return new SnapshotSettings(asOf, windowDays, snapshot.isTrue("zero-amount-purchases"));
   }
 }

@@ -1,6 +1,7 @@
 package com.customervalue.segments.job;
 
 import com.customervalue.segments.classify.ClassificationSettings;
+import com.customervalue.segments.clv.ClvSettings;
 import com.customervalue.segments.config.KnownSettings;
 import com.customervalue.segments.ingest.BreakdownSettings;
 import com.customervalue.segments.ingest.InputSettings;
@@ -27,6 +28,7 @@ public record JobSettings(
     OutputSettings output,
     ScoringSettings scoring,
     TierSettings tiers,
+    ClvSettings clv,
     ClassificationSettings classification,
     ServingSettings serving,
     PrivacySettings privacy,
@@ -51,6 +53,7 @@ public record JobSettings(
     OutputSettings output = OutputSettings.from(config, environment);
     ScoringSettings scoring = ScoringSettings.from(config);
     TierSettings tiers = TierSettings.from(config);
+    ClvSettings clv = ClvSettings.from(config);
     ClassificationSettings classification = ClassificationSettings.from(config, tiers.labels());
     ServingSettings serving = ServingSettings.from(config, environment);
     PrivacySettings privacy = PrivacySettings.from(config, environment);
@@ -62,6 +65,7 @@ public record JobSettings(
         output,
         scoring,
         tiers,
+        clv,
         classification,
         serving,
         privacy,

@@ -1,6 +1,7 @@
 package com.customervalue.segments.job;
 
 import com.customervalue.segments.classify.SegmentsStep;
+import com.customervalue.segments.clv.ClvStep;
 import com.customervalue.segments.distribute.DistributeStep;
 import com.customervalue.segments.ingest.InvalidInputException;
 import com.customervalue.segments.ingest.QuarantineStep;
@@ -66,9 +67,13 @@ public final class SegmentationJob {
             settings.snapshot(),
             settings.privacy(),
             settings.breakdowns()));
-    steps.add(new MetricsStep(settings.classification().amountLevels().windowDays()));
+    steps.add(
+        new MetricsStep(
+            settings.classification().amountLevels().windowDays(),
+            settings.snapshot().zeroAmountPurchases()));
     steps.add(new ScoreStep(settings.scoring()));
     steps.add(new TierStep(settings.tiers()));
+    steps.add(new ClvStep(settings.clv()));
     steps.add(new SegmentsStep(settings.scoring(), settings.classification()));
     steps.add(new QuarantineStep());
     steps.add(new DistributeStep(settings.scoring()));

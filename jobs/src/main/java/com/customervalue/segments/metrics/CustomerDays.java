@@ -4,8 +4,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The run's orders summed per customer and day, cached and partitioned by customer ({@link
- * CustomerMetrics#customerDays}), every day before the as-of date: what the per-customer metrics
- * and the cohort retention are aggregated from without another pass over the input lines.
+ * The run's orders summed per customer and day ({@link CustomerMetrics#customerDays}), not cached:
+ * the metrics and the cohort cells are computed from them in one pass, so only the backtest of the
+ * value models reads them again, and then recomputes them from the input lines.
  */
 public record CustomerDays(Dataset<Row> days) {}

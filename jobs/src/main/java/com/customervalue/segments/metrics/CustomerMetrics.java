@@ -6,9 +6,9 @@ import static com.customervalue.segments.ingest.Transactions.TRANSACTION_DATE;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.sum;
@@ -49,6 +49,18 @@ public final class CustomerMetrics {
    */
   public static final String AMOUNT_LEVEL_REVENUE = "amount_level_revenue";
 
+  /**
+   * Purchase days (calendar days with at least one purchase) of the whole history before as-of,
+   * minus the first: the repeat purchases x that the buy-till-you-die models count.
+   */
+  public static final String REPEAT_PURCHASES = "repeat_purchases";
+
+  /**
+   * The mean value of the repeat purchase days (a day's value: the net amount of its purchases),
+   * the first purchase day left out; what Gamma-Gamma models the spend on. Null without repeats.
+   */
+  public static final String REPEAT_PURCHASE_VALUE = "repeat_purchase_value";
+
   /** The columns of {@link #perCustomer}, in order. */
   public static final List<String> COLUMNS =
       List.of(
@@ -62,7 +74,13 @@ public final class CustomerMetrics {
           RETURNS_AMOUNT,
           AVG_ORDER_VALUE,
           TENURE_DAYS,
-          AMOUNT_LEVEL_REVENUE);
+          AMOUNT_LEVEL_REVENUE,
+          REPEAT_PURCHASES,
+          REPEAT_PURCHASE_VALUE);
+
+  private static final String PURCHASE_DAYS = CustomerDaysPass.PURCHASE_DAYS;
+  private static final String HISTORY_PURCHASE_UNITS = CustomerDaysPass.HISTORY_PURCHASE_UNITS;
+  private static final String FIRST_DAY_UNITS = CustomerDaysPass.FIRST_DAY_UNITS;
 
   /** Order-level columns between netting and the per-customer aggregate. */
   public static final String ORDER_DATE = "order_date";
@@ -111,27 +129,30 @@ public final class CustomerMetrics {
         col(CUSTOMER_ID), col(TRANSACTION_DATE).as(ORDER_DATE), units(col(AMOUNT)).as(ORDER_UNITS));
   }
 
+  /** {@link #customerDays(Dataset, boolean)} with the default: a zero order is no purchase. */
+  public static Dataset<Row> customerDays(Dataset<Row> orders) {
+    return customerDays(orders, false);
+  }
+
   /**
    * The orders summed per customer and day ({@link #ORDER_DATE}, {@link #PURCHASES}, {@link
-   * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer: every later
-   * per-customer computation (the metrics, the cohort triangle) then groups without another
-   * shuffle. Orders with a net amount of 0 leave a day with no purchase and no return, so that
-   * their customer is kept.
+   * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer and sorted by customer
+   * and day within each partition: the metrics and the cohort triangle are then computed in one
+   * streaming pass ({@link CustomerDaysPass}) without another shuffle. Orders with a net amount of
+   * 0 are purchases if {@code zeroAmountPurchases}, else they leave a day with no purchase and no
+   * return, so that their customer is kept.
    */
-  public static Dataset<Row> customerDays(Dataset<Row> orders) {
+  public static Dataset<Row> customerDays(Dataset<Row> orders, boolean zeroAmountPurchases) {
     Column units = col(ORDER_UNITS);
+    Column isPurchase = zeroAmountPurchases ? units.geq(0) : units.gt(0);
     return orders
         .repartition(col(CUSTOMER_ID))
         .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
         .agg(
-            count(when(units.gt(0), lit(1))).cast(DataTypes.IntegerType).as(PURCHASES),
-            sum(when(units.gt(0), units).otherwise(0L)).as(PURCHASE_UNITS),
-            sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS));
-  }
-
-  /** A customer day's net amount, purchases and returns, in order units. */
-  public static Column netUnits() {
-    return col(PURCHASE_UNITS).plus(col(RETURN_UNITS));
+            count(when(isPurchase, lit(1))).cast(DataTypes.IntegerType).as(PURCHASES),
+            sum(when(isPurchase, units).otherwise(0L)).as(PURCHASE_UNITS),
+            sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS))
+        .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE));
   }
 
   /**
@@ -143,25 +164,35 @@ public final class CustomerMetrics {
    */
   public static Dataset<Row> perCustomer(
       Dataset<Row> customerDays, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
-    Column day = col(ORDER_DATE);
-    Column inWindow = since(day, asOf, windowDays);
-    Column purchased = col(PURCHASES).gt(0);
-    Column asOfDate = lit(Date.valueOf(asOf));
+    return fromSums(
+        CustomerDaysPass.customers(
+            CustomerDaysPass.of(customerDays, asOf, windowDays, amountLevelWindowDays)),
+        asOf);
+  }
 
+  /**
+   * {@link #perCustomer} from the customer rows of a {@link CustomerDaysPass}, which sums each
+   * customer's days in exact long units; the dates, money and ratios are derived here.
+   */
+  public static Dataset<Row> fromSums(Dataset<Row> customerSums, LocalDate asOf) {
+    Column asOfDate = lit(Date.valueOf(asOf));
     Dataset<Row> sums =
-        customerDays
-            .groupBy(col(CUSTOMER_ID))
-            .agg(
-                min(when(purchased, day)).as(FIRST_PURCHASE_DATE),
-                max(when(purchased, day)).as(LAST_PURCHASE_DATE),
-                coalesce(sum(when(inWindow, col(PURCHASES))), lit(0L))
-                    .cast(DataTypes.IntegerType)
-                    .as(FREQUENCY),
-                money(sum(when(inWindow, netUnits()))).as(MONETARY),
-                money(sum(when(inWindow, col(PURCHASE_UNITS)))).as(GROSS_REVENUE),
-                money(sum(when(inWindow, negate(col(RETURN_UNITS))))).as(RETURNS_AMOUNT),
-                money(sum(when(since(day, asOf, amountLevelWindowDays), netUnits())))
-                    .as(AMOUNT_LEVEL_REVENUE));
+        customerSums.select(
+            col(CUSTOMER_ID),
+            date_from_unix_date(col(CustomerDaysPass.FIRST_PURCHASE_DAY)).as(FIRST_PURCHASE_DATE),
+            date_from_unix_date(col(CustomerDaysPass.LAST_PURCHASE_DAY)).as(LAST_PURCHASE_DATE),
+            col(CustomerDaysPass.WINDOW_PURCHASES).cast(DataTypes.IntegerType).as(FREQUENCY),
+            money(
+                    col(CustomerDaysPass.WINDOW_PURCHASE_UNITS)
+                        .plus(col(CustomerDaysPass.WINDOW_RETURN_UNITS)))
+                .as(MONETARY),
+            money(col(CustomerDaysPass.WINDOW_PURCHASE_UNITS)).as(GROSS_REVENUE),
+            money(negate(col(CustomerDaysPass.WINDOW_RETURN_UNITS))).as(RETURNS_AMOUNT),
+            money(col(CustomerDaysPass.AMOUNT_LEVEL_UNITS)).as(AMOUNT_LEVEL_REVENUE),
+            col(PURCHASE_DAYS),
+            col(HISTORY_PURCHASE_UNITS),
+            col(FIRST_DAY_UNITS));
+    Column repeatDays = col(PURCHASE_DAYS).minus(1);
 
     return sums.select(
         col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
@@ -176,12 +207,13 @@ public final class CustomerMetrics {
             .cast(MONEY_TYPE)
             .as(AVG_ORDER_VALUE),
         datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS),
-        col(AMOUNT_LEVEL_REVENUE));
-  }
-
-  /** Whether a date is in [as-of - days, as-of); every date before as-of for 0 days. */
-  private static Column since(Column orderDate, LocalDate asOf, int days) {
-    return days == 0 ? lit(true) : orderDate.geq(lit(Date.valueOf(asOf.minusDays(days))));
+        col(AMOUNT_LEVEL_REVENUE),
+        when(col(PURCHASE_DAYS).gt(0), repeatDays.cast(DataTypes.IntegerType)).as(REPEAT_PURCHASES),
+        when(
+                repeatDays.gt(0),
+                money(col(HISTORY_PURCHASE_UNITS).minus(col(FIRST_DAY_UNITS))).divide(repeatDays))
+            .cast(MONEY_TYPE)
+            .as(REPEAT_PURCHASE_VALUE));
   }
 
   /** A line amount (DECIMAL(18,4)) as BIGINT units of 1/10,000. */

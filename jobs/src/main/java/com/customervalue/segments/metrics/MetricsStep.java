@@ -24,14 +24,20 @@ public final class MetricsStep implements Step {
   public static final Key<CustomerDays> CUSTOMER_DAYS =
       Key.of("the orders per customer and day", CustomerDays.class);
 
+  public static final Key<CohortCells> COHORT_CELLS =
+      Key.of("the cohort triangle cells per partition", CohortCells.class);
+
   private final int amountLevelWindowDays;
+  private final boolean zeroAmountPurchases;
 
   /**
    * {@code amountLevelWindowDays}: the trailing window the amount level's basis is measured over
-   * (segments.classification.amount-levels-window-days; 0 = the whole history).
+   * (segments.classification.amount-levels-window-days; 0 = the whole history); {@code
+   * zeroAmountPurchases}: an order of net amount 0 is a purchase (segments.snapshot).
    */
-  public MetricsStep(int amountLevelWindowDays) {
+  public MetricsStep(int amountLevelWindowDays, boolean zeroAmountPurchases) {
     this.amountLevelWindowDays = amountLevelWindowDays;
+    this.zeroAmountPurchases = zeroAmountPurchases;
   }
 
   @Override
@@ -50,12 +56,17 @@ public final class MetricsStep implements Step {
     // iterates); let adaptive execution size their partitions from the data instead of keeping 200.
     state.spark().conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     Ingested ingested = state.get(ValidateStep.INGESTED);
-    // Cached: the metrics and cohort_retention (distribute) both aggregate them, and recomputing
-    // them would read, validate and net every input line again. Partitioned by customer, so that
-    // neither needs a shuffle of its own.
-    Dataset<Row> days = state.cache(CustomerMetrics.customerDays(orders(ingested)));
+    Dataset<Row> days = CustomerMetrics.customerDays(orders(ingested), zeroAmountPurchases);
+    // Not cached: at 100 M lines caching the 33 M customer days cost 7 % of the run. The pass
+    // below reads them once and its output (a row per customer and a few thousand cells) is cached
+    // instead; only the opt-in backtest reads the days again, recomputing them.
     state.put(CUSTOMER_DAYS, new CustomerDays(days));
-    Dataset<Row> metrics = state.cache(perCustomer(ingested, days, amountLevelWindowDays));
+    Dataset<Row> pass =
+        state.cache(
+            CustomerDaysPass.of(
+                days, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays));
+    state.put(COHORT_CELLS, new CohortCells(CustomerDaysPass.cells(pass)));
+    Dataset<Row> metrics = state.cache(perCustomer(ingested, CustomerDaysPass.customers(pass)));
     Row population =
         metrics.agg(count(lit(1)), count(when(CustomerMetrics.isBuyer(), lit(1)))).first();
     long customers = population.getLong(0);
@@ -81,12 +92,9 @@ public final class MetricsStep implements Step {
         : CustomerMetrics.eachLineAnOrder(lines);
   }
 
-  /** Per-customer metrics, with the customer master's customers and attributes when given. */
-  static Dataset<Row> perCustomer(
-      Ingested ingested, Dataset<Row> customerDays, int amountLevelWindowDays) {
-    Dataset<Row> metrics =
-        CustomerMetrics.perCustomer(
-            customerDays, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays);
+  /** Per-customer metrics from a pass's customer rows, with the customer master's when given. */
+  static Dataset<Row> perCustomer(Ingested ingested, Dataset<Row> customerSums) {
+    Dataset<Row> metrics = CustomerMetrics.fromSums(customerSums, ingested.asOf());
     return ingested
         .customerMaster()
         .map(master -> CustomerMaster.attach(metrics, master))

@@ -75,6 +75,7 @@ public final class HtmlReport {
     BuyerSections.segmentMap(html, figures.segmentMap());
     BuyerSections.cohorts(html, figures.cohorts(), run.snapshotDate());
     TierSections.migration(html, figures);
+    ValueSections.predictedValue(html, figures.value());
     ClassificationSections.playbook(html, figures.playbook(), figures.tiers());
     TierSections.breakdowns(html, figures.breakdowns(), figures.tiers());
     ClassificationSections.amountLevels(html, figures.amountBands(), figures.amountLevels());

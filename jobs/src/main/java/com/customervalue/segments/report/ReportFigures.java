@@ -1,6 +1,7 @@
 package com.customervalue.segments.report;
 
 import com.customervalue.segments.classify.AmountLevels;
+import com.customervalue.segments.clv.ClvSettings;
 import com.customervalue.segments.distribute.TierMigration;
 import com.customervalue.segments.ingest.IngestCounts;
 import com.customervalue.segments.tier.TierOutcome;
@@ -13,7 +14,8 @@ import org.apache.spark.sql.Row;
 /**
  * Everything the HTML report shows, gathered from the snapshot's tables into small driver-side
  * records: the report never touches customer-level data beyond one aggregation of the R × F grid,
- * the tier × lifecycle status grid and the amount levels.
+ * the tier × lifecycle status grid and the amount levels, and one of the predicted value per tier,
+ * status and tenth of P(alive) ({@link ValueFigures}).
  */
 public record ReportFigures(
     RunFacts run,
@@ -32,7 +34,8 @@ public record ReportFigures(
     List<PlaybookCell> playbook,
     AmountLevels amountBands,
     List<AmountLevelCount> amountLevels,
-    List<BreakdownCell> breakdowns) {
+    List<BreakdownCell> breakdowns,
+    ValueFigures value) {
 
   /** How many values of each breakdown attribute the report shows; the rest are "other". */
   public static final int BREAKDOWN_VALUES_SHOWN = 10;
@@ -139,11 +142,13 @@ public record ReportFigures(
    * Reads the figures from the snapshot's tables. {@code segments} is customer_segments; the others
    * are the summary tables of the same snapshot (the segment map is rfm_segment_map, the cohorts
    * cohort_retention). {@code amountBands} are the bands the amount levels were assigned with;
-   * {@code breakdown} is segment_breakdown.
+   * {@code breakdown} is segment_breakdown; {@code clvSettings} are the settings the value models
+   * were fitted and the predictions made with, {@code clvModel} and {@code clvBacktest} the tables.
    */
   public static ReportFigures gather(
       RunFacts run,
       AmountLevels amountBands,
+      ClvSettings clvSettings,
       Dataset<Row> segments,
       Dataset<Row> tierSummary,
       Dataset<Row> segmentSummary,
@@ -151,7 +156,9 @@ public record ReportFigures(
       Dataset<Row> distribution,
       Dataset<Row> migration,
       Dataset<Row> cohorts,
-      Dataset<Row> breakdown) {
+      Dataset<Row> breakdown,
+      Dataset<Row> clvModel,
+      Dataset<Row> clvBacktest) {
     List<Tier> tiers = FigureQueries.tiers(tierSummary);
     // One aggregation of the customers gives the R × F grid, the playbook grid and the levels.
     List<Row> groups = CustomerGroups.collect(segments);
@@ -176,7 +183,8 @@ public record ReportFigures(
         CustomerGroups.playbook(groups),
         amountBands,
         CustomerGroups.amountLevels(groups, amountBands.top()),
-        FigureQueries.breakdowns(breakdown, BREAKDOWN_VALUES_SHOWN));
+        FigureQueries.breakdowns(breakdown, BREAKDOWN_VALUES_SHOWN),
+        ValueFigures.gather(clvSettings, tiers, segments, clvModel, clvBacktest));
   }
 
   /** The share of revenue held by the top {@code percent} % of buyers, NaN when not computed. */

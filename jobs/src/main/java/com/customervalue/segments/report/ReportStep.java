@@ -2,6 +2,7 @@ package com.customervalue.segments.report;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.classify.AmountLevels;
+import com.customervalue.segments.clv.ClvStep;
 import com.customervalue.segments.ingest.Ingested;
 import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.metrics.CustomerBase;
@@ -80,6 +81,7 @@ public final class ReportStep implements Step {
         ReportFigures.gather(
             facts,
             amountLevels,
+            state.get(ClvStep.MODELS).settings(),
             output.staged(Catalog.CUSTOMER_SEGMENTS),
             output.staged(Catalog.TIER_SUMMARY),
             output.staged(Catalog.RFM_SEGMENT_SUMMARY),
@@ -87,7 +89,9 @@ public final class ReportStep implements Step {
             output.staged(Catalog.VALUE_DISTRIBUTION),
             output.staged(Catalog.TIER_MIGRATION),
             output.staged(Catalog.COHORT_RETENTION),
-            output.staged(Catalog.SEGMENT_BREAKDOWN));
+            output.staged(Catalog.SEGMENT_BREAKDOWN),
+            output.staged(Catalog.CLV_MODEL),
+            output.staged(Catalog.CLV_BACKTEST));
     byte[] page = HtmlReport.render(figures).getBytes(StandardCharsets.UTF_8);
     Path file = new Path(directory, Catalog.REPORT_FILE);
     try (FSDataOutputStream out =

@@ -137,6 +137,10 @@ public final class Benchmark {
       table.put(
           "k-means share of job",
           String.format("%.1f %%", 100 * result.stageSeconds().get("tier") / jobSeconds));
+      table.put(
+          "value models (clv) share of job",
+          String.format("%.1f %%", 100 * result.stageSeconds().get("clv") / jobSeconds));
+      valueModels(spark, output, table);
       if (Boolean.parseBoolean(flags.getOrDefault("tier-quality", "false"))) {
         tierQuality(spark, settings, output, table);
       }
@@ -144,6 +148,31 @@ public final class Benchmark {
     } finally {
       spark.stop();
     }
+  }
+
+  /** Each full fit of the run: its distinct inputs, iterations and estimates (clv_model). */
+  private static void valueModels(SparkSession spark, Path output, Map<String, String> table) {
+    Map<String, StringBuilder> estimates = new LinkedHashMap<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(output.resolve("clv_model").toString())
+            .filter("fit = 'full'")
+            .orderBy("model")
+            .collectAsList()) {
+      String model = row.getAs("model");
+      StringBuilder line =
+          estimates.computeIfAbsent(
+              model,
+              name ->
+                  new StringBuilder(
+                      String.format(
+                          "%,d inputs, %d iterations:",
+                          row.<Long>getAs("distinct_inputs"), row.<Integer>getAs("iterations"))));
+      line.append(
+          String.format(" %s %.4g", row.<String>getAs("parameter"), row.<Double>getAs("value")));
+    }
+    estimates.forEach((model, line) -> table.put("  fit " + model, line.toString()));
   }
 
   /**

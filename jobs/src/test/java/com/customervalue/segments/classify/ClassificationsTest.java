@@ -4,12 +4,15 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.clv.CustomerValue;
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.tier.ValueTiers;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -291,27 +294,49 @@ class ClassificationsTest extends SparkTestSession {
     assertEquals(
         10, Set.copyOf(INTENDED.values()).size(), "distinct actions of the default playbook");
 
-    // Spark applies the same rules to customer_segments.
+    // Spark applies the same rules to customer_segments; buyers likely alive (P(alive) 0.9, none
+    // for prospects) get their cell's action, gold and silver buyers not yet lapsed below 0.5 the
+    // win-back call.
+    String winBack = "Win-back call: high value at risk of being lost";
+    Map<String, String> expected = new HashMap<>();
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<Playbook.Cell, String> entry : INTENDED.entrySet()) {
+      Playbook.Cell cell = entry.getKey();
+      String id = cell.tier() + "/" + cell.status();
+      boolean prospect = cell.status().equals(Lifecycle.PROSPECT);
+      rows.add(RowFactory.create(id, cell.tier(), cell.status(), prospect ? null : 0.9));
+      expected.put(id, entry.getValue());
+      if (!prospect) {
+        boolean atRisk =
+            Set.of("gold", "silver").contains(cell.tier())
+                && Set.of(Lifecycle.ACTIVE, Lifecycle.AT_RISK).contains(cell.status());
+        rows.add(RowFactory.create(id + "/0.49", cell.tier(), cell.status(), 0.49));
+        expected.put(id + "/0.49", atRisk ? winBack : entry.getValue());
+        rows.add(RowFactory.create(id + "/0.5", cell.tier(), cell.status(), 0.5));
+        expected.put(id + "/0.5", entry.getValue());
+      }
+    }
     Dataset<Row> customers =
         spark.createDataFrame(
-            INTENDED.keySet().stream()
-                .map(
-                    cell ->
-                        RowFactory.create(
-                            cell.tier() + "/" + cell.status(), cell.tier(), cell.status()))
-                .toList(),
+            rows,
             new StructType()
                 .add("customer_id", DataTypes.StringType)
                 .add(ValueTiers.VALUE_TIER, DataTypes.StringType)
-                .add(Classifications.LIFECYCLE_STATUS, DataTypes.StringType));
+                .add(Classifications.LIFECYCLE_STATUS, DataTypes.StringType)
+                .add(CustomerValue.P_ALIVE, DataTypes.DoubleType));
     assertEquals(
-        INTENDED.entrySet().stream()
-            .collect(
-                Collectors.toMap(
-                    entry -> entry.getKey().tier() + "/" + entry.getKey().status(),
-                    Map.Entry::getValue)),
+        expected,
         column(
             Classifications.recommendedAction(customers, playbook),
             Classifications.RECOMMENDED_ACTION));
+    // The bounded rule is tried before the retention call and the engagement campaign.
+    assertEquals(
+        List.of(2, 3),
+        Playbook.rulesTried(playbook, new Playbook.Cell("silver", Lifecycle.AT_RISK)));
+    assertEquals(
+        List.of(2, 8),
+        Playbook.rulesTried(playbook, new Playbook.Cell("silver", Lifecycle.ACTIVE)));
+    assertEquals(
+        List.of(6), Playbook.rulesTried(playbook, new Playbook.Cell("iron", Lifecycle.LAPSED)));
   }
 }

@@ -2,9 +2,13 @@ package com.customervalue.segments.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.clv.ClvModel;
+import com.customervalue.segments.clv.CustomerValue;
+import com.customervalue.segments.clv.ModelFit;
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.metrics.CustomerMaster;
@@ -27,6 +31,29 @@ import org.junit.jupiter.api.Test;
 /** The customer_segments table assembled from its stages, with customer master attributes. */
 class CustomerSegmentsTest extends SparkTestSession {
   private static final LocalDate AS_OF = LocalDate.of(2024, 1, 1);
+
+  /** The published CDNOW estimates (Fader, Hardie &amp; Lee 2005), weeks. */
+  private static final ModelFit CDNOW_BG_NBD =
+      new ModelFit(
+          ClvModel.BG_NBD,
+          new double[] {0.2426, 4.414, 0.7929, 2.426},
+          new double[4],
+          -9582.4,
+          2357,
+          0,
+          0,
+          true);
+
+  private static final ModelFit CDNOW_GAMMA_GAMMA =
+      new ModelFit(
+          ClvModel.GAMMA_GAMMA,
+          new double[] {6.25, 3.74, 15.44},
+          new double[3],
+          0,
+          946,
+          0,
+          0,
+          true);
 
   @Test
   void everyCustomerGetsTheDeclaredColumnsThenTheAttributes() {
@@ -63,6 +90,7 @@ class CustomerSegmentsTest extends SparkTestSession {
             breaks,
             settings.scoring().segmentRules(),
             tiering.model(),
+            new CustomerValue(CDNOW_BG_NBD, Optional.of(CDNOW_GAMMA_GAMMA), settings.clv()),
             settings.classification());
 
     Catalog.CUSTOMER_SEGMENTS.requireSchema(segments.schema());
@@ -85,7 +113,15 @@ class CustomerSegmentsTest extends SparkTestSession {
     assertEquals(
         "First-purchase incentive: a welcome offer on the first order",
         prospect.getAs("recommended_action"));
-    assertEquals("North", rows.get("c1").getAs("region"));
+    assertNull(prospect.getAs("p_alive"));
+    assertNull(prospect.getAs("clv"));
+    Row c1 = rows.get("c1");
+    assertEquals("North", c1.getAs("region"));
+    // c1 bought on three days, the last 158 days before as-of: alive, but not surely.
+    assertEquals(2, (Integer) c1.getAs("repeat_purchases"));
+    double pAlive = c1.getAs("p_alive");
+    assertTrue(pAlive > 0 && pAlive < 1, "p_alive " + pAlive);
+    assertTrue(((Double) c1.getAs("expected_purchases")) > 0);
     assertEquals(40, rows.values().stream().filter(row -> row.getAs("rfm_cell") != null).count());
   }
 }

@@ -25,7 +25,9 @@ class SegmentSummariesTest extends SparkTestSession {
           .add(CustomerMetrics.MONETARY, CustomerMetrics.MONEY_TYPE)
           .add(ValueTiers.VALUE_TIER, DataTypes.StringType)
           .add(ValueTiers.VALUE_TIER_NAME, DataTypes.StringType)
-          .add(ValueTiers.TIER_RANK, DataTypes.IntegerType);
+          .add(ValueTiers.TIER_RANK, DataTypes.IntegerType)
+          .add("p_alive", DataTypes.DoubleType)
+          .add("clv", CustomerMetrics.MONEY_TYPE);
 
   private static final StructType CENTROIDS =
       new StructType()
@@ -34,12 +36,25 @@ class SegmentSummariesTest extends SparkTestSession {
           .add("centroid_frequency", DataTypes.DoubleType)
           .add("centroid_monetary", DataTypes.DoubleType);
 
+  /** A buyer has P(alive) 1 - frequency / 10 and a CLV of 10 per purchase; others have none. */
   private static Row customer(String id, Integer recency, int frequency, String tier, int rank) {
+    boolean bought = frequency > 0;
     return RowFactory.create(
-        id, recency, frequency, new BigDecimal(10 * frequency).setScale(4), tier, tier, rank);
+        id,
+        recency,
+        frequency,
+        new BigDecimal(10 * frequency).setScale(4),
+        tier,
+        tier,
+        rank,
+        bought ? 1 - frequency / 10.0 : null,
+        bought ? new BigDecimal(10 * frequency).setScale(4) : null);
   }
 
-  /** gold: four buyers, three of them with two purchases or more; iron: non-buyers only. */
+  /**
+   * gold: four buyers, three of them with two purchases or more; iron: non-buyers only, without
+   * predictions.
+   */
   @Test
   void repeatRateIsTheShareOfBuyersWithTwoPurchasesAndNullWithoutBuyers() {
     Dataset<Row> segments =
@@ -57,7 +72,13 @@ class SegmentSummariesTest extends SparkTestSession {
 
     List<Row> summary =
         SegmentSummaries.tierSummary(segments, centroids, QuantileMode.EXACT)
-            .select("value_tier", "buyers", "repeat_rate", "median_frequency")
+            .select(
+                "value_tier",
+                "buyers",
+                "repeat_rate",
+                "median_frequency",
+                "mean_p_alive",
+                "total_clv")
             .collectAsList();
 
     assertEquals("gold", summary.get(0).getString(0));
@@ -66,5 +87,10 @@ class SegmentSummariesTest extends SparkTestSession {
     assertEquals(0L, summary.get(1).getLong(1));
     assertTrue(summary.get(1).isNullAt(2), "no buyers, no repeat rate");
     assertTrue(summary.get(1).isNullAt(3), "like the medians");
+    // Frequencies 1, 2, 3 and 7: P(alive) 0.9, 0.8, 0.7, 0.3; CLV 10 + 20 + 30 + 70.
+    assertEquals(0.675, summary.get(0).getDouble(4), 1e-12);
+    assertEquals(new BigDecimal("130.0000"), summary.get(0).getDecimal(5));
+    assertTrue(summary.get(1).isNullAt(4), "no predictions, no mean P(alive)");
+    assertEquals(new BigDecimal("0.0000"), summary.get(1).getDecimal(5));
   }
 }

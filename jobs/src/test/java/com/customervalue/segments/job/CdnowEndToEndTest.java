@@ -1,6 +1,8 @@
 package com.customervalue.segments.job;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,8 +90,16 @@ class CdnowEndToEndTest extends SparkTestSession {
         "the fixed breaks [1, 2, 3, 5] of conf/cdnow.conf: two purchases score 2");
   }
 
-  /** The playbook's intent typed in again, cell by cell: tier × lifecycle status → action. */
-  private static String intendedAction(String tier, String status) {
+  /**
+   * The playbook's intent typed in again, cell by cell: tier × lifecycle status and whether
+   * P(alive) is below 0.5 → action.
+   */
+  private static String intendedAction(String tier, String status, boolean probablyLost) {
+    if (probablyLost
+        && List.of("gold", "silver").contains(tier)
+        && List.of("active", "at_risk").contains(status)) {
+      return "Win-back call: high value at risk of being lost";
+    }
     return switch (status) {
       case "prospect" -> "First-purchase incentive: a welcome offer on the first order";
       case "new" -> "Onboarding series and a second-purchase nudge";
@@ -115,15 +125,26 @@ class CdnowEndToEndTest extends SparkTestSession {
   void everyOccurringTierAndStatusGetsItsIntendedAction() {
     List<Row> cells =
         segments
-            .groupBy("value_tier", "lifecycle_status", "recommended_action")
+            .groupBy(
+                col("value_tier"),
+                col("lifecycle_status"),
+                coalesce(col("p_alive").lt(0.5), lit(false)).as("probably_lost"),
+                col("recommended_action"))
             .count()
             .collectAsList();
+    long winBackCalls = 0;
     for (Row cell : cells) {
       assertEquals(
-          intendedAction(cell.getString(0), cell.getString(1)),
-          cell.getString(2),
-          cell.getString(0) + " × " + cell.getString(1));
+          intendedAction(cell.getString(0), cell.getString(1), cell.getBoolean(2)),
+          cell.getString(3),
+          cell.getString(0) + " × " + cell.getString(1) + (cell.getBoolean(2) ? " × lost" : ""));
+      if (cell.getString(3).startsWith("Win-back call")) {
+        winBackCalls += cell.getLong(4);
+      }
     }
+    // 23,570 customers as of 1998-07-01: BG/NBD finds 900 gold and silver buyers whom the day
+    // thresholds still call active or at risk below P(alive) 0.5.
+    assertEquals(900, winBackCalls, "gold and silver buyers the model thinks lost get the call");
     assertTrue(
         segments.filter(col("lifecycle_status").equalTo("lapsed")).count() > segments.count() / 2,
         "CDNOW is mostly lapsed buyers, so lapsed cells are exercised");

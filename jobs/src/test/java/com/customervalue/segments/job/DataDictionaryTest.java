@@ -121,6 +121,6 @@ class DataDictionaryTest extends SparkTestSession {
       assertEquals(documented, actual, query);
       checked++;
     }
-    assertEquals(11, checked, "the example queries with results");
+    assertEquals(13, checked, "the example queries with results");
   }
 }

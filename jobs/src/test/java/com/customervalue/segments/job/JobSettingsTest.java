@@ -45,7 +45,7 @@ class JobSettingsTest {
         new ColumnMapping("customer_id", Optional.of("order_id"), "order_ts", "amount"),
         settings.input().columns());
     assertEquals(ZoneId.of("UTC"), settings.input().timeZone());
-    assertEquals(new SnapshotSettings(Optional.empty(), 0), settings.snapshot());
+    assertEquals(new SnapshotSettings(Optional.empty(), 0, false), settings.snapshot());
     assertEquals(new QualitySettings(0.05, LocalDate.of(1970, 1, 1)), settings.quality());
     assertEquals("output", settings.output().root());
     assertEquals(64, settings.configDigest().length());
@@ -252,7 +252,7 @@ class JobSettingsTest {
             "CNY",
             365),
         settings.classification().amountLevels());
-    assertEquals(11, settings.classification().playbook().size());
+    assertEquals(12, settings.classification().playbook().size());
   }
 
   @Test
@@ -383,6 +383,39 @@ class JobSettingsTest {
                     + " action = x }, { tiers = [], statuses = [], action = y }]\n"),
             INPUT);
     assertTrue(prospects.contains("playbook[0] (x): is never used"), prospects);
+    // A rule bounding P(alive) takes only some customers of its cells: it covers none.
+    String bounded =
+        failure(
+            write(
+                "segments.classification.playbook = [{ tiers = [], statuses = [], max-p-alive ="
+                    + " 0.5, action = x }]\n"),
+            INPUT);
+    assertTrue(bounded.contains(": gives no action to gold new,"), bounded);
+    String boundedLate =
+        failure(
+            write(
+                "segments.classification.playbook = [{ tiers = [], statuses = [], action = x },"
+                    + " { tiers = [gold], statuses = [], min-p-alive = 0.5, action = y }]\n"),
+            INPUT);
+    assertTrue(boundedLate.contains("playbook[1] (y): is never used"), boundedLate);
+    String outOfRange =
+        failure(
+            write(
+                "segments.classification.playbook = [{ tiers = [gold], statuses = [], max-p-alive ="
+                    + " 1.5, action = x }, { tiers = [], statuses = [], action = y }]\n"),
+            INPUT);
+    assertTrue(
+        outOfRange.startsWith(
+            "Invalid setting segments.classification.playbook[0].max-p-alive: must be in [0, 1]"),
+        outOfRange);
+    String crossed =
+        failure(
+            write(
+                "segments.classification.playbook = [{ tiers = [gold], statuses = [], min-p-alive ="
+                    + " 0.6, max-p-alive = 0.4, action = x }, { tiers = [], statuses = [], action ="
+                    + " y }]\n"),
+            INPUT);
+    assertTrue(crossed.contains("min-p-alive (0.6) must be below max-p-alive (0.4)"), crossed);
   }
 
   private String failure(File file, Map<String, String> overrides) {

@@ -53,6 +53,10 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
           "amount_above_cap",
           "recommended_action");
 
+  /** The value models' predictions, null for customers without a purchase. */
+  static final List<String> PREDICTION_COLUMNS =
+      List.of("p_alive", "expected_purchases", "expected_order_value", "clv");
+
   @TempDir static Path output;
   private static List<RawLine> raw;
   private static RunResult result;
@@ -430,6 +434,7 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
             "metrics",
             "score",
             "tier",
+            "clv",
             "segments",
             "quarantine",
             "distribute",
@@ -475,6 +480,7 @@ class OnlineRetailEndToEndTest extends SparkTestSession {
     Dataset<Row> segments = spark.read().parquet(output.resolve("customer_segments").toString());
     List<String> columns = new ArrayList<>(CustomerMetrics.COLUMNS);
     columns.addAll(SEGMENT_COLUMNS);
+    columns.addAll(PREDICTION_COLUMNS);
     columns.add("snapshot_date");
     assertEquals(columns, List.of(segments.columns()));
     // From value_tier on, every label is set for buyers and non-buyers alike.

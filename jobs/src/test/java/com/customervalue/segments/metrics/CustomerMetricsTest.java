@@ -84,10 +84,43 @@ class CustomerMetricsTest extends SparkTestSession {
             "returns_amount DECIMAL(28,4)",
             "avg_order_value DECIMAL(28,4)",
             "tenure_days INT",
-            "amount_level_revenue DECIMAL(28,4)"),
+            "amount_level_revenue DECIMAL(28,4)",
+            "repeat_purchases INT",
+            "repeat_purchase_value DECIMAL(28,4)"),
         fields);
     assertEquals(
         CustomerMetrics.COLUMNS, Arrays.stream(schema.fields()).map(StructField::name).toList());
+  }
+
+  /**
+   * The buy-till-you-die inputs count purchase days of the whole history, not orders in the window:
+   * two orders on the first day are one purchase day, a return day is none, and the first day's
+   * value stays out of the repeat days' mean.
+   */
+  @Test
+  void repeatPurchasesArePurchaseDaysAfterTheFirstOverTheWholeHistory() {
+    Map<String, Row> metrics =
+        metrics(
+            30,
+            line(1, "o1", "2023-06-01", "100.00"),
+            line(1, "o2", "2023-06-01", "20.00"),
+            line(1, "o3", "2023-07-01", "-50.00"),
+            line(1, "o4", "2024-02-10", "30.00"),
+            line(1, "o5", "2024-02-10", "10.00"),
+            line(1, "o6", "2024-02-20", "20.00"),
+            line(2, "o7", "2024-01-05", "8.00"),
+            line(3, "o8", "2024-01-05", "-8.00"));
+
+    Row repeater = metrics.get("1");
+    assertEquals(2, (Integer) repeater.getAs(CustomerMetrics.REPEAT_PURCHASES));
+    assertEquals(money("30.00"), repeater.getAs(CustomerMetrics.REPEAT_PURCHASE_VALUE));
+    assertEquals(3, (Integer) repeater.getAs(CustomerMetrics.FREQUENCY));
+    Row once = metrics.get("2");
+    assertEquals(0, (Integer) once.getAs(CustomerMetrics.REPEAT_PURCHASES));
+    assertNull(once.getAs(CustomerMetrics.REPEAT_PURCHASE_VALUE));
+    Row returnsOnly = metrics.get("3");
+    assertNull(returnsOnly.getAs(CustomerMetrics.REPEAT_PURCHASES));
+    assertNull(returnsOnly.getAs(CustomerMetrics.REPEAT_PURCHASE_VALUE));
   }
 
   @Test

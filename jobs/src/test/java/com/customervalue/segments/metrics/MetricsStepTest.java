@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,12 @@ class MetricsStepTest extends SparkTestSession {
   }
 
   private RunState validateAndMeasure(String input, Map<String, String> more) {
+    return validateAndMeasure(input, more, state -> {});
+  }
+
+  /** Runs both steps, and {@code whileCached} before the run's caches are released. */
+  private RunState validateAndMeasure(
+      String input, Map<String, String> more, Consumer<RunState> whileCached) {
     Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segments.input.path", input);
     overrides.put("segments.input.columns.order-id", "");
@@ -41,7 +49,8 @@ class MetricsStepTest extends SparkTestSession {
       new ValidateStep(
               settings.input(), settings.quality(), settings.snapshot(), settings.privacy())
           .run(state);
-      new MetricsStep(settings.classification().amountLevels().windowDays()).run(state);
+      new MetricsStep(settings.classification().amountLevels().windowDays(), false).run(state);
+      whileCached.accept(state);
     } finally {
       state.releaseCaches();
     }
@@ -76,6 +85,37 @@ class MetricsStepTest extends SparkTestSession {
     assertNull(prospect.getAs(CustomerMetrics.FIRST_PURCHASE_DATE));
     assertEquals("North", rows.get("c1").getAs("region"));
     assertNull(rows.get("c2").getAs("region"));
+  }
+
+  /**
+   * The customer days are read once and not cached; the cohort cells come from the same pass: c0 to
+   * c9 buy in January, c10 to c19 in February, all again in March.
+   */
+  @Test
+  void theDaysAreNotCachedAndTheCellsComeFromTheSamePass() {
+    String orders =
+        parquet(
+            "cohorts",
+            "SELECT concat('c', id % 20) AS customer_id, CASE WHEN id < 20 THEN"
+                + " date'2023-01-10' + CAST(id % 20 DIV 10 * 31 AS INT) ELSE date'2023-03-05' END"
+                + " AS order_date, CAST(10 AS DECIMAL(10,2)) AS amount FROM range(40)");
+
+    validateAndMeasure(
+        orders,
+        Map.of(),
+        state -> {
+          assertEquals(
+              StorageLevel.NONE(), state.get(MetricsStep.CUSTOMER_DAYS).days().storageLevel());
+          Map<String, Long> active =
+              state.get(MetricsStep.COHORT_CELLS).cells().collectAsList().stream()
+                  .collect(
+                      Collectors.groupingBy(
+                          cell -> cell.getInt(0) + " +" + cell.getInt(1),
+                          Collectors.summingLong(cell -> cell.getLong(2))));
+          // Month indexes: 2023 x 12 + month - 1.
+          assertEquals(
+              Map.of("24276 +0", 10L, "24276 +2", 10L, "24277 +0", 10L, "24277 +1", 10L), active);
+        });
   }
 
   @Test

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.customervalue.segments.OnlineRetailHistory;
 import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.catalog.Catalog;
+import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.ingest.IngestCounts;
+import com.customervalue.segments.job.JobSettings;
+import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.report.ReportFigures.RunFacts;
 import com.customervalue.segments.tier.RankWeights;
 import com.customervalue.segments.tier.TierOutcome;
@@ -31,6 +34,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,9 +85,9 @@ class RunReportTest extends SparkTestSession {
   @Test
   void theReportIsOneSelfContainedPageOfInlineCharts() {
     assertEquals(
-        6,
+        7,
         SVG.matcher(html).results().count(),
-        "tiers, heat map, histogram, Lorenz, segments, migration");
+        "tiers, heat map, histogram, Lorenz, segments, migration, P(alive)");
     for (String external :
         List.of("<script", "<link", "<img", "<iframe", "src=", "@import", "url(http")) {
       assertFalse(
@@ -491,6 +495,189 @@ class RunReportTest extends SparkTestSession {
     return row.append("</tr>").toString();
   }
 
+  /** The text of the section {@code <h2>title</h2>} of {@code page}, up to the next one. */
+  private static String section(String page, String title) {
+    int heading = page.indexOf("<h2>" + title + "</h2>");
+    assertTrue(heading >= 0, "a section " + title);
+    int next = page.indexOf("<h2>", heading + 1);
+    return page.substring(heading, next < 0 ? page.length() : next);
+  }
+
+  /**
+   * The rows the predicted value shows per tier or status, computed here from customer_segments:
+   * name, customers, with a P(alive), mean P(alive), expected purchases, total and mean CLV.
+   */
+  private static List<String> valueRows(
+      Dataset<Row> segments, String group, Map<String, String> names) {
+    return segments
+        .groupBy(group)
+        .agg(
+            functions.count(functions.lit(1)),
+            functions.count("p_alive"),
+            functions.avg("p_alive"),
+            functions.sum("expected_purchases"),
+            functions.sum(col("clv").cast("double")),
+            functions.avg(col("clv").cast("double")))
+        .collectAsList()
+        .stream()
+        .map(
+            row ->
+                "<tr><td>"
+                    + names.getOrDefault(row.getString(0), row.getString(0))
+                    + "</td><td>"
+                    + whole(row.getLong(1))
+                    + "</td><td>"
+                    + whole(row.getLong(2))
+                    + "</td><td>"
+                    + shown(row, 3, "%.3f")
+                    + "</td><td>"
+                    + shown(row, 4, "%,.1f")
+                    + "</td><td>"
+                    + shown(row, 5, "%,.2f")
+                    + "</td><td>"
+                    + shown(row, 6, "%,.2f")
+                    + "</td></tr>")
+        .toList();
+  }
+
+  /** A number of {@code row} as the report shows it: "–" for none (prospects have no P(alive)). */
+  private static String shown(Row row, int index, String format) {
+    return row.isNullAt(index) ? "–" : String.format(Locale.ROOT, format, row.getDouble(index));
+  }
+
+  @Test
+  void thePredictedValueIsCustomerSegmentsByTierAndStatusWithTheDistributionOfPAlive() {
+    String section = section(html, "Predicted value");
+    assertTrue(
+        section.contains(
+            "P(alive) and the expected purchases are those of bgnbd (the first of"
+                + " segments.clv.models), fitted on every customer's purchase days up to"
+                + " 2011-12-09, in weeks"),
+        "the model, observation end and time unit");
+    assertTrue(section.contains("The horizon is 365 days"), "the horizon");
+    Dataset<Row> segments = table(Catalog.CUSTOMER_SEGMENTS.name(), DECEMBER);
+    Map<String, String> names = new HashMap<>();
+    List<Row> tiers =
+        table(Catalog.TIER_SUMMARY.name(), DECEMBER)
+            .select("value_tier", "value_tier_name", "mean_p_alive")
+            .collectAsList();
+    tiers.forEach(tier -> names.put(tier.getString(0), tier.getString(1)));
+    List<String> rows = new ArrayList<>(valueRows(segments, "value_tier", names));
+    rows.addAll(valueRows(segments, "lifecycle_status", Map.of()));
+    assertEquals(4 + 5, rows.size(), "four tiers and five statuses");
+    for (String row : rows) {
+      assertTrue(section.contains(row), "predicted value row " + row);
+    }
+    // tier_summary's mean P(alive) is the one shown.
+    for (Row tier : tiers) {
+      assertTrue(
+          rows.stream()
+              .anyMatch(
+                  row ->
+                      row.startsWith("<tr><td>" + tier.getString(1) + "</td>")
+                          && row.contains(
+                              String.format(Locale.ROOT, "<td>%.3f</td>", tier.getDouble(2)))),
+          "tier_summary.mean_p_alive of " + tier.getString(1));
+    }
+
+    // Ten bins of P(alive), counted here another way; the customers without one are not shown.
+    Map<Integer, Long> bins = new HashMap<>();
+    segments
+        .where(col("p_alive").isNotNull())
+        .selectExpr("CASE WHEN p_alive >= 0.9 THEN 9 ELSE CAST(p_alive * 10 AS INT) END AS bin")
+        .groupBy("bin")
+        .count()
+        .collectAsList()
+        .forEach(row -> bins.put(row.getInt(0), row.getLong(1)));
+    for (int bin = 0; bin < 10; bin++) {
+      String expected =
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%.1f–%.1f</td><td>%s</td>",
+              bin / 10.0,
+              (bin + 1) / 10.0,
+              whole(bins.getOrDefault(bin, 0L)));
+      assertTrue(section.contains(expected), "P(alive) bin " + expected);
+    }
+    assertTrue(
+        SVG.matcher(section.substring(section.indexOf("<h3>Distribution of P(alive)</h3>"))).find(),
+        "the P(alive) chart");
+
+    // Every row of clv_model, to four significant digits; no holdout, so no backtest.
+    List<Row> parameters =
+        table(Catalog.CLV_MODEL.name(), DECEMBER)
+            .select("model", "parameter", "value", "converged")
+            .collectAsList();
+    assertEquals(4 + 4 + 3, parameters.size(), "BG/NBD, Pareto/NBD and Gamma-Gamma, full fits");
+    for (Row parameter : parameters) {
+      String expected =
+          "<td class=\"text\">"
+              + parameter.getString(0)
+              + "</td><td class=\"text\">"
+              + parameter.getString(1)
+              + "</td><td>"
+              + String.format(Locale.ROOT, "%.4g", parameter.getDouble(2))
+              + "</td>";
+      assertTrue(section.contains(expected), "clv_model row " + expected);
+    }
+    assertTrue(section.contains("No holdout in this run"), "no backtest without a holdout");
+  }
+
+  @Test
+  void withAHoldoutTheReportShowsTheBacktestOfClvBacktest() throws IOException {
+    Path output = Files.createDirectories(scratch.resolve("cdnow"));
+    SegmentationJob.run(
+        spark,
+        JobSettings.load(
+            ConfigLayers.layered(
+                Optional.of(repositoryRoot().resolve("conf/cdnow.conf").toFile()),
+                Map.of(
+                    "segments.input.path",
+                    repositoryRoot().resolve("data-samples/cdnow_sample.parquet").toString(),
+                    "segments.output.root",
+                    output.toString(),
+                    "segments.snapshot.as-of",
+                    "1998-07-01"))));
+    String page =
+        Files.readString(
+            output
+                .resolve(Catalog.REPORT)
+                .resolve("snapshot_date=1998-07-01")
+                .resolve(Catalog.REPORT_FILE),
+            StandardCharsets.UTF_8);
+    String section = section(page, "Predicted value");
+    String backtest = section.substring(section.indexOf("<h3>Holdout backtest</h3>"));
+    List<Row> rows =
+        spark
+            .read()
+            .parquet(output.resolve(Catalog.CLV_BACKTEST.name()).toString())
+            .orderBy("model", "bin_order")
+            .collectAsList();
+    assertEquals(2 * 9, rows.size(), "two models × 0..6, 7+ and all");
+    for (Row row : rows) {
+      String expected =
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s</td><td class=\"text\">%s</td><td>%s</td><td>%.3f</td><td>%.3f</td>",
+              row.<String>getAs("model"),
+              row.<String>getAs("repeat_purchases"),
+              whole(row.<Long>getAs("customers")),
+              row.<Double>getAs("actual_mean"),
+              row.<Double>getAs("predicted_mean"));
+      assertTrue(backtest.contains(expected), "clv_backtest row " + expected);
+    }
+    Matcher chart = SVG.matcher(backtest);
+    assertTrue(chart.find(), "the actual-vs-predicted chart");
+    String svg = chart.group();
+    for (String series : List.of("actual", "predicted, bgnbd", "predicted, pareto-nbd", "7+")) {
+      assertTrue(svg.contains(">" + series + "<"), "the chart shows " + series);
+    }
+    assertTrue(
+        backtest.contains("holdout of 273 days from 1997-10-01"), "the holdout in the caption");
+    // The calibration fits are in the model table too.
+    assertTrue(section.contains("<tr><td>calibration</td>"), "calibration fits");
+  }
+
   @Test
   void aFirstSnapshotHasNoMigrationChartButSaysWhy() {
     RunFacts facts =
@@ -515,6 +702,7 @@ class RunReportTest extends SparkTestSession {
             ReportFigures.gather(
                 facts,
                 OnlineRetailHistory.settings(root, JUNE, Map.of()).classification().amountLevels(),
+                OnlineRetailHistory.settings(root, JUNE, Map.of()).clv(),
                 table(Catalog.CUSTOMER_SEGMENTS.name(), JUNE),
                 table(Catalog.TIER_SUMMARY.name(), JUNE),
                 table(Catalog.RFM_SEGMENT_SUMMARY.name(), JUNE),
@@ -522,8 +710,10 @@ class RunReportTest extends SparkTestSession {
                 table(Catalog.VALUE_DISTRIBUTION.name(), JUNE),
                 table(Catalog.TIER_MIGRATION.name(), JUNE),
                 table(Catalog.COHORT_RETENTION.name(), JUNE),
-                table(Catalog.SEGMENT_BREAKDOWN.name(), JUNE)));
-    assertEquals(5, SVG.matcher(first).results().count());
+                table(Catalog.SEGMENT_BREAKDOWN.name(), JUNE),
+                table(Catalog.CLV_MODEL.name(), JUNE),
+                table(Catalog.CLV_BACKTEST.name(), JUNE)));
+    assertEquals(6, SVG.matcher(first).results().count());
     assertTrue(first.contains("This is the first snapshot under this output root"));
   }
 
@@ -563,7 +753,8 @@ class RunReportTest extends SparkTestSession {
     }
 
     String dom = chromium.dumpDom(page);
-    assertEquals(6, SVG.matcher(dom).results().count(), "charts in the DOM Chromium built");
+    assertEquals(7, SVG.matcher(dom).results().count(), "charts in the DOM Chromium built");
+    assertTrue(dom.contains("<h2>Predicted value</h2>"), "the predicted value in the DOM");
     assertTrue(dom.contains("金钻客户 Gold"));
     assertPlaybookGrid(dom);
     assertTrue(dom.contains("<h2>Cohort retention</h2>"), "the cohort triangle");

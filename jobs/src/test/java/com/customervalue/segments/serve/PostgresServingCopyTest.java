@@ -208,6 +208,30 @@ class PostgresServingCopyTest extends SparkTestSession {
             "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename ="
                 + " 'segment_breakdown' AND indexdef LIKE '%UNIQUE%(snapshot_date, attribute,"
                 + " attribute_value, value_tier, lifecycle_status)%'"));
+    // The value models: one row per fit, model and parameter; the backtest (empty without a
+    // holdout) keyed by model and bin.
+    assertEquals(
+        1,
+        query(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename ="
+                + " 'clv_model' AND indexdef LIKE '%UNIQUE%(snapshot_date, fit, model,"
+                + " parameter)%'"));
+    assertEquals(
+        4 + 4 + 3,
+        query("SELECT count(*) FROM crm.clv_model WHERE snapshot_date = DATE '" + DECEMBER + "'"),
+        "full fits of BG/NBD, Pareto/NBD and Gamma-Gamma");
+    assertEquals(
+        1,
+        query(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm' AND tablename ="
+                + " 'clv_backtest' AND indexdef LIKE '%UNIQUE%(snapshot_date, model,"
+                + " repeat_purchases)%'"));
+    assertEquals(
+        1,
+        query(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'crm' AND"
+                + " table_name = 'customer_segments' AND column_name = 'p_alive' AND data_type ="
+                + " 'double precision'"));
     // conf/online-retail.conf breaks down by country: every served customer once per snapshot.
     assertEquals(
         query("SELECT count(*) FROM crm.customer_segments"),

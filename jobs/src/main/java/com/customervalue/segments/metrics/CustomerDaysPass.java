@@ -1,0 +1,319 @@
+package com.customervalue.segments.metrics;
+
+import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
+import static com.customervalue.segments.metrics.CustomerMetrics.ORDER_DATE;
+import static com.customervalue.segments.metrics.CustomerMetrics.PURCHASES;
+import static com.customervalue.segments.metrics.CustomerMetrics.PURCHASE_UNITS;
+import static com.customervalue.segments.metrics.CustomerMetrics.RETURN_UNITS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.unix_date;
+import static org.apache.spark.sql.functions.year;
+
+import java.time.LocalDate;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One streaming pass over the {@link CustomerMetrics#customerDays} that sums every customer's days
+ * into the sums the per-customer metrics are derived from and, at the end of each partition, adds
+ * that partition's cohort triangle cells: the days are read once, in the order they are sorted in,
+ * and never cached.
+ */
+public final class CustomerDaysPass {
+  /** A customer row's first day with a purchase, in days since 1970-01-01; null without one. */
+  static final String FIRST_PURCHASE_DAY = "first_purchase_day";
+
+  /** A customer row's last day with a purchase, in days since 1970-01-01; null without one. */
+  static final String LAST_PURCHASE_DAY = "last_purchase_day";
+
+  /** Purchases in the scoring window. */
+  static final String WINDOW_PURCHASES = "window_purchases";
+
+  /** Units of the purchases in the scoring window (their sum with the returns is the net). */
+  static final String WINDOW_PURCHASE_UNITS = "window_purchase_units";
+
+  /** Units of the returns in the scoring window, negative or 0. */
+  static final String WINDOW_RETURN_UNITS = "window_return_units";
+
+  /** Net units of the orders in the amount-level window. */
+  static final String AMOUNT_LEVEL_UNITS = "amount_level_units";
+
+  /** Days with a purchase, the whole history. */
+  static final String PURCHASE_DAYS = "purchase_days";
+
+  /** Units of the purchases of the whole history; null without a purchase. */
+  static final String HISTORY_PURCHASE_UNITS = "history_purchase_units";
+
+  /** Units of the purchases of the first purchase day; null without a purchase. */
+  static final String FIRST_DAY_UNITS = "first_day_units";
+
+  /** A cell row's cohort, as a month index: year x 12 + month - 1; null on customer rows. */
+  public static final String COHORT_INDEX = "cohort_index";
+
+  /** A cell row's months since the cohort month. */
+  public static final String MONTHS_SINCE_FIRST = "months_since_first";
+
+  /** A cell row's customers with a purchase in the month. */
+  public static final String ACTIVE_CUSTOMERS = "active_customers";
+
+  /** A cell row's net units of the month. */
+  public static final String MONTH_UNITS = "month_units";
+
+  private static final String EPOCH_DAY = "epoch_day";
+  private static final String MONTH_INDEX = "month_index";
+  private static final int MONTHS_PER_YEAR = 12;
+
+  /** The customer fields of a row, after {@code customer_id}. */
+  private static final int CUSTOMER_SUMS = 9;
+
+  /** The cell fields of a row. */
+  private static final int CELL_FIELDS = 4;
+
+  private CustomerDaysPass() {}
+
+  /**
+   * One row per customer (its {@link #COHORT_INDEX} null) and one per cohort cell of each
+   * partition's customers (its {@code customer_id} null) from the {@code customerDays}, which must
+   * be sorted by customer and day within partitions with each customer in one partition, as {@link
+   * CustomerMetrics#customerDays} leaves them. The windows are {@link
+   * CustomerMetrics#perCustomer}'s; the cells count the days before {@code asOf} only.
+   */
+  public static Dataset<Row> of(
+      Dataset<Row> customerDays, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
+    StructType schema =
+        new StructType()
+            .add(CUSTOMER_ID, customerDays.schema().apply(CUSTOMER_ID).dataType(), true)
+            .add(FIRST_PURCHASE_DAY, DataTypes.IntegerType, true)
+            .add(LAST_PURCHASE_DAY, DataTypes.IntegerType, true)
+            .add(WINDOW_PURCHASES, DataTypes.LongType, true)
+            .add(WINDOW_PURCHASE_UNITS, DataTypes.LongType, true)
+            .add(WINDOW_RETURN_UNITS, DataTypes.LongType, true)
+            .add(AMOUNT_LEVEL_UNITS, DataTypes.LongType, true)
+            .add(PURCHASE_DAYS, DataTypes.LongType, true)
+            .add(HISTORY_PURCHASE_UNITS, DataTypes.LongType, true)
+            .add(FIRST_DAY_UNITS, DataTypes.LongType, true)
+            .add(COHORT_INDEX, DataTypes.IntegerType, true)
+            .add(MONTHS_SINCE_FIRST, DataTypes.IntegerType, true)
+            .add(ACTIVE_CUSTOMERS, DataTypes.LongType, true)
+            .add(MONTH_UNITS, DataTypes.LongType, true);
+    // The sort repeats customerDays' own, so the planner drops it; it is here so that the pass
+    // does not depend on the caller having sorted.
+    return customerDays
+        .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE))
+        .select(
+            col(CUSTOMER_ID),
+            unix_date(col(ORDER_DATE)).as(EPOCH_DAY),
+            monthIndex(col(ORDER_DATE)),
+            col(PURCHASES),
+            col(PURCHASE_UNITS),
+            col(RETURN_UNITS))
+        .mapPartitions(
+            new Pass(
+                windowStart(asOf, windowDays),
+                windowStart(asOf, amountLevelWindowDays),
+                (int) asOf.toEpochDay()),
+            Encoders.row(schema));
+  }
+
+  /** The customer rows of a pass, without the cell columns. */
+  public static Dataset<Row> customers(Dataset<Row> pass) {
+    return pass.filter(col(COHORT_INDEX).isNull())
+        .select(
+            col(CUSTOMER_ID),
+            col(FIRST_PURCHASE_DAY),
+            col(LAST_PURCHASE_DAY),
+            col(WINDOW_PURCHASES),
+            col(WINDOW_PURCHASE_UNITS),
+            col(WINDOW_RETURN_UNITS),
+            col(AMOUNT_LEVEL_UNITS),
+            col(PURCHASE_DAYS),
+            col(HISTORY_PURCHASE_UNITS),
+            col(FIRST_DAY_UNITS));
+  }
+
+  /**
+   * The cell rows of a pass ({@link #COHORT_INDEX}, {@link #MONTHS_SINCE_FIRST}, {@link
+   * #ACTIVE_CUSTOMERS}, {@link #MONTH_UNITS}): one per partition and cell, to be summed across
+   * partitions.
+   */
+  public static Dataset<Row> cells(Dataset<Row> pass) {
+    return pass.filter(col(COHORT_INDEX).isNotNull())
+        .select(
+            col(COHORT_INDEX), col(MONTHS_SINCE_FIRST), col(ACTIVE_CUSTOMERS), col(MONTH_UNITS));
+  }
+
+  /** A date's month counted from year 0: year x 12 + month - 1. */
+  private static Column monthIndex(Column date) {
+    return year(date).multiply(MONTHS_PER_YEAR).plus(month(date)).minus(1).as(MONTH_INDEX);
+  }
+
+  /** The first epoch day of a window of {@code days} before as-of; every day for 0. */
+  private static int windowStart(LocalDate asOf, int days) {
+    return days == 0 ? Integer.MIN_VALUE : (int) asOf.minusDays(days).toEpochDay();
+  }
+
+  /** The pass over one partition's days (customer, epoch day, month index, purchases, units). */
+  private static final class Pass implements MapPartitionsFunction<Row, Row> {
+    private final int windowStart;
+    private final int amountLevelStart;
+    private final int asOfDay;
+
+    Pass(int windowStart, int amountLevelStart, int asOfDay) {
+      this.windowStart = windowStart;
+      this.amountLevelStart = amountLevelStart;
+      this.asOfDay = asOfDay;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> days) {
+      return new PartitionRows(days, this);
+    }
+  }
+
+  /**
+   * A partition's output, produced as it is read: a customer's row as soon as its last day is read
+   * (the next customer's first day is kept for the next row), the cells once all days are read.
+   */
+  private static final class PartitionRows implements Iterator<Row> {
+    private final Iterator<Row> days;
+    private final Pass pass;
+    private final PartitionTriangle triangle = new PartitionTriangle();
+    private Row nextDay;
+    private Iterator<Row> cells;
+
+    PartitionRows(Iterator<Row> days, Pass pass) {
+      this.days = days;
+      this.pass = pass;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return nextDay != null || days.hasNext() || cells().hasNext();
+    }
+
+    @Override
+    public Row next() {
+      if (nextDay == null && !days.hasNext()) {
+        return cells().next();
+      }
+      Row day = nextDay != null ? nextDay : days.next();
+      nextDay = null;
+      Object customer = day.get(0);
+      CustomerSums sums = new CustomerSums();
+      triangle.startCustomer();
+      add(sums, day);
+      while (days.hasNext()) {
+        Row following = days.next();
+        if (!customer.equals(following.get(0))) {
+          nextDay = following;
+          break;
+        }
+        add(sums, following);
+      }
+      return sums.row(customer);
+    }
+
+    private void add(CustomerSums sums, Row day) {
+      int epochDay = day.getInt(1);
+      boolean purchased = day.getInt(3) > 0;
+      long purchaseUnits = day.getLong(4);
+      long returnUnits = day.getLong(5);
+      long netUnits = Math.addExact(purchaseUnits, returnUnits);
+      sums.add(
+          epochDay,
+          day.getInt(3),
+          purchaseUnits,
+          returnUnits,
+          netUnits,
+          epochDay >= pass.windowStart,
+          epochDay >= pass.amountLevelStart);
+      if (epochDay < pass.asOfDay) {
+        triangle.add(day.getInt(2), purchased, netUnits);
+      }
+    }
+
+    private Iterator<Row> cells() {
+      if (cells == null) {
+        triangle.startCustomer();
+        cells = triangle.cells(CustomerDaysPass::cellRow);
+      }
+      return cells;
+    }
+  }
+
+  private static Row cellRow(int cohortIndex, int monthsSinceFirst, long active, long units) {
+    Object[] fields = new Object[1 + CUSTOMER_SUMS + CELL_FIELDS];
+    fields[1 + CUSTOMER_SUMS] = cohortIndex;
+    fields[2 + CUSTOMER_SUMS] = monthsSinceFirst;
+    fields[3 + CUSTOMER_SUMS] = active;
+    fields[4 + CUSTOMER_SUMS] = units;
+    return RowFactory.create(fields);
+  }
+
+  /**
+   * One customer's sums, as {@link CustomerMetrics#perCustomer} defines them: a day is a purchase
+   * day if it holds a purchase; sums of no day are 0, dates and units of no purchase day null.
+   */
+  private static final class CustomerSums {
+    private Integer firstPurchaseDay;
+    private int lastPurchaseDay;
+    private long windowPurchases;
+    private long windowPurchaseUnits;
+    private long windowReturnUnits;
+    private long amountLevelUnits;
+    private long purchaseDays;
+    private long historyPurchaseUnits;
+    private long firstDayUnits;
+
+    void add(
+        int epochDay,
+        int purchases,
+        long purchaseUnits,
+        long returnUnits,
+        long netUnits,
+        boolean inWindow,
+        boolean inAmountLevelWindow) {
+      if (purchases > 0) {
+        if (firstPurchaseDay == null) {
+          firstPurchaseDay = epochDay;
+          firstDayUnits = purchaseUnits;
+        }
+        lastPurchaseDay = epochDay;
+        purchaseDays++;
+        historyPurchaseUnits = Math.addExact(historyPurchaseUnits, purchaseUnits);
+      }
+      if (inWindow) {
+        windowPurchases += purchases;
+        windowPurchaseUnits = Math.addExact(windowPurchaseUnits, purchaseUnits);
+        windowReturnUnits = Math.addExact(windowReturnUnits, returnUnits);
+      }
+      if (inAmountLevelWindow) {
+        amountLevelUnits = Math.addExact(amountLevelUnits, netUnits);
+      }
+    }
+
+    Row row(Object customer) {
+      boolean purchased = firstPurchaseDay != null;
+      Object[] fields = new Object[1 + CUSTOMER_SUMS + CELL_FIELDS];
+      fields[0] = customer;
+      fields[1] = firstPurchaseDay;
+      fields[2] = purchased ? lastPurchaseDay : null;
+      fields[3] = windowPurchases;
+      fields[4] = windowPurchaseUnits;
+      fields[5] = windowReturnUnits;
+      fields[6] = amountLevelUnits;
+      fields[7] = purchaseDays;
+      fields[8] = purchased ? historyPurchaseUnits : null;
+      fields[9] = purchased ? firstDayUnits : null;
+      return RowFactory.create(fields);
+    }
+  }
+}
