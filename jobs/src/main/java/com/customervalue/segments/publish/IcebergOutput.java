@@ -13,7 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -52,6 +56,8 @@ public final class IcebergOutput implements TableOutput {
 
   /** Where tables wait as Parquet, under the output root, until the run commits them. */
   static final String STAGING = "_staging";
+
+  private static final Pattern TAG = Pattern.compile("snapshot-(\\d{4}-\\d{2}-\\d{2})");
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergOutput.class);
 
@@ -141,14 +147,21 @@ public final class IcebergOutput implements TableOutput {
     if (!catalog().tableExists(identifier(table))) {
       return List.of();
     }
-    return spark
+    SortedSet<LocalDate> dates = new TreeSet<>();
+    spark
         .table(tableName(table) + ".partitions")
         .select(col("partition." + TableSpec.SNAPSHOT_DATE))
         .collectAsList()
-        .stream()
-        .map(row -> row.getDate(0).toLocalDate())
-        .sorted()
-        .toList();
+        .forEach(row -> dates.add(row.getDate(0).toLocalDate()));
+    // An empty snapshot (clv_backtest without a holdout, a run with nothing quarantined) leaves no
+    // partition, as an empty Parquet directory would; its tag says it was published.
+    for (String ref : catalog().loadTable(identifier(table)).refs().keySet()) {
+      Matcher tag = TAG.matcher(ref);
+      if (tag.matches()) {
+        dates.add(LocalDate.parse(tag.group(1)));
+      }
+    }
+    return List.copyOf(dates);
   }
 
   @Override

@@ -120,6 +120,11 @@ class IcebergOutputTest extends SparkTestSession {
       assertEquals(0, parquet.exceptAll(iceberg).count(), table.name() + ": rows only in parquet");
       assertEquals(0, iceberg.exceptAll(parquet).count(), table.name() + ": rows only in iceberg");
     }
+    assertEquals(
+        0L,
+        outputs.iceberg().history(Catalog.CLV_BACKTEST).count(),
+        "without a holdout clv_backtest is empty: the loop above checks an empty snapshot is"
+            + " listed");
     assertTrue(parquetRoot.resolve("customer_segments").toFile().isDirectory());
     assertFalse(
         Files.exists(root.resolve("customer_segments")),
