@@ -140,7 +140,7 @@ public final class Benchmark {
       table.put(
           "value models (clv) share of job",
           String.format("%.1f %%", 100 * result.stageSeconds().get("clv") / jobSeconds));
-      valueModels(spark, output, table);
+      valueModels(spark, settings, table);
       if (Boolean.parseBoolean(flags.getOrDefault("tier-quality", "false"))) {
         tierQuality(spark, settings, output, table);
       }
@@ -151,12 +151,12 @@ public final class Benchmark {
   }
 
   /** Each full fit of the run: its distinct inputs, iterations and estimates (clv_model). */
-  private static void valueModels(SparkSession spark, Path output, Map<String, String> table) {
+  private static void valueModels(
+      SparkSession spark, JobSettings settings, Map<String, String> table) {
     Map<String, StringBuilder> estimates = new LinkedHashMap<>();
     for (Row row :
-        spark
-            .read()
-            .parquet(output.resolve("clv_model").toString())
+        TableOutputs.open(spark, settings.output(), "bench", false)
+            .published(Catalog.CLV_MODEL, settings.snapshot().asOf().orElseThrow())
             .filter("fit = 'full'")
             .orderBy("model")
             .collectAsList()) {
