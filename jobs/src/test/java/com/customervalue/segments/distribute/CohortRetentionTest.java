@@ -6,30 +6,17 @@ import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerDaysPass;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.metrics.NettedOrders;
 import java.math.BigDecimal;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class CohortRetentionTest extends SparkTestSession {
-  private static final StructType ORDERS =
-      new StructType()
-          .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
-          .add(CustomerMetrics.ORDER_DATE, DataTypes.DateType)
-          .add(CustomerMetrics.ORDER_UNITS, DataTypes.LongType);
-
-  private static Row order(String customer, String date, int money) {
-    return RowFactory.create(customer, Date.valueOf(date), money * 10_000L);
-  }
-
   /**
    * As of 2024-04-10: April is the partial last month. a buys in January, returns in February,
    * nothing in March, buys in April; b returned something in December before first buying in
@@ -42,19 +29,19 @@ class CohortRetentionTest extends SparkTestSession {
     Dataset<Row> orders =
         spark.createDataFrame(
             List.of(
-                order("a", "2024-01-15", 100),
-                order("a", "2024-02-03", -30),
-                order("a", "2024-04-05", 50),
-                order("b", "2023-12-20", -20),
-                order("b", "2024-01-20", 40),
-                order("b", "2024-01-25", 0),
-                order("b", "2024-02-10", 10),
-                order("c", "2024-01-05", 0),
-                order("d", "2024-03-01", -10),
-                order("d", "2024-03-03", 70),
-                order("d", "2024-03-20", 30),
-                order("e", "2024-04-10", 25)),
-            ORDERS);
+                NettedOrders.order("a", "2024-01-15", 100),
+                NettedOrders.order("a", "2024-02-03", -30),
+                NettedOrders.order("a", "2024-04-05", 50),
+                NettedOrders.order("b", "2023-12-20", -20),
+                NettedOrders.order("b", "2024-01-20", 40),
+                NettedOrders.order("b", "2024-01-25", 0),
+                NettedOrders.order("b", "2024-02-10", 10),
+                NettedOrders.order("c", "2024-01-05", 0),
+                NettedOrders.order("d", "2024-03-01", -10),
+                NettedOrders.order("d", "2024-03-03", 70),
+                NettedOrders.order("d", "2024-03-20", 30),
+                NettedOrders.order("e", "2024-04-10", 25)),
+            NettedOrders.SCHEMA);
 
     Dataset<Row> table = table(orders, LocalDate.of(2024, 4, 10));
 
@@ -82,7 +69,10 @@ class CohortRetentionTest extends SparkTestSession {
   void asOfOnTheFirstEndsWithTheCompleteMonthBefore() {
     Dataset<Row> orders =
         spark.createDataFrame(
-            List.of(order("a", "2024-01-15", 100), order("a", "2024-03-31", 5)), ORDERS);
+            List.of(
+                NettedOrders.order("a", "2024-01-15", 100),
+                NettedOrders.order("a", "2024-03-31", 5)),
+            NettedOrders.SCHEMA);
 
     Dataset<Row> table = table(orders, LocalDate.of(2024, 4, 1));
 

@@ -15,27 +15,15 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The one streaming pass over the customer days: per-customer sums and cohort cells together. */
 class CustomerDaysPassTest extends SparkTestSession {
   private static final LocalDate AS_OF = LocalDate.of(2024, 3, 1);
 
-  private static final StructType ORDERS =
-      new StructType()
-          .add(CustomerMetrics.CUSTOMER_ID, DataTypes.StringType)
-          .add(CustomerMetrics.ORDER_DATE, DataTypes.DateType)
-          .add(CustomerMetrics.ORDER_UNITS, DataTypes.LongType);
-
-  private static Row order(String customer, String date, int money) {
-    return RowFactory.create(customer, Date.valueOf(date), money * 10_000L);
-  }
-
   private static Dataset<Row> days(Row... orders) {
-    return CustomerMetrics.customerDays(spark.createDataFrame(List.of(orders), ORDERS));
+    return CustomerMetrics.customerDays(
+        spark.createDataFrame(List.of(orders), NettedOrders.SCHEMA));
   }
 
   private static BigDecimal money(String value) {
@@ -52,16 +40,16 @@ class CustomerDaysPassTest extends SparkTestSession {
   void returnsFirstZeroAmountDaysAndWindows() {
     Dataset<Row> days =
         days(
-            order("a", "2023-12-01", -20),
-            order("a", "2023-12-05", 0),
-            order("a", "2023-12-20", 100),
-            order("a", "2024-01-30", -5),
-            order("a", "2024-01-31", 50),
-            order("a", "2024-01-31", -10),
-            order("a", "2024-02-10", 30),
-            order("a", "2024-02-10", 20),
-            order("z", "2024-02-01", 0),
-            order("r", "2024-02-15", -7));
+            NettedOrders.order("a", "2023-12-01", -20),
+            NettedOrders.order("a", "2023-12-05", 0),
+            NettedOrders.order("a", "2023-12-20", 100),
+            NettedOrders.order("a", "2024-01-30", -5),
+            NettedOrders.order("a", "2024-01-31", 50),
+            NettedOrders.order("a", "2024-01-31", -10),
+            NettedOrders.order("a", "2024-02-10", 30),
+            NettedOrders.order("a", "2024-02-10", 20),
+            NettedOrders.order("z", "2024-02-01", 0),
+            NettedOrders.order("r", "2024-02-15", -7));
 
     Map<String, Row> metrics =
         CustomerMetrics.perCustomer(days, AS_OF, 30, 60).collectAsList().stream()
@@ -115,7 +103,7 @@ class CustomerDaysPassTest extends SparkTestSession {
                     IntStream.of(0, 3, 6)
                         .mapToObj(
                             later ->
-                                order(
+                                NettedOrders.order(
                                     "c" + i,
                                     LocalDate.of(2023, 1 + i % 2, 10).plusMonths(later).toString(),
                                     1 + i)))
