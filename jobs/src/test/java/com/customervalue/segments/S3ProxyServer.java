@@ -4,17 +4,28 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An S3-compatible server for the tests: s3proxy (Maven artifact org.gaul:s3proxy, copied to
- * target/s3proxy/ by the build) with its filesystem backend on a temporary directory, on 127.0.0.1
- * and a free port, in a JVM of its own because its libraries clash with Spark's.
+ * target/s3proxy/ by the build) on 127.0.0.1 and a free port, in a JVM of its own because its
+ * libraries clash with Spark's. It keeps objects in memory (jclouds' transient backend), keyed as
+ * S3 keys them: its filesystem backends map keys to directories, which S3 does not have, and then
+ * either retry deleting a directory marker with back-off for seconds (filesystem) or refuse S3A's
+ * renames (filesystem-nio2).
  */
 public final class S3ProxyServer implements AutoCloseable {
   public static final String BUCKET = "segments";
@@ -41,7 +52,7 @@ public final class S3ProxyServer implements AutoCloseable {
       throw new IllegalStateException(
           jar + " is missing: run mvn test-compile (generate-test-resources)");
     }
-    Files.createDirectories(directory.resolve("blobs").resolve(BUCKET));
+    Files.createDirectories(directory);
     int port = freePort();
     Path properties = directory.resolve("s3proxy.properties");
     Files.writeString(
@@ -52,15 +63,16 @@ public final class S3ProxyServer implements AutoCloseable {
             "s3proxy.authorization=aws-v2-or-v4",
             "s3proxy.identity=" + IDENTITY,
             "s3proxy.credential=" + CREDENTIAL,
-            "jclouds.provider=filesystem",
-            "jclouds.filesystem.basedir=" + directory.resolve("blobs"),
+            "jclouds.provider=transient",
+            "jclouds.identity=unused",
+            "jclouds.credential=unused",
             ""));
     Path log = directory.resolve("s3proxy.log");
     Process process =
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m",
+                    "-Xmx1g",
                     "-jar",
                     jar.toString(),
                     "--properties",
@@ -77,26 +89,56 @@ public final class S3ProxyServer implements AutoCloseable {
       }
       Thread.sleep(200);
     }
+    try (S3Client client = server.client()) {
+      client.createBucket(request -> request.bucket(BUCKET));
+    }
     return server;
   }
 
   /** Points {@code s3a://} of a Hadoop configuration at this server. */
   public void configure(Configuration hadoop) {
-    hadoop.set("fs.s3a.endpoint", "http://127.0.0.1:" + port);
-    hadoop.set("fs.s3a.endpoint.region", "us-east-1");
-    hadoop.set("fs.s3a.path.style.access", "true");
-    hadoop.set("fs.s3a.connection.ssl.enabled", "false");
-    hadoop.set(
-        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    hadoop.set("fs.s3a.access.key", IDENTITY);
-    hadoop.set("fs.s3a.secret.key", CREDENTIAL);
-    hadoop.set("fs.s3a.attempts.maximum", "2");
-    hadoop.set("fs.s3a.retry.limit", "2");
+    hadoopSettings().forEach(hadoop::set);
   }
 
-  /** The bucket's objects as files of the filesystem backend. */
-  public Path bucketDirectory() {
-    return directory.resolve("blobs").resolve(BUCKET);
+  /**
+   * The Hadoop settings that point {@code s3a://} at this server; a spark-submit user passes them
+   * as {@code --conf spark.hadoop.<key>=<value>}.
+   */
+  public Map<String, String> hadoopSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("fs.s3a.endpoint", "http://127.0.0.1:" + port);
+    settings.put("fs.s3a.endpoint.region", "us-east-1");
+    settings.put("fs.s3a.path.style.access", "true");
+    settings.put("fs.s3a.connection.ssl.enabled", "false");
+    settings.put(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    settings.put("fs.s3a.access.key", IDENTITY);
+    settings.put("fs.s3a.secret.key", CREDENTIAL);
+    settings.put("fs.s3a.attempts.maximum", "2");
+    settings.put("fs.s3a.retry.limit", "2");
+    return settings;
+  }
+
+  /** The keys of the bucket's objects under {@code prefix}. */
+  public List<String> keys(String prefix) {
+    try (S3Client client = client()) {
+      return client
+          .listObjectsV2Paginator(request -> request.bucket(BUCKET).prefix(prefix))
+          .contents()
+          .stream()
+          .map(S3Object::key)
+          .toList();
+    }
+  }
+
+  private S3Client client() {
+    return S3Client.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + port))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
+        .build();
   }
 
   public int port() {
