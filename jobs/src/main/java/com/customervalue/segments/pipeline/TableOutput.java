@@ -53,8 +53,12 @@ public interface TableOutput {
    */
   Map<String, String> publish();
 
-  /** Deletes all but the {@code keep} newest snapshots of every table and directory. */
-  void prune(int keep);
+  /**
+   * Finishes a run after its job_runs row is written, so that a run killed here is still complete:
+   * marks what it published as a complete run's (Iceberg: the {@code snapshot-YYYY-MM-DD} tags)
+   * and, when {@code keep} is positive, deletes snapshots older than the {@code keep} newest.
+   */
+  void complete(int keep);
 
   /** Removes whatever was staged and not published (the run failed). */
   void discard();

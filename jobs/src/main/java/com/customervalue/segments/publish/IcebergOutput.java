@@ -6,14 +6,18 @@ import static org.apache.spark.sql.functions.lit;
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.catalog.TableSpec;
 import com.customervalue.segments.pipeline.TableOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -44,8 +48,11 @@ import org.slf4j.LoggerFactory;
  * A run's {@link TableOutput} as Apache Iceberg tables, one per catalog table, partitioned by
  * {@code snapshot_date}: tables are staged as Parquet under the output root, then each replaces its
  * snapshot's partition with one Iceberg commit, which readers see whole or not at all on any
- * storage. Each table's state after the run is tagged {@code snapshot-YYYY-MM-DD}. The tier model
- * and the report stay directories under the output root, published as in the Parquet layout.
+ * storage. Once the run is recorded in job_runs, each table's state is tagged {@code
+ * snapshot-YYYY-MM-DD}. The tier model and the report are directories under the output root that
+ * each run writes to a path of its own, {@code <directory>/snapshot_date=.../run-<run id>/}, never
+ * moved or replaced (on an object store a move is a copy that a killed run leaves half done);
+ * job_runs names the path of the complete run's.
  */
 public final class IcebergOutput implements TableOutput {
   /** The name of the Iceberg catalog in the Spark session: tables are segments.namespace.table. */
@@ -66,15 +73,12 @@ public final class IcebergOutput implements TableOutput {
   private final SnapshotPublisher files;
   private final SnapshotPublisher staging;
   private final String runId;
+  private final long openedAt = System.currentTimeMillis();
   private final Map<SnapshotPublisher.StagedTable, TableSpec> stagedTables = new LinkedHashMap<>();
-  private final List<SnapshotPublisher.StagedTable> stagedDirectories = new ArrayList<>();
+  private final Map<String, Path> stagedDirectories = new LinkedHashMap<>();
 
-  /**
-   * Opens the catalog for a run (or, with {@code repair} false, for reading only: {@code segments
-   * sql}); repairing puts back tier models and reports a crashed run left half replaced.
-   */
-  public IcebergOutput(
-      SparkSession spark, String root, IcebergSettings settings, String runId, boolean repair) {
+  /** Opens the catalog for a run, or for reading only ({@code segments sql}). */
+  public IcebergOutput(SparkSession spark, String root, IcebergSettings settings, String runId) {
     this.spark = spark;
     this.settings = settings;
     this.runId = runId;
@@ -83,13 +87,10 @@ public final class IcebergOutput implements TableOutput {
     this.staging =
         new SnapshotPublisher(
             spark.sparkContext().hadoopConfiguration(), new Path(root, STAGING).toString(), runId);
-    if (repair) {
-      List.of(Catalog.TIER_MODEL, Catalog.REPORT).forEach(files::recover);
-    }
   }
 
   /** Configures the {@code segments} catalog in the session, replacing another configuration. */
-  static void register(SparkSession spark, IcebergSettings settings) {
+  public static void register(SparkSession spark, IcebergSettings settings) {
     String prefix = "spark.sql.catalog." + CATALOG;
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put(prefix, SparkCatalog.class.getName());
@@ -127,9 +128,9 @@ public final class IcebergOutput implements TableOutput {
 
   @Override
   public void stage(String directory, LocalDate snapshot, Consumer<String> writer) {
-    SnapshotPublisher.StagedTable staged = files.staging(directory, snapshot);
-    stagedDirectories.add(staged);
-    writer.accept(staged.stagingPath().toString());
+    Path path = new Path(files.snapshotPath(directory, snapshot), "run-" + runId);
+    stagedDirectories.put(directory, path); // before writing, so that a failed write is deleted
+    writer.accept(path.toString());
   }
 
   @Override
@@ -142,44 +143,100 @@ public final class IcebergOutput implements TableOutput {
             () -> new IllegalStateException(table.name() + " is needed before it was staged"));
   }
 
+  /**
+   * The dates a complete run published {@code table} for (from job_runs) and not pruned since; for
+   * job_runs itself, the dates it has rows for. A date whose run was killed after committing some
+   * tables is not among them, although its partition may be in the table's current state.
+   */
   @Override
   public List<LocalDate> snapshots(TableSpec table) {
-    if (!catalog().tableExists(identifier(table))) {
-      return List.of();
+    SortedSet<LocalDate> dates = partitionDates(table);
+    if (table.kind() != TableSpec.Kind.RUN_LOG) {
+      Map<LocalDate, Map<String, String>> complete = completeRuns();
+      dates.removeIf(date -> !complete.getOrDefault(date, Map.of()).containsKey(table.name()));
     }
+    return List.copyOf(dates);
+  }
+
+  /** The dates of the table's partitions in its current state, and of its tags. */
+  private SortedSet<LocalDate> partitionDates(TableSpec table) {
     SortedSet<LocalDate> dates = new TreeSet<>();
+    if (!catalog().tableExists(identifier(table))) {
+      return dates;
+    }
     spark
         .table(tableName(table) + ".partitions")
         .select(col("partition." + TableSpec.SNAPSHOT_DATE))
         .collectAsList()
         .forEach(row -> dates.add(row.getDate(0).toLocalDate()));
-    // An empty snapshot (clv_backtest without a holdout, a run with nothing quarantined) leaves no
-    // partition, as an empty Parquet directory would; its tag says it was published.
     for (String ref : catalog().loadTable(identifier(table)).refs().keySet()) {
       Matcher tag = TAG.matcher(ref);
       if (tag.matches()) {
         dates.add(LocalDate.parse(tag.group(1)));
       }
     }
-    return List.copyOf(dates);
+    return dates;
   }
 
   @Override
   public List<LocalDate> snapshots(String directory) {
-    return files.snapshots(directory);
+    return List.copyOf(publishedDirectories(directory).keySet());
   }
 
   @Override
   public String publishedPath(String directory, LocalDate snapshot) {
-    return files.snapshotPath(directory, snapshot).toString();
+    String path = publishedDirectories(directory).get(snapshot);
+    if (path == null) {
+      throw new IllegalArgumentException(
+          "No complete run published " + directory + " for " + snapshot);
+    }
+    return path;
   }
 
+  /**
+   * Per date not pruned, where the latest complete run of that date published {@code directory}.
+   */
+  private SortedMap<LocalDate, String> publishedDirectories(String directory) {
+    SortedMap<LocalDate, String> paths = new TreeMap<>();
+    List<LocalDate> kept = files.snapshots(directory);
+    completeRuns()
+        .forEach(
+            (date, published) -> {
+              if (published.containsKey(directory) && kept.contains(date)) {
+                paths.put(date, published.get(directory));
+              }
+            });
+    return paths;
+  }
+
+  /**
+   * What the latest succeeded run of each snapshot date published, from job_runs: the rows a reader
+   * of that date's complete run reads.
+   */
+  private SortedMap<LocalDate, Map<String, String>> completeRuns() {
+    SortedMap<LocalDate, Map<String, String>> runs = new TreeMap<>();
+    if (!catalog().tableExists(identifier(Catalog.JOB_RUNS))) {
+      return runs;
+    }
+    spark
+        .table(tableName(Catalog.JOB_RUNS))
+        .filter(col("status").equalTo(RunRecord.SUCCEEDED).and(col("published").isNotNull()))
+        .orderBy(col("finished_at"))
+        .select(col(TableSpec.SNAPSHOT_DATE), col("published"))
+        .collectAsList()
+        .forEach(row -> runs.put(row.getDate(0).toLocalDate(), row.getJavaMap(1)));
+    return runs;
+  }
+
+  /** The table as the latest complete run of {@code snapshot} published it. */
   @Override
   public Dataset<Row> published(TableSpec table, LocalDate snapshot) {
-    return spark
-        .table(tableName(table))
-        .filter(col(TableSpec.SNAPSHOT_DATE).equalTo(lit(Date.valueOf(snapshot))))
-        .drop(TableSpec.SNAPSHOT_DATE);
+    String snapshotId = completeRuns().getOrDefault(snapshot, Map.of()).get(table.name());
+    if (snapshotId == null) {
+      throw new IllegalArgumentException(
+          "No complete run published " + tableName(table) + " for " + snapshot);
+    }
+    return published(table, snapshot, snapshotId);
   }
 
   @Override
@@ -216,56 +273,109 @@ public final class IcebergOutput implements TableOutput {
       } catch (Exception e) { // Spark throws its checked exceptions undeclared from Scala
         throw new IllegalStateException("Cannot publish " + tableName(table), e);
       }
-      long snapshotId = tag(table, staged.snapshot());
+      long snapshotId = committedSnapshot(catalog().loadTable(identifier(table)));
       published.put(table.name(), Long.toString(snapshotId));
       staging.discard(staged);
       LOG.info("Published {} as Iceberg snapshot {}", tableName(table), snapshotId);
     }
     stagedTables.clear();
-    for (SnapshotPublisher.StagedTable directory : stagedDirectories) {
-      published.put(directory.table(), files.commit(directory).toString());
-    }
+    stagedDirectories.forEach((directory, path) -> published.put(directory, path.toString()));
     stagedDirectories.clear();
     return published;
   }
 
+  /**
+   * Tags every table's state as each date's complete run (from job_runs) published it: this run's
+   * commits, and those of a run killed after it was recorded but before it tagged. With {@code
+   * keep} positive, keeps the {@code keep} newest complete runs' dates and deletes older
+   * partitions, tags and directories; dates newer than the oldest kept one stay even without a
+   * complete run (a concurrent run may be publishing them). Then Iceberg snapshots committed before
+   * this run started that no tag names are expired.
+   */
   @Override
-  public void prune(int keep) {
+  public void complete(int keep) {
+    SortedMap<LocalDate, Map<String, String>> complete = completeRuns();
+    Optional<LocalDate> oldestKept =
+        keep > 0 && complete.size() > keep
+            ? Optional.of(List.copyOf(complete.keySet()).get(complete.size() - keep))
+            : Optional.empty();
     for (TableSpec table : Catalog.TABLES) {
-      if (!catalog().tableExists(identifier(table))) {
+      if (table.kind() != TableSpec.Kind.SNAPSHOT || !catalog().tableExists(identifier(table))) {
         continue;
       }
+      oldestKept.ifPresent(date -> deleteSnapshotsBefore(table, date));
       Table iceberg = catalog().loadTable(identifier(table));
-      if (table.kind() == TableSpec.Kind.SNAPSHOT) {
-        List<LocalDate> dates = snapshots(table);
-        List<LocalDate> old = dates.subList(0, Math.max(0, dates.size() - keep));
-        if (!old.isEmpty()) {
-          iceberg
-              .newDelete()
-              .deleteFromRowFilter(
-                  Expressions.in(
-                      TableSpec.SNAPSHOT_DATE, old.stream().map(LocalDate::toString).toArray()))
-              .set(RUN_ID_PROPERTY, runId)
+      oldestKept
+          .map(complete::tailMap)
+          .orElse(complete)
+          .forEach(
+              (date, published) ->
+                  Optional.ofNullable(published.get(table.name()))
+                      .map(Long::parseLong)
+                      .filter(snapshotId -> iceberg.snapshot(snapshotId) != null)
+                      .ifPresent(snapshotId -> tag(table, date, snapshotId)));
+    }
+    if (oldestKept.isPresent()) {
+      for (TableSpec table : Catalog.TABLES) {
+        if (catalog().tableExists(identifier(table))) {
+          catalog()
+              .loadTable(identifier(table))
+              .expireSnapshots()
+              .expireOlderThan(openedAt)
+              .retainLast(1)
               .commit();
-          for (LocalDate date : old) {
-            if (iceberg.refs().containsKey(tagName(date))) {
-              iceberg.manageSnapshots().removeTag(tagName(date)).commit();
-            }
-          }
-          LOG.info("Pruned {} snapshots {}", tableName(table), old);
         }
       }
-      // Tagged states (the kept snapshots) stay; files no state needs any more are deleted.
-      iceberg.expireSnapshots().expireOlderThan(System.currentTimeMillis()).retainLast(1).commit();
+      for (String directory : List.of(Catalog.TIER_MODEL, Catalog.REPORT)) {
+        files.snapshots(directory).stream()
+            .filter(date -> date.isBefore(oldestKept.get()))
+            .forEach(date -> delete(files.snapshotPath(directory, date)));
+      }
     }
-    List.of(Catalog.TIER_MODEL, Catalog.REPORT).forEach(directory -> files.prune(directory, keep));
+  }
+
+  private void deleteSnapshotsBefore(TableSpec table, LocalDate oldestKept) {
+    List<LocalDate> old =
+        partitionDates(table).stream().filter(d -> d.isBefore(oldestKept)).toList();
+    if (old.isEmpty()) {
+      return;
+    }
+    Table iceberg = catalog().loadTable(identifier(table));
+    iceberg
+        .newDelete()
+        .deleteFromRowFilter(
+            Expressions.in(
+                TableSpec.SNAPSHOT_DATE, old.stream().map(LocalDate::toString).toArray()))
+        .set(RUN_ID_PROPERTY, runId)
+        .commit();
+    for (LocalDate date : old) {
+      if (iceberg.refs().containsKey(tagName(date))) {
+        iceberg.manageSnapshots().removeTag(tagName(date)).commit();
+      }
+    }
+    LOG.info("Pruned {} snapshots {}", tableName(table), old);
+  }
+
+  private void delete(Path path) {
+    try {
+      path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+      LOG.info("Pruned {}", path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot prune " + path, e);
+    }
   }
 
   @Override
   public void discard() {
     stagedTables.keySet().forEach(staging::discard);
     stagedTables.clear();
-    stagedDirectories.forEach(files::discard);
+    for (Path path : stagedDirectories.values()) {
+      try {
+        path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+      } catch (IOException e) {
+        LOG.warn("Could not remove {}: {}", path, e.getMessage());
+      }
+    }
     stagedDirectories.clear();
   }
 
@@ -290,16 +400,14 @@ public final class IcebergOutput implements TableOutput {
     return "snapshot-" + snapshot;
   }
 
-  private long tag(TableSpec table, LocalDate snapshot) {
+  private void tag(TableSpec table, LocalDate snapshot, long snapshotId) {
     Table iceberg = catalog().loadTable(identifier(table));
-    long snapshotId = committedSnapshot(iceberg);
     String tag = tagName(snapshot);
-    if (iceberg.refs().containsKey(tag)) {
-      iceberg.manageSnapshots().replaceTag(tag, snapshotId).commit();
-    } else {
+    if (!iceberg.refs().containsKey(tag)) {
       iceberg.manageSnapshots().createTag(tag, snapshotId).commit();
+    } else if (iceberg.refs().get(tag).snapshotId() != snapshotId) {
+      iceberg.manageSnapshots().replaceTag(tag, snapshotId).commit();
     }
-    return snapshotId;
   }
 
   /** This run's latest commit to the table (another run may have committed after it). */

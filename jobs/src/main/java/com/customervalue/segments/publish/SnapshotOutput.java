@@ -106,8 +106,10 @@ public final class SnapshotOutput implements TableOutput {
   }
 
   @Override
-  public void prune(int keep) {
-    Catalog.SNAPSHOT_DIRECTORIES.forEach(directory -> publisher.prune(directory, keep));
+  public void complete(int keep) {
+    if (keep > 0) {
+      Catalog.SNAPSHOT_DIRECTORIES.forEach(directory -> publisher.prune(directory, keep));
+    }
   }
 
   @Override

@@ -15,7 +15,7 @@ public final class TableOutputs {
       SparkSession spark, OutputSettings settings, String runId, boolean repair) {
     return switch (settings.format()) {
       case PARQUET -> new SnapshotOutput(spark, settings.root(), runId, repair);
-      case ICEBERG -> new IcebergOutput(spark, settings.root(), settings.iceberg(), runId, repair);
+      case ICEBERG -> new IcebergOutput(spark, settings.root(), settings.iceberg(), runId);
     };
   }
 }

@@ -15,6 +15,7 @@ import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.job.SqlViews;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -144,11 +145,20 @@ class IcebergOutputTest extends SparkTestSession {
             .first();
     assertEquals(false, december.getAs("tier_model_trained"));
     String reusedFrom = december.getAs("tier_model_reused_from");
+    Map<String, String> june =
+        spark
+            .table("segments.customer_segments.job_runs")
+            .filter(col("snapshot_date").equalTo(Date.valueOf(JUNE)))
+            .first()
+            .getJavaMap(december.fieldIndex("published"));
+    assertEquals(june.get(Catalog.TIER_MODEL), reusedFrom, "June's model, found through job_runs");
     assertTrue(
-        reusedFrom.startsWith("file:" + root) && reusedFrom.endsWith("snapshot_date=" + JUNE),
-        reusedFrom);
+        reusedFrom.startsWith("file:" + root.resolve("tier_model/snapshot_date=" + JUNE + "/run-")),
+        "each run's model in a directory of its own: " + reusedFrom);
+    Map<String, String> published = december.getJavaMap(december.fieldIndex("published"));
     assertTrue(
-        Files.isRegularFile(root.resolve("report/snapshot_date=" + DECEMBER + "/index.html")));
+        Files.isRegularFile(
+            Path.of(URI.create(published.get(Catalog.REPORT))).resolve("index.html")));
     assertTrue(Files.isDirectory(root.resolve("warehouse/customer_segments/customer_segments")));
   }
 
@@ -226,7 +236,10 @@ class IcebergOutputTest extends SparkTestSession {
                   + 1000, // job_runs is committed after every table
           table.name());
     }
-    assertTrue(published.get(Catalog.TIER_MODEL).endsWith("tier_model/snapshot_date=" + DECEMBER));
+    assertTrue(
+        published
+            .get(Catalog.TIER_MODEL)
+            .contains("tier_model/snapshot_date=" + DECEMBER + "/run-"));
   }
 
   @Test
