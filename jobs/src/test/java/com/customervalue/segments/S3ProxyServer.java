@@ -100,10 +100,14 @@ public final class S3ProxyServer implements AutoCloseable {
     hadoopSettings().forEach(hadoop::set);
   }
 
-  /**
-   * The Hadoop settings that point {@code s3a://} at this server; a spark-submit user passes them
-   * as {@code --conf spark.hadoop.<key>=<value>}.
-   */
+  /** The Spark settings of a spark-submit to this server: {@code spark.hadoop.fs.s3a.*}. */
+  public Map<String, String> sparkSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    hadoopSettings().forEach((key, value) -> settings.put("spark.hadoop." + key, value));
+    return settings;
+  }
+
+  /** The Hadoop settings that point {@code s3a://} at this server. */
   public Map<String, String> hadoopSettings() {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("fs.s3a.endpoint", "http://127.0.0.1:" + port);
