@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -95,9 +96,13 @@ public final class S3ProxyServer implements AutoCloseable {
     return server;
   }
 
-  /** Points {@code s3a://} of a Hadoop configuration at this server. */
-  public void configure(Configuration hadoop) {
+  /**
+   * Points {@code s3a://} of a Hadoop configuration at this server, and drops the bucket's cached
+   * file system, which may still point at an earlier test class's server.
+   */
+  public void configure(Configuration hadoop) throws IOException {
     hadoopSettings().forEach(hadoop::set);
+    FileSystem.get(URI.create("s3a://" + BUCKET + "/"), hadoop).close();
   }
 
   /** The Spark settings of a spark-submit to this server: {@code spark.hadoop.fs.s3a.*}. */
