@@ -13,6 +13,7 @@ import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.job.SqlViews;
+import com.customervalue.segments.publish.OutputSettings;
 import java.io.File;
 import java.io.PrintStream;
 import java.time.LocalDate;
@@ -194,16 +195,18 @@ public final class SegmentsCli {
                       + "'");
         };
     int limit = commandLine.wholeNumber("limit", 1).orElse(1000L).intValue();
-    String root =
-        commandLine
-            .text("output")
-            .orElseGet(
-                () ->
-                    ConfigLayers.layered(commandLine.text("config").map(File::new), Map.of())
-                        .getString("segments.output.root"));
+    OutputSettings output =
+        OutputSettings.from(
+            ConfigLayers.layered(
+                commandLine.text("config").map(File::new),
+                commandLine
+                    .text("output")
+                    .map(root -> Map.of("segments.output.root", root))
+                    .orElse(Map.of())),
+            System.getenv());
     SparkSession spark = session("customer-segments sql", commandLine.text("master"));
     try {
-      SqlViews.register(spark, root);
+      SqlViews.register(spark, output);
       boolean more = ResultPrinter.print(spark.sql(query), format, limit, out);
       if (more) {
         err.println("segments: showing the first " + limit + " rows; --limit shows more");

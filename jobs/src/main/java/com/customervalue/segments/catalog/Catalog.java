@@ -330,7 +330,9 @@ public final class Catalog {
               .add("tier_model_snapshot", DateType, true)
               .add("tier_model_trained", BooleanType, true)
               .add("stage_seconds", DataTypes.createMapType(StringType, DoubleType, false), false)
-              .add("spark_version", StringType, false),
+              .add("spark_version", StringType, false)
+              .add("output_format", StringType, false)
+              .add("published", DataTypes.createMapType(StringType, StringType, false), false),
           List.of(List.of("snapshot_date")),
           Kind.RUN_LOG,
           false);

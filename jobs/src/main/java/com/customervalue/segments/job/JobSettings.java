@@ -50,7 +50,7 @@ public record JobSettings(
     SnapshotSettings snapshot = SnapshotSettings.from(config);
     QualitySettings quality = QualitySettings.from(config);
     BreakdownSettings breakdowns = BreakdownSettings.from(config);
-    OutputSettings output = OutputSettings.from(config);
+    OutputSettings output = OutputSettings.from(config, environment);
     ScoringSettings scoring = ScoringSettings.from(config);
     TierSettings tiers = TierSettings.from(config);
     ClvSettings clv = ClvSettings.from(config);

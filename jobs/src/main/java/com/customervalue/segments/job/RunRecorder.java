@@ -15,6 +15,7 @@ import com.customervalue.segments.tier.TierStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -57,7 +58,8 @@ final class RunRecorder {
               Optional.empty(),
               Optional.of(customers.customers()),
               Optional.of(customers.buyers()),
-              Optional.of(tiers));
+              Optional.of(tiers),
+              state.get(PublishStep.PUBLISHED).paths());
     }
     return succeededRecord;
   }
@@ -118,7 +120,8 @@ final class RunRecorder {
               Optional.of(reason),
               Optional.empty(),
               Optional.empty(),
-              Optional.empty());
+              Optional.empty(),
+              Map.of());
       state.output().append(Catalog.JOB_RUNS, ingested.get().asOf(), record);
     } catch (RuntimeException recordFailure) {
       LOG.warn("Could not record the failed run {}: {}", state.runId(), recordFailure.getMessage());
@@ -131,7 +134,8 @@ final class RunRecorder {
       Optional<String> failureReason,
       Optional<Long> customers,
       Optional<Long> buyers,
-      Optional<TierOutcome> tiers) {
+      Optional<TierOutcome> tiers,
+      Map<String, String> published) {
     Ingested ingested = state.get(ValidateStep.INGESTED);
     RunRecord record =
         new RunRecord(
@@ -155,7 +159,9 @@ final class RunRecorder {
             buyers,
             tiers,
             runner.stageSeconds(),
-            state.spark().version());
+            state.spark().version(),
+            settings.output().format().name().toLowerCase(Locale.ROOT),
+            published);
     return record.toDataset(state.spark());
   }
 }

@@ -11,7 +11,7 @@ import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
 import com.customervalue.segments.pipeline.StepRunner;
 import com.customervalue.segments.publish.PublishStep;
-import com.customervalue.segments.publish.SnapshotOutput;
+import com.customervalue.segments.publish.TableOutputs;
 import com.customervalue.segments.report.ReportStep;
 import com.customervalue.segments.score.ScoreStep;
 import com.customervalue.segments.serve.ServeStep;
@@ -23,12 +23,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The segmentation run: its steps in the order of the data flow (docs/ARCHITECTURE.md), run one
  * after another and recorded in {@code job_runs} whether the run succeeds or fails.
  */
 public final class SegmentationJob {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentationJob.class);
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -44,16 +47,33 @@ public final class SegmentationJob {
     String runId =
         RUN_ID_TIME.format(startedAt) + "-" + UUID.randomUUID().toString().substring(0, 8);
     RunState state =
-        new RunState(spark, runId, new SnapshotOutput(spark, settings.output().root(), runId));
+        new RunState(spark, runId, TableOutputs.open(spark, settings.output(), runId, true));
     StepRunner runner = new StepRunner(spark.sparkContext());
     RunRecorder recorder = new RunRecorder(settings, state, runner, startedAt);
+    RunResult result;
     try {
       runner.run(steps(settings, recorder), state);
-      return recorder.succeeded();
+      result = recorder.succeeded();
     } catch (RuntimeException e) {
       throw recorder.failed(e);
     } finally {
       state.releaseCaches();
+    }
+    complete(state, settings.output().keepSnapshots());
+    return result;
+  }
+
+  /**
+   * Tags and prunes only after the run's job_runs row is written: until then readers follow the
+   * previous complete run, whose snapshot must still be there, also when this run is killed while
+   * pruning. A failure here leaves the run succeeded (its snapshot is published and recorded); the
+   * next run tags and prunes what is left.
+   */
+  private static void complete(RunState state, int keep) {
+    try {
+      state.output().complete(keep);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not finish the run's output (tags, pruning): {}", e.getMessage(), e);
     }
   }
 
@@ -80,7 +100,7 @@ public final class SegmentationJob {
     if (settings.output().report()) {
       steps.add(new ReportStep(settings.classification().amountLevels()));
     }
-    steps.add(new PublishStep(settings.output()));
+    steps.add(new PublishStep());
     if (settings.serving().jdbcUrl().isPresent()) {
       steps.add(
           new ServeStep(

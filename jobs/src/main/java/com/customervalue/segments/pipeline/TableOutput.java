@@ -40,12 +40,25 @@ public interface TableOutput {
   Dataset<Row> published(TableSpec table, LocalDate snapshot);
 
   /**
+   * {@code table}'s snapshot exactly as one run published it, named by what {@link #publish}
+   * returned for it (a snapshot directory, an Iceberg snapshot id): unaffected by later runs.
+   */
+  Dataset<Row> published(TableSpec table, LocalDate snapshot, String publishedAs);
+
+  /** Every published snapshot of {@code table}, with its {@code snapshot_date} as last column. */
+  Dataset<Row> history(TableSpec table);
+
+  /**
    * Moves everything staged into place, in the order it was staged; returns where each table went.
    */
   Map<String, String> publish();
 
-  /** Deletes all but the {@code keep} newest snapshots of every table and directory. */
-  void prune(int keep);
+  /**
+   * Finishes a run after its job_runs row is written, so that a run killed here is still complete:
+   * marks what it published as a complete run's (Iceberg: the {@code snapshot-YYYY-MM-DD} tags)
+   * and, when {@code keep} is positive, deletes snapshots older than the {@code keep} newest.
+   */
+  void complete(int keep);
 
   /** Removes whatever was staged and not published (the run failed). */
   void discard();

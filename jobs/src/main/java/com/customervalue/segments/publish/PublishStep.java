@@ -9,8 +9,8 @@ import com.customervalue.segments.tier.TierStep;
 import java.util.Map;
 
 /**
- * Saves the tier model beside the tables, then moves everything the run staged into place at once
- * and prunes old snapshots when asked to.
+ * Saves the tier model beside the tables, then moves everything the run staged into place at once.
+ * Old snapshots are pruned after the run is recorded ({@code SegmentationJob}), not here.
  */
 public final class PublishStep implements Step {
   /** Where each table, the model and the report were published. */
@@ -19,12 +19,6 @@ public final class PublishStep implements Step {
 
   /** Table (or directory) name to where it was published, in the order published. */
   public record PublishedTables(Map<String, String> paths) {}
-
-  private final OutputSettings output;
-
-  public PublishStep(OutputSettings output) {
-    this.output = output;
-  }
 
   @Override
   public String name() {
@@ -45,9 +39,6 @@ public final class PublishStep implements Step {
             state.get(ValidateStep.INGESTED).asOf(),
             state.get(TierStep.TIERING).model()::save);
     Map<String, String> paths = state.output().publish();
-    if (output.keepSnapshots() > 0) {
-      state.output().prune(output.keepSnapshots());
-    }
     state.put(PUBLISHED, new PublishedTables(paths));
   }
 }

@@ -16,7 +16,10 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One row of the {@code job_runs} table: what a run read, what it did with the rows, what it
- * published and how long each stage took. Written for failed runs too, with the reason.
+ * published and how long each stage took. Written for failed runs too, with the reason. {@code
+ * published} names, per table and directory, what a succeeded run published (for Parquet the
+ * snapshot directory, for Iceberg the table's snapshot id): the row is written last, so readers
+ * find the latest complete run through it.
  */
 public record RunRecord(
     String runId,
@@ -39,7 +42,9 @@ public record RunRecord(
     Optional<Long> buyers,
     Optional<TierOutcome> tiers,
     Map<String, Double> stageSeconds,
-    String sparkVersion) {
+    String sparkVersion,
+    String outputFormat,
+    Map<String, String> published) {
 
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
@@ -77,6 +82,8 @@ public record RunRecord(
         tiers.flatMap(TierOutcome::modelSnapshot).map(Date::valueOf).orElse(null),
         tiers.map(TierOutcome::trained).orElse(null),
         CollectionConverters.asScala(stageSeconds),
-        sparkVersion);
+        sparkVersion,
+        outputFormat,
+        CollectionConverters.asScala(published));
   }
 }

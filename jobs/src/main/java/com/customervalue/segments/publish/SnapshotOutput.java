@@ -22,13 +22,21 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SnapshotOutput implements TableOutput {
   private final SparkSession spark;
+  private final String root;
   private final SnapshotPublisher publisher;
   private final List<SnapshotPublisher.StagedTable> staged = new ArrayList<>();
 
-  public SnapshotOutput(SparkSession spark, String root, String runId) {
+  /**
+   * Opens the output root for a run (or, with {@code repair} false, for reading only: {@code
+   * segments sql}, which must not move what a running job is moving).
+   */
+  public SnapshotOutput(SparkSession spark, String root, String runId, boolean repair) {
     this.spark = spark;
+    this.root = root;
     this.publisher = new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root, runId);
-    Catalog.SNAPSHOT_DIRECTORIES.forEach(publisher::recover);
+    if (repair) {
+      Catalog.SNAPSHOT_DIRECTORIES.forEach(publisher::recover);
+    }
   }
 
   @Override
@@ -75,6 +83,19 @@ public final class SnapshotOutput implements TableOutput {
   }
 
   @Override
+  public Dataset<Row> published(TableSpec table, LocalDate snapshot, String publishedAs) {
+    return spark.read().parquet(publishedAs);
+  }
+
+  @Override
+  public Dataset<Row> history(TableSpec table) {
+    return spark
+        .read()
+        .option("mergeSchema", "true")
+        .parquet(new Path(root, table.name()).toString());
+  }
+
+  @Override
   public Map<String, String> publish() {
     Map<String, String> paths = new LinkedHashMap<>();
     for (SnapshotPublisher.StagedTable table : staged) {
@@ -85,8 +106,10 @@ public final class SnapshotOutput implements TableOutput {
   }
 
   @Override
-  public void prune(int keep) {
-    Catalog.SNAPSHOT_DIRECTORIES.forEach(directory -> publisher.prune(directory, keep));
+  public void complete(int keep) {
+    if (keep > 0) {
+      Catalog.SNAPSHOT_DIRECTORIES.forEach(directory -> publisher.prune(directory, keep));
+    }
   }
 
   @Override

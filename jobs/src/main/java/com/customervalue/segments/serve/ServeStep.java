@@ -5,17 +5,20 @@ import com.customervalue.segments.catalog.TableSpec;
 import com.customervalue.segments.ingest.ValidateStep;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
+import com.customervalue.segments.publish.PublishStep;
 import com.customervalue.segments.serve.PostgresServingCopy.ServedTable;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Copies the published snapshot, read back so that both match row for row, and the run's record to
- * PostgreSQL, swapped in with one transaction.
+ * Copies the published snapshot, read back exactly as this run published it (so that both match row
+ * for row, whatever another run committed since), and the run's record to PostgreSQL, swapped in
+ * with one transaction.
  */
 public final class ServeStep implements Step {
   private final ServingSettings serving;
@@ -42,6 +45,7 @@ public final class ServeStep implements Step {
   @Override
   public void run(RunState state) {
     LocalDate asOf = state.get(ValidateStep.INGESTED).asOf();
+    Map<String, String> published = state.get(PublishStep.PUBLISHED).paths();
     List<ServedTable> tables = new ArrayList<>();
     for (TableSpec table : Catalog.TABLES) {
       tables.add(
@@ -49,7 +53,7 @@ public final class ServeStep implements Step {
               table,
               table.kind() == TableSpec.Kind.RUN_LOG
                   ? runRecord.get()
-                  : state.output().published(table, asOf)));
+                  : state.output().published(table, asOf, published.get(table.name()))));
     }
     new PostgresServingCopy(serving, state.runId()).publish(tables, asOf, keepSnapshots);
   }

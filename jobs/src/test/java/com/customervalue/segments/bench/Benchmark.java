@@ -1,11 +1,13 @@
 package com.customervalue.segments.bench;
 
+import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.config.ConfigLayers;
 import com.customervalue.segments.generate.GeneratorSettings;
 import com.customervalue.segments.job.GenerateJob;
 import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
+import com.customervalue.segments.publish.TableOutputs;
 import com.customervalue.segments.tier.TierModel;
 import com.customervalue.segments.tier.TierQuality;
 import com.customervalue.segments.tier.TierSettings;
@@ -23,6 +25,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -83,6 +86,7 @@ public final class Benchmark {
       overrides.put(
           "segments.snapshot.as-of", GeneratorSettings.DEFAULT_LAST_DAY.plusDays(1).toString());
       overrides.put("segments.scoring.quantiles", flags.getOrDefault("quantiles", "approximate"));
+      overrides.put("segments.output.format", flags.getOrDefault("format", "parquet"));
       JobSettings settings =
           JobSettings.load(
               ConfigLayers.layered(
@@ -106,6 +110,7 @@ public final class Benchmark {
           "transactions (order lines)",
           String.format("%,d", result.counts().orElseThrow().rowsRead()));
       table.put("customers", String.format("%,d", result.customers().orElseThrow()));
+      table.put("output format", settings.output().format().name().toLowerCase(Locale.ROOT));
       table.put("buyers", String.format("%,d", result.buyers().orElseThrow()));
       table.put(
           "cores / max heap",
@@ -135,7 +140,7 @@ public final class Benchmark {
       table.put(
           "value models (clv) share of job",
           String.format("%.1f %%", 100 * result.stageSeconds().get("clv") / jobSeconds));
-      valueModels(spark, output, table);
+      valueModels(spark, settings, table);
       if (Boolean.parseBoolean(flags.getOrDefault("tier-quality", "false"))) {
         tierQuality(spark, settings, output, table);
       }
@@ -146,12 +151,12 @@ public final class Benchmark {
   }
 
   /** Each full fit of the run: its distinct inputs, iterations and estimates (clv_model). */
-  private static void valueModels(SparkSession spark, Path output, Map<String, String> table) {
+  private static void valueModels(
+      SparkSession spark, JobSettings settings, Map<String, String> table) {
     Map<String, StringBuilder> estimates = new LinkedHashMap<>();
     for (Row row :
-        spark
-            .read()
-            .parquet(output.resolve("clv_model").toString())
+        TableOutputs.open(spark, settings.output(), "bench", false)
+            .published(Catalog.CLV_MODEL, settings.snapshot().asOf().orElseThrow())
             .filter("fit = 'full'")
             .orderBy("model")
             .collectAsList()) {
@@ -176,7 +181,9 @@ public final class Benchmark {
    */
   private static void tierQuality(
       SparkSession spark, JobSettings settings, Path output, Map<String, String> table) {
-    Dataset<Row> segments = spark.read().parquet(output.resolve("customer_segments").toString());
+    Dataset<Row> segments =
+        TableOutputs.open(spark, settings.output(), "bench", false)
+            .published(Catalog.CUSTOMER_SEGMENTS, settings.snapshot().asOf().orElseThrow());
     Dataset<Row> features = ValueTiers.buyerFeatures(segments).cache();
     long buyers = features.count();
     String snapshot = "snapshot_date=" + settings.snapshot().asOf().orElseThrow();
@@ -259,8 +266,8 @@ public final class Benchmark {
       if (!args[i].startsWith("--") || i + 1 == args.length) {
         throw new IllegalArgumentException(
             "usage: segments bench [--transactions N] [--customers M] [--seed S] [--work-dir DIR]"
-                + " [--quantiles exact|approximate] [--tier-quality true] [--config FILE] [--master"
-                + " URL]");
+                + " [--quantiles exact|approximate] [--tier-quality true] [--format"
+                + " parquet|iceberg] [--config FILE] [--master URL]");
       }
       flags.put(args[i].substring(2), args[++i]);
     }

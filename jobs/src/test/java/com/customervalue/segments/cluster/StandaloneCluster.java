@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -49,8 +50,24 @@ final class StandaloneCluster implements AutoCloseable {
   private static Path sparkHome(Path directory) throws IOException {
     Path home = directory.resolve("spark-home");
     Files.createDirectories(home.resolve("jars"));
+    List<Path> jars = new ArrayList<>();
     for (String jar : Files.readString(target().resolve("spark-classpath.txt")).trim().split(":")) {
-      Path source = Path.of(jar);
+      jars.add(Path.of(jar));
+    }
+    // Iceberg is among the cluster's jars, so its JDBC catalog's driver must be too: Java's
+    // DriverManager only lends a caller the drivers its own class loader can see.
+    try {
+      jars.add(
+          Path.of(
+              org.postgresql.Driver.class
+                  .getProtectionDomain()
+                  .getCodeSource()
+                  .getLocation()
+                  .toURI()));
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    for (Path source : jars) {
       Files.createSymbolicLink(home.resolve("jars").resolve(source.getFileName()), source);
     }
     return home;
@@ -112,6 +129,20 @@ final class StandaloneCluster implements AutoCloseable {
    * log}.
    */
   Process submit(String master, Path log, String... jobArguments) throws IOException {
+    return submit(master, log, Map.of(), Map.of(), jobArguments);
+  }
+
+  /**
+   * Submits with extra Spark settings ({@code --conf key=value}) and environment variables (e.g.
+   * the Iceberg JDBC catalog's credentials).
+   */
+  Process submit(
+      String master,
+      Path log,
+      Map<String, String> sparkSettings,
+      Map<String, String> environment,
+      String... jobArguments)
+      throws IOException {
     // The driver JVM gets the module flags as bin/spark-submit's launcher would add them; Spark
     // adds them to the executors' options itself (SparkContext.supplementJavaModuleOptions).
     List<String> command =
@@ -129,10 +160,11 @@ final class StandaloneCluster implements AutoCloseable {
                 "--conf",
                 "spark.executor.cores=1",
                 "--conf",
-                "spark.ui.enabled=false",
-                target().resolve("segments-jobs.jar").toString()));
+                "spark.ui.enabled=false"));
+    sparkSettings.forEach((key, value) -> command.addAll(List.of("--conf", key + "=" + value)));
+    command.add(target().resolve("segments-jobs.jar").toString());
     command.addAll(Arrays.asList(jobArguments));
-    return java(command, log);
+    return java(command, log, environment);
   }
 
   /** The executor processes the workers are running now. */
@@ -150,6 +182,11 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   private Process java(List<String> arguments, Path log) throws IOException {
+    return java(arguments, log, Map.of());
+  }
+
+  private Process java(List<String> arguments, Path log, Map<String, String> environment)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@" + target().resolve("jvm-options"));
@@ -161,6 +198,7 @@ final class StandaloneCluster implements AutoCloseable {
     builder.environment().put("SPARK_HOME", home.toString());
     builder.environment().put("SPARK_SCALA_VERSION", "2.13");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    builder.environment().putAll(environment);
     builder.directory(repositoryRoot().toFile());
     return builder.start();
   }

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.customervalue.segments.PostgresTestServer;
+import com.customervalue.segments.S3ProxyServer;
 import com.customervalue.segments.SparkTestSession;
+import com.customervalue.segments.publish.IcebergOutput;
+import com.customervalue.segments.publish.IcebergSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,15 +26,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The spark-submit jar on a real standalone cluster (a Master and two Workers as separate JVMs): it
  * must publish the same customer_segments as a local run, row for row, also when an executor is
- * killed in the middle of the job.
+ * killed in the middle of the job, and as Iceberg tables on an object store (s3proxy, JDBC catalog
+ * in PostgreSQL) written by the executors.
  */
 class StandaloneClusterIT extends SparkTestSession {
   @TempDir static Path directory;
   private static StandaloneCluster cluster;
   private static Path localOutput;
+  private static PostgresTestServer postgres;
+  private static S3ProxyServer s3;
 
   @BeforeAll
   static void startClusterAndRunLocally() throws Exception {
+    postgres = PostgresTestServer.start();
+    s3 = S3ProxyServer.start(directory.resolve("s3"));
+    s3.configure(spark.sparkContext().hadoopConfiguration());
     cluster = StandaloneCluster.start(directory);
     localOutput = directory.resolve("local");
     assertEquals(
@@ -40,6 +52,12 @@ class StandaloneClusterIT extends SparkTestSession {
     if (cluster != null) {
       cluster.close();
       assertTrue(cluster.executors().isEmpty(), "no executor outlives the cluster");
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (postgres != null) {
+      postgres.close();
     }
   }
 
@@ -69,8 +87,11 @@ class StandaloneClusterIT extends SparkTestSession {
   }
 
   private static void assertSameRows(Path output) {
+    assertSameRows(spark.read().parquet(output.resolve("customer_segments").toString()));
+  }
+
+  private static void assertSameRows(Dataset<Row> onCluster) {
     Dataset<Row> local = spark.read().parquet(localOutput.resolve("customer_segments").toString());
-    Dataset<Row> onCluster = spark.read().parquet(output.resolve("customer_segments").toString());
     assertEquals(4_372, local.count());
     assertEquals(local.count(), onCluster.count());
     assertEquals(
@@ -114,5 +135,49 @@ class StandaloneClusterIT extends SparkTestSession {
       }
     }
     assertSameRows(output);
+  }
+
+  @Test
+  void theClusterPublishesIcebergTablesOnAnObjectStore() throws Exception {
+    String warehouse = "s3a://" + S3ProxyServer.BUCKET + "/warehouse";
+    Path config = directory.resolve("iceberg.conf");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "include file(\""
+                + StandaloneCluster.repositoryRoot().resolve("conf/online-retail.conf")
+                + "\")",
+            "segments.output.format = iceberg",
+            "segments.output.iceberg.catalog-type = jdbc",
+            "segments.output.iceberg.uri = \"" + postgres.jdbcUrl() + "\"",
+            "segments.output.iceberg.warehouse = \"" + warehouse + "\"",
+            ""));
+    String[] job = job(Path.of("unused"));
+    job[2] = config.toString();
+    job[6] = "s3a://" + S3ProxyServer.BUCKET + "/output";
+    Path log = directory.resolve("iceberg.log");
+    Process submit =
+        cluster.submit(
+            cluster.masterUrl(),
+            log,
+            s3.sparkSettings(),
+            Map.of(
+                IcebergSettings.USER_VARIABLE, PostgresTestServer.USER,
+                IcebergSettings.PASSWORD_VARIABLE, PostgresTestServer.PASSWORD),
+            job);
+    assertTrue(submit.waitFor(10, TimeUnit.MINUTES), "the job finished");
+    assertEquals(0, submit.exitValue(), StandaloneCluster.tail(log).orElse(""));
+
+    IcebergOutput.register(
+        spark,
+        new IcebergSettings(
+            "jdbc",
+            warehouse,
+            Optional.of(postgres.jdbcUrl()),
+            "customer_segments",
+            Optional.of(PostgresTestServer.USER),
+            Optional.of(PostgresTestServer.PASSWORD)));
+    assertSameRows(spark.table(IcebergOutput.CATALOG + ".customer_segments.customer_segments"));
   }
 }
