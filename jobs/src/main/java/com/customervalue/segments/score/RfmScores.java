@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.when;
 
@@ -28,11 +27,11 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * R, F and M scores 1..bins for buyers, as docs/DEFINITIONS.md defines them: breaks at the
- * quantiles of the buyers (linear interpolation, R type 7, Spark's percentile) with ties resolved
- * so that no score is skipped, or fixed breaks from the configuration; intervals closed on the
- * right (a value equal to a break gets the lower score), recency reversed (the most recent buyers
- * score highest). A score depends only on the value and the breaks, so ties can never make it
- * depend on row order.
+ * quantiles of the buyers (linear interpolation, R type 7, exactly at any scale: {@link
+ * ExactQuantiles}) with ties resolved so that no score is skipped, or fixed breaks from the
+ * configuration; intervals closed on the right (a value equal to a break gets the lower score),
+ * recency reversed (the most recent buyers score highest). A score depends only on the value and
+ * the breaks, so ties can never make it depend on row order.
  */
 public final class RfmScores {
   public static final String R_SCORE = "r_score";
@@ -80,23 +79,13 @@ public final class RfmScores {
     given.forEach(
         (metric, values) -> values.ifPresent(v -> result.put(metric, MetricBreaks.fixed(v))));
     if (!byQuantile.isEmpty()) {
-      double[] probabilities =
-          IntStream.range(1, bins).mapToDouble(i -> (double) i / bins).toArray();
-      Row row =
-          buyers
-              .agg(
-                  quantiles(col(byQuantile.get(0)), probabilities, mode, relativeError),
-                  byQuantile.stream()
-                      .skip(1)
-                      .map(metric -> quantiles(col(metric), probabilities, mode, relativeError))
-                      .toArray(Column[]::new))
-              .first();
-      if (row.isNullAt(0)) {
+      Map<String, List<BigDecimal>> quantileBreaks =
+          switch (mode) {
+            case EXACT -> ExactQuantiles.of(buyers, byQuantile, bins, BREAK_SCALE);
+            case APPROXIMATE -> approximateQuantiles(buyers, byQuantile, bins, relativeError);
+          };
+      if (quantileBreaks.values().iterator().next().isEmpty()) {
         throw new IllegalArgumentException("There are no buyers to compute score breaks from");
-      }
-      Map<String, List<BigDecimal>> quantileBreaks = new LinkedHashMap<>();
-      for (int i = 0; i < byQuantile.size(); i++) {
-        quantileBreaks.put(byQuantile.get(i), decimals(row.getList(i)));
       }
       Map<String, long[]> buyersPerBin = buyersPerBin(buyers, quantileBreaks, bins);
       quantileBreaks.forEach(
@@ -200,14 +189,32 @@ public final class RfmScores {
     return below;
   }
 
-  private static Column quantiles(
-      Column value, double[] probabilities, QuantileMode mode, double relativeError) {
-    Column asDouble = value.cast(DataTypes.DoubleType);
-    return switch (mode) {
-      case EXACT -> percentile(asDouble, lit(probabilities));
-      case APPROXIMATE ->
-          percentile_approx(asDouble, lit(probabilities), lit((int) Math.ceil(1 / relativeError)));
-    };
+  /**
+   * Spark's approximate percentiles (Greenwald-Khanna): each break is a buyer's value whose rank is
+   * within {@code relativeError} of the quantile's, not the type-7 interpolation; empty lists when
+   * there are no buyers.
+   */
+  private static Map<String, List<BigDecimal>> approximateQuantiles(
+      Dataset<Row> buyers, List<String> metrics, int bins, double relativeError) {
+    double[] probabilities = IntStream.range(1, bins).mapToDouble(i -> (double) i / bins).toArray();
+    List<Column> quantiles =
+        metrics.stream()
+            .map(
+                metric ->
+                    percentile_approx(
+                        col(metric).cast(DataTypes.DoubleType),
+                        lit(probabilities),
+                        lit((int) Math.ceil(1 / relativeError))))
+            .toList();
+    Row row =
+        buyers
+            .agg(quantiles.get(0), quantiles.subList(1, quantiles.size()).toArray(Column[]::new))
+            .first();
+    Map<String, List<BigDecimal>> breaks = new LinkedHashMap<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      breaks.put(metrics.get(i), row.isNullAt(i) ? List.of() : decimals(row.getList(i)));
+    }
+    return breaks;
   }
 
   private static List<BigDecimal> decimals(List<Object> values) {

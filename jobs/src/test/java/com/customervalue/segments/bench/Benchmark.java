@@ -85,7 +85,8 @@ public final class Benchmark {
       overrides.put("segments.output.root", output.toString());
       overrides.put(
           "segments.snapshot.as-of", GeneratorSettings.DEFAULT_LAST_DAY.plusDays(1).toString());
-      overrides.put("segments.scoring.quantiles", flags.getOrDefault("quantiles", "approximate"));
+      // The defaults of bin/segments run (exact), unless asked to compare.
+      overrides.put("segments.scoring.quantiles", flags.getOrDefault("quantiles", "exact"));
       overrides.put("segments.output.format", flags.getOrDefault("format", "parquet"));
       JobSettings settings =
           JobSettings.load(
@@ -111,6 +112,7 @@ public final class Benchmark {
           String.format("%,d", result.counts().orElseThrow().rowsRead()));
       table.put("customers", String.format("%,d", result.customers().orElseThrow()));
       table.put("output format", settings.output().format().name().toLowerCase(Locale.ROOT));
+      table.put("score quantiles", settings.scoring().quantiles().name().toLowerCase(Locale.ROOT));
       table.put("buyers", String.format("%,d", result.buyers().orElseThrow()));
       table.put(
           "cores / max heap",
