@@ -6,7 +6,9 @@ import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
@@ -15,6 +17,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -31,7 +34,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The {@code value_distribution} table: for recency, frequency, monetary and average order value of
@@ -41,10 +48,9 @@ import org.apache.spark.sql.types.DataTypes;
  * the top 1/5/10/20 % of customers.
  *
  * <p>Spark aggregates the buyers into fine bins (each distinct value for days and purchases, 20
- * log-spaced bins per decade for money) and into quantiles; only those aggregates reach the driver.
- * The curve is exact for days and purchases and, for money, treats the customers of a fine bin
- * (values within 12 % of each other) as equal. Lorenz, Gini and top shares count money below zero
- * as zero.
+ * log-spaced bins per decade for money) and into quantiles; only those aggregates reach the driver,
+ * with, for money, the customers' order inside the bins at the few ranks the Lorenz points and top
+ * shares cut at. Lorenz, Gini and top shares are exact and count money below zero as zero.
  */
 public final class ValueDistribution {
   public static final String ALL = "all";
@@ -68,6 +74,8 @@ public final class ValueDistribution {
   private static final String METRIC = "metric";
   private static final String VALUE = "value";
   private static final String BIN = "bin";
+  private static final String RANK = "rank";
+  private static final List<String> MONEY_METRICS = List.of(MONETARY, AVG_ORDER_VALUE);
 
   private ValueDistribution() {}
 
@@ -109,15 +117,105 @@ public final class ValueDistribution {
           .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new ArrayList<>())
           .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
     }
+    binsByGroup.values().forEach(bins -> bins.sort((a, b) -> Long.compare(a.key(), b.key())));
+    Map<String, Concentration.Order> moneyOrders = moneyOrders(values, binsByGroup);
     binsByGroup.forEach(
         (group, bins) -> {
           String scope = group.substring(0, group.indexOf('\u0000'));
           String metric = group.substring(group.indexOf('\u0000') + 1);
-          bins.sort((a, b) -> Long.compare(a.key(), b.key()));
           addHistogram(rows, scope, metric, bins);
-          Concentration.add(rows, scope, metric, bins);
+          Concentration.add(
+              rows,
+              scope,
+              metric,
+              bins,
+              moneyOrders.getOrDefault(group, Concentration.EQUAL_WITHIN_BINS));
         });
     return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
+  }
+
+  /**
+   * For the money metrics, whose fine bins hold different values, the customers' exact order inside
+   * each bin where the concentration needs it, in one Spark job: a window ranks each bin's
+   * customers by value (bins sort in parallel, none holds more than a slice of the customers), then
+   * per bin Σ rank × value, and the value and running sum at the ranks {@link
+   * Concentration#neededRanks} names. Days and purchases need none: a bin is one value.
+   */
+  private static Map<String, Concentration.Order> moneyOrders(
+      Dataset<Row> values, Map<String, List<FineBin>> binsByGroup) {
+    List<Row> needed = new ArrayList<>();
+    binsByGroup.forEach(
+        (group, bins) -> {
+          String scope = group.substring(0, group.indexOf('\u0000'));
+          String metric = group.substring(group.indexOf('\u0000') + 1);
+          if (MONEY_METRICS.contains(metric)) {
+            Concentration.neededRanks(bins)
+                .forEach(
+                    (bin, ranks) ->
+                        ranks.forEach(
+                            rank -> needed.add(RowFactory.create(scope, metric, bin, rank))));
+          }
+        });
+    StructType neededSchema =
+        new StructType()
+            .add(SCOPE, DataTypes.StringType)
+            .add(METRIC, DataTypes.StringType)
+            .add(BIN, DataTypes.LongType)
+            .add(RANK, DataTypes.LongType);
+    WindowSpec byValue = Window.partitionBy(col(SCOPE), col(METRIC), col(BIN)).orderBy(col(VALUE));
+    Column positive = greatest(col(VALUE), lit(0.0));
+    List<Row> perBin =
+        values
+            .filter(col(METRIC).isin(MONEY_METRICS.toArray()))
+            .withColumn(BIN, fineBin().cast(DataTypes.LongType))
+            .withColumn(RANK, row_number().over(byValue).cast(DataTypes.LongType))
+            .withColumn(
+                "running",
+                sum(positive)
+                    .over(byValue.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+            .join(
+                broadcast(
+                    values
+                        .sparkSession()
+                        .createDataFrame(needed, neededSchema)
+                        .withColumn("needed", lit(true))),
+                CollectionConverters.asScala(List.of(SCOPE, METRIC, BIN, RANK)).toSeq(),
+                "left")
+            .groupBy(col(SCOPE), col(METRIC), col(BIN))
+            .agg(
+                sum(col(RANK).multiply(positive)),
+                collect_list(
+                    when(col("needed"), struct(col(RANK), positive.as("value"), col("running")))))
+            .collectAsList();
+    Map<String, Map<Long, Row>> byGroup = new TreeMap<>();
+    for (Row row : perBin) {
+      byGroup
+          .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new TreeMap<>())
+          .put(row.getLong(2), row);
+    }
+    Map<String, Concentration.Order> orders = new TreeMap<>();
+    byGroup.forEach(
+        (group, bins) ->
+            orders.put(
+                group,
+                new Concentration.Order() {
+                  @Override
+                  public double rankWeightedSum(FineBin bin) {
+                    return bins.get(bin.key()).getDouble(3);
+                  }
+
+                  @Override
+                  public double[] at(FineBin bin, long rank) {
+                    for (Row at : bins.get(bin.key()).<Row>getList(4)) {
+                      if (at.getLong(0) == rank) {
+                        return new double[] {at.getDouble(1), at.getDouble(2)};
+                      }
+                    }
+                    throw new IllegalStateException(
+                        "Rank " + rank + " of money bin " + bin.key() + " was not looked up");
+                  }
+                }));
+    return orders;
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
