@@ -6,9 +6,7 @@ import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
@@ -17,7 +15,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -26,19 +23,20 @@ import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.score.QuantileMode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The {@code value_distribution} table: for recency, frequency, monetary and average order value of
@@ -136,86 +134,146 @@ public final class ValueDistribution {
 
   /**
    * For the money metrics, whose fine bins hold different values, the customers' exact order inside
-   * each bin where the concentration needs it, in one Spark job: a window ranks each bin's
-   * customers by value (bins sort in parallel, none holds more than a slice of the customers), then
-   * per bin Σ rank × value, and the value and running sum at the ranks {@link
-   * Concentration#neededRanks} names. Days and purchases need none: a bin is one value.
+   * each bin where the concentration needs it, in one Spark job: each bin's customers go to one
+   * task sorted by value (bins sort in parallel, none holds more than a slice of the customers),
+   * and one streaming pass ({@link BinRanks}) emits per bin Σ rank × value, and the value and
+   * running sum at the ranks {@link Concentration#neededRanks} names. Days and purchases need none:
+   * a bin is one value.
    */
   private static Map<String, Concentration.Order> moneyOrders(
       Dataset<Row> values, Map<String, List<FineBin>> binsByGroup) {
-    List<Row> needed = new ArrayList<>();
+    Map<String, long[]> needed = new HashMap<>();
     binsByGroup.forEach(
         (group, bins) -> {
-          String scope = group.substring(0, group.indexOf('\u0000'));
           String metric = group.substring(group.indexOf('\u0000') + 1);
           if (MONEY_METRICS.contains(metric)) {
             Concentration.neededRanks(bins)
                 .forEach(
                     (bin, ranks) ->
-                        ranks.forEach(
-                            rank -> needed.add(RowFactory.create(scope, metric, bin, rank))));
+                        needed.put(
+                            group + "\u0000" + bin,
+                            ranks.stream().mapToLong(Long::longValue).toArray()));
           }
         });
-    StructType neededSchema =
-        new StructType()
-            .add(SCOPE, DataTypes.StringType)
-            .add(METRIC, DataTypes.StringType)
-            .add(BIN, DataTypes.LongType)
-            .add(RANK, DataTypes.LongType);
-    WindowSpec byValue = Window.partitionBy(col(SCOPE), col(METRIC), col(BIN)).orderBy(col(VALUE));
-    Column positive = greatest(col(VALUE), lit(0.0));
     List<Row> perBin =
         values
             .filter(col(METRIC).isin(MONEY_METRICS.toArray()))
-            .withColumn(BIN, fineBin().cast(DataTypes.LongType))
-            .withColumn(RANK, row_number().over(byValue).cast(DataTypes.LongType))
-            .withColumn(
-                "running",
-                sum(positive)
-                    .over(byValue.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-            .join(
-                broadcast(
-                    values
-                        .sparkSession()
-                        .createDataFrame(needed, neededSchema)
-                        .withColumn("needed", lit(true))),
-                CollectionConverters.asScala(List.of(SCOPE, METRIC, BIN, RANK)).toSeq(),
-                "left")
-            .groupBy(col(SCOPE), col(METRIC), col(BIN))
-            .agg(
-                sum(col(RANK).multiply(positive)),
-                collect_list(
-                    when(col("needed"), struct(col(RANK), positive.as("value"), col("running")))))
+            .select(
+                col(SCOPE),
+                col(METRIC),
+                fineBin().cast(DataTypes.LongType).as(BIN),
+                greatest(col(VALUE), lit(0.0)).as(VALUE))
+            .repartition(col(SCOPE), col(METRIC), col(BIN))
+            .sortWithinPartitions(col(SCOPE), col(METRIC), col(BIN), col(VALUE))
+            .mapPartitions(new BinRanks(needed), Encoders.row(BinRanks.SCHEMA))
             .collectAsList();
-    Map<String, Map<Long, Row>> byGroup = new TreeMap<>();
+    Map<String, Map<Long, Double>> weighted = new HashMap<>();
+    Map<String, Map<Long, Map<Long, double[]>>> at = new HashMap<>();
     for (Row row : perBin) {
-      byGroup
-          .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new TreeMap<>())
-          .put(row.getLong(2), row);
+      String group = row.getString(0) + "\u0000" + row.getString(1);
+      long bin = row.getLong(2);
+      long rank = row.getLong(3);
+      if (rank == BinRanks.WHOLE_BIN) {
+        weighted.computeIfAbsent(group, key -> new HashMap<>()).put(bin, row.getDouble(4));
+      } else {
+        at.computeIfAbsent(group, key -> new HashMap<>())
+            .computeIfAbsent(bin, key -> new HashMap<>())
+            .put(rank, new double[] {row.getDouble(4), row.getDouble(5)});
+      }
     }
-    Map<String, Concentration.Order> orders = new TreeMap<>();
-    byGroup.forEach(
-        (group, bins) ->
+    Map<String, Concentration.Order> orders = new HashMap<>();
+    weighted.forEach(
+        (group, sums) ->
             orders.put(
                 group,
                 new Concentration.Order() {
                   @Override
                   public double rankWeightedSum(FineBin bin) {
-                    return bins.get(bin.key()).getDouble(3);
+                    return sums.get(bin.key());
                   }
 
                   @Override
                   public double[] at(FineBin bin, long rank) {
-                    for (Row at : bins.get(bin.key()).<Row>getList(4)) {
-                      if (at.getLong(0) == rank) {
-                        return new double[] {at.getDouble(1), at.getDouble(2)};
-                      }
+                    double[] found =
+                        at.getOrDefault(group, Map.of())
+                            .getOrDefault(bin.key(), Map.of())
+                            .get(rank);
+                    if (found == null) {
+                      throw new IllegalStateException(
+                          "Rank " + rank + " of money bin " + bin.key() + " was not looked up");
                     }
-                    throw new IllegalStateException(
-                        "Rank " + rank + " of money bin " + bin.key() + " was not looked up");
+                    return found;
                   }
                 }));
     return orders;
+  }
+
+  /**
+   * The streaming pass of {@link #moneyOrders} over (scope, metric, bin, value ≥ 0) sorted within
+   * the partition: ranks each bin's customers 1.. and emits (scope, metric, bin, {@link
+   * #WHOLE_BIN}, Σ rank × value) per bin and (scope, metric, bin, rank, value, running sum) at each
+   * needed rank.
+   */
+  static final class BinRanks implements MapPartitionsFunction<Row, Row> {
+    static final long WHOLE_BIN = -1;
+    static final StructType SCHEMA =
+        new StructType()
+            .add(SCOPE, DataTypes.StringType)
+            .add(METRIC, DataTypes.StringType)
+            .add(BIN, DataTypes.LongType)
+            .add(RANK, DataTypes.LongType)
+            .add(VALUE, DataTypes.DoubleType)
+            .add("running", DataTypes.DoubleType);
+
+    private final Map<String, long[]> needed;
+
+    BinRanks(Map<String, long[]> needed) {
+      this.needed = needed;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      List<Row> out = new ArrayList<>();
+      String scope = null;
+      String metric = null;
+      long bin = 0;
+      long rank = 0;
+      double running = 0;
+      double weighted = 0;
+      long[] ranks = new long[0];
+      int next = 0;
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        if (scope == null
+            || bin != row.getLong(2)
+            || !scope.equals(row.getString(0))
+            || !metric.equals(row.getString(1))) {
+          if (scope != null) {
+            out.add(RowFactory.create(scope, metric, bin, WHOLE_BIN, weighted, running));
+          }
+          scope = row.getString(0);
+          metric = row.getString(1);
+          bin = row.getLong(2);
+          rank = 0;
+          running = 0;
+          weighted = 0;
+          ranks = needed.getOrDefault(scope + "\u0000" + metric + "\u0000" + bin, new long[0]);
+          next = 0;
+        }
+        double value = row.getDouble(3);
+        rank++;
+        running += value;
+        weighted += rank * value;
+        if (next < ranks.length && ranks[next] == rank) {
+          out.add(RowFactory.create(scope, metric, bin, rank, value, running));
+          next++;
+        }
+      }
+      if (scope != null) {
+        out.add(RowFactory.create(scope, metric, bin, WHOLE_BIN, weighted, running));
+      }
+      return out.iterator();
+    }
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
