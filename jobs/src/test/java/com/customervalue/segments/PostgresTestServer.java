@@ -1,5 +1,6 @@
 package com.customervalue.segments;
 
+import com.customervalue.segments.publish.IcebergSettings;
 import com.customervalue.segments.serve.JdbcCredentials;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,6 +33,13 @@ public final class PostgresTestServer implements AutoCloseable {
    * Any password works (trust authentication); a recognisable one lets tests check it never leaks.
    */
   public static final String PASSWORD = "not-a-real-secret-7f3a";
+
+  /** The environment a run needs for an Iceberg JDBC catalog in this server. */
+  public static Map<String, String> icebergCatalogEnvironment() {
+    return Map.of(
+        IcebergSettings.USER_VARIABLE, USER,
+        IcebergSettings.PASSWORD_VARIABLE, PASSWORD);
+  }
 
   private final Path binaries;
   private final Path directory;

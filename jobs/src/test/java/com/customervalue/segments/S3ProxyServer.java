@@ -35,12 +35,10 @@ public final class S3ProxyServer implements AutoCloseable {
 
   private final Process process;
   private final int port;
-  private final Path directory;
 
-  private S3ProxyServer(Process process, int port, Path directory) {
+  private S3ProxyServer(Process process, int port) {
     this.process = process;
     this.port = port;
-    this.directory = directory;
   }
 
   /** Starts the server with one empty bucket, {@link #BUCKET}, and waits until it listens. */
@@ -81,7 +79,7 @@ public final class S3ProxyServer implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    S3ProxyServer server = new S3ProxyServer(process, port, directory);
+    S3ProxyServer server = new S3ProxyServer(process, port);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!server.listening()) {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {

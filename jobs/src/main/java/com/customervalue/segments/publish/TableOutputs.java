@@ -8,8 +8,9 @@ public final class TableOutputs {
   private TableOutputs() {}
 
   /**
-   * The output of a run ({@code repair} true: repairs what a crashed run left) or of a reader such
-   * as {@code segments sql} ({@code repair} false).
+   * The output of a run ({@code repair} true: the Parquet layout repairs what a crashed run left;
+   * Iceberg commits need no repair) or of a reader such as {@code segments sql} ({@code repair}
+   * false).
    */
   public static TableOutput open(
       SparkSession spark, OutputSettings settings, String runId, boolean repair) {

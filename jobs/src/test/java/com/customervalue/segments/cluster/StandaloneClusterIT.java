@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
@@ -62,15 +61,20 @@ class StandaloneClusterIT extends SparkTestSession {
   }
 
   private static String[] job(Path output) {
+    return job(
+        StandaloneCluster.repositoryRoot().resolve("conf/online-retail.conf"), output.toString());
+  }
+
+  private static String[] job(Path config, String output) {
     Path root = StandaloneCluster.repositoryRoot();
     return new String[] {
       "run",
       "--config",
-      root.resolve("conf/online-retail.conf").toString(),
+      config.toString(),
       "--input",
       root.resolve("data-samples/online_retail.parquet").toString(),
       "--output",
-      output.toString(),
+      output,
       "--as-of",
       "2011-12-10"
     };
@@ -153,19 +157,14 @@ class StandaloneClusterIT extends SparkTestSession {
             "segments.output.iceberg.uri = \"" + postgres.jdbcUrl() + "\"",
             "segments.output.iceberg.warehouse = \"" + warehouse + "\"",
             ""));
-    String[] job = job(Path.of("unused"));
-    job[2] = config.toString();
-    job[6] = "s3a://" + S3ProxyServer.BUCKET + "/output";
     Path log = directory.resolve("iceberg.log");
     Process submit =
         cluster.submit(
             cluster.masterUrl(),
             log,
             s3.sparkSettings(),
-            Map.of(
-                IcebergSettings.USER_VARIABLE, PostgresTestServer.USER,
-                IcebergSettings.PASSWORD_VARIABLE, PostgresTestServer.PASSWORD),
-            job);
+            PostgresTestServer.icebergCatalogEnvironment(),
+            job(config, "s3a://" + S3ProxyServer.BUCKET + "/output"));
     assertTrue(submit.waitFor(10, TimeUnit.MINUTES), "the job finished");
     assertEquals(0, submit.exitValue(), StandaloneCluster.tail(log).orElse(""));
 

@@ -75,11 +75,7 @@ class ObjectStoreTest extends SparkTestSession {
     return JobSettings.load(
         ConfigLayers.layered(
             Optional.of(repositoryRoot().resolve("conf/online-retail.conf").toFile()), overrides),
-        Map.of(
-            IcebergSettings.USER_VARIABLE,
-            PostgresTestServer.USER,
-            IcebergSettings.PASSWORD_VARIABLE,
-            PostgresTestServer.PASSWORD));
+        PostgresTestServer.icebergCatalogEnvironment());
   }
 
   @Test
