@@ -23,20 +23,15 @@ import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.score.QuantileMode;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code value_distribution} table: for recency, frequency, monetary and average order value of
@@ -72,8 +67,6 @@ public final class ValueDistribution {
   private static final String METRIC = "metric";
   private static final String VALUE = "value";
   private static final String BIN = "bin";
-  private static final String RANK = "rank";
-  private static final List<String> MONEY_METRICS = List.of(MONETARY, AVG_ORDER_VALUE);
 
   private ValueDistribution() {}
 
@@ -116,7 +109,7 @@ public final class ValueDistribution {
           .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
     }
     binsByGroup.values().forEach(bins -> bins.sort((a, b) -> Long.compare(a.key(), b.key())));
-    Map<String, Concentration.Order> moneyOrders = moneyOrders(values, binsByGroup);
+    Map<String, Concentration.Order> moneyOrders = MoneyRanks.orders(segments, binsByGroup);
     binsByGroup.forEach(
         (group, bins) -> {
           String scope = group.substring(0, group.indexOf('\u0000'));
@@ -130,150 +123,6 @@ public final class ValueDistribution {
               moneyOrders.getOrDefault(group, Concentration.EQUAL_WITHIN_BINS));
         });
     return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
-  }
-
-  /**
-   * For the money metrics, whose fine bins hold different values, the customers' exact order inside
-   * each bin where the concentration needs it, in one Spark job: each bin's customers go to one
-   * task sorted by value (bins sort in parallel, none holds more than a slice of the customers),
-   * and one streaming pass ({@link BinRanks}) emits per bin Σ rank × value, and the value and
-   * running sum at the ranks {@link Concentration#neededRanks} names. Days and purchases need none:
-   * a bin is one value.
-   */
-  private static Map<String, Concentration.Order> moneyOrders(
-      Dataset<Row> values, Map<String, List<FineBin>> binsByGroup) {
-    Map<String, long[]> needed = new HashMap<>();
-    binsByGroup.forEach(
-        (group, bins) -> {
-          String metric = group.substring(group.indexOf('\u0000') + 1);
-          if (MONEY_METRICS.contains(metric)) {
-            Concentration.neededRanks(bins)
-                .forEach(
-                    (bin, ranks) ->
-                        needed.put(
-                            group + "\u0000" + bin,
-                            ranks.stream().mapToLong(Long::longValue).toArray()));
-          }
-        });
-    List<Row> perBin =
-        values
-            .filter(col(METRIC).isin(MONEY_METRICS.toArray()))
-            .select(
-                col(SCOPE),
-                col(METRIC),
-                fineBin().cast(DataTypes.LongType).as(BIN),
-                greatest(col(VALUE), lit(0.0)).as(VALUE))
-            .repartition(col(SCOPE), col(METRIC), col(BIN))
-            .sortWithinPartitions(col(SCOPE), col(METRIC), col(BIN), col(VALUE))
-            .mapPartitions(new BinRanks(needed), Encoders.row(BinRanks.SCHEMA))
-            .collectAsList();
-    Map<String, Map<Long, Double>> weighted = new HashMap<>();
-    Map<String, Map<Long, Map<Long, double[]>>> at = new HashMap<>();
-    for (Row row : perBin) {
-      String group = row.getString(0) + "\u0000" + row.getString(1);
-      long bin = row.getLong(2);
-      long rank = row.getLong(3);
-      if (rank == BinRanks.WHOLE_BIN) {
-        weighted.computeIfAbsent(group, key -> new HashMap<>()).put(bin, row.getDouble(4));
-      } else {
-        at.computeIfAbsent(group, key -> new HashMap<>())
-            .computeIfAbsent(bin, key -> new HashMap<>())
-            .put(rank, new double[] {row.getDouble(4), row.getDouble(5)});
-      }
-    }
-    Map<String, Concentration.Order> orders = new HashMap<>();
-    weighted.forEach(
-        (group, sums) ->
-            orders.put(
-                group,
-                new Concentration.Order() {
-                  @Override
-                  public double rankWeightedSum(FineBin bin) {
-                    return sums.get(bin.key());
-                  }
-
-                  @Override
-                  public double[] at(FineBin bin, long rank) {
-                    double[] found =
-                        at.getOrDefault(group, Map.of())
-                            .getOrDefault(bin.key(), Map.of())
-                            .get(rank);
-                    if (found == null) {
-                      throw new IllegalStateException(
-                          "Rank " + rank + " of money bin " + bin.key() + " was not looked up");
-                    }
-                    return found;
-                  }
-                }));
-    return orders;
-  }
-
-  /**
-   * The streaming pass of {@link #moneyOrders} over (scope, metric, bin, value ≥ 0) sorted within
-   * the partition: ranks each bin's customers 1.. and emits (scope, metric, bin, {@link
-   * #WHOLE_BIN}, Σ rank × value) per bin and (scope, metric, bin, rank, value, running sum) at each
-   * needed rank.
-   */
-  static final class BinRanks implements MapPartitionsFunction<Row, Row> {
-    static final long WHOLE_BIN = -1;
-    static final StructType SCHEMA =
-        new StructType()
-            .add(SCOPE, DataTypes.StringType)
-            .add(METRIC, DataTypes.StringType)
-            .add(BIN, DataTypes.LongType)
-            .add(RANK, DataTypes.LongType)
-            .add(VALUE, DataTypes.DoubleType)
-            .add("running", DataTypes.DoubleType);
-
-    private final Map<String, long[]> needed;
-
-    BinRanks(Map<String, long[]> needed) {
-      this.needed = needed;
-    }
-
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      List<Row> out = new ArrayList<>();
-      String scope = null;
-      String metric = null;
-      long bin = 0;
-      long rank = 0;
-      double running = 0;
-      double weighted = 0;
-      long[] ranks = new long[0];
-      int next = 0;
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        if (scope == null
-            || bin != row.getLong(2)
-            || !scope.equals(row.getString(0))
-            || !metric.equals(row.getString(1))) {
-          if (scope != null) {
-            out.add(RowFactory.create(scope, metric, bin, WHOLE_BIN, weighted, running));
-          }
-          scope = row.getString(0);
-          metric = row.getString(1);
-          bin = row.getLong(2);
-          rank = 0;
-          running = 0;
-          weighted = 0;
-          ranks = needed.getOrDefault(scope + "\u0000" + metric + "\u0000" + bin, new long[0]);
-          next = 0;
-        }
-        double value = row.getDouble(3);
-        rank++;
-        running += value;
-        weighted += rank * value;
-        if (next < ranks.length && ranks[next] == rank) {
-          out.add(RowFactory.create(scope, metric, bin, rank, value, running));
-          next++;
-        }
-      }
-      if (scope != null) {
-        out.add(RowFactory.create(scope, metric, bin, WHOLE_BIN, weighted, running));
-      }
-      return out.iterator();
-    }
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
@@ -294,10 +143,14 @@ public final class ValueDistribution {
    * Days and purchases: the value itself. Money: 20 log-spaced bins per decade, one bin for <= 0.
    */
   private static Column fineBin() {
-    Column logBin = floor(log10(col(VALUE)).multiply(FINE_BINS_PER_DECADE));
     return when(col(METRIC).isin(RECENCY_DAYS, FREQUENCY), floor(col(VALUE)))
-        .when(col(VALUE).gt(0), logBin)
+        .when(col(VALUE).gt(0), moneyFineBin(col(VALUE)))
         .otherwise(lit(NON_POSITIVE_BIN));
+  }
+
+  /** The fine bin of money above zero (as a double): 20 log-spaced bins per decade. */
+  static Column moneyFineBin(Column value) {
+    return floor(log10(value).multiply(FINE_BINS_PER_DECADE));
   }
 
   /** The customers of one fine bin, the sum of their values and the sum counting money < 0 as 0. */
