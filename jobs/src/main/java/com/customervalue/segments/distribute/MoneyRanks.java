@@ -1,11 +1,9 @@
 package com.customervalue.segments.distribute;
 
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.distribute.ValueDistribution.FineBin;
@@ -19,24 +17,29 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
+import scala.Tuple2;
 
 /**
  * The customers' exact order inside the fine money bins of {@link ValueDistribution}, where {@link
  * Concentration} needs it: per bin and scope Σ rank × value, and the value and running sum at the
  * few ranks {@link Concentration#neededRanks} names.
  *
- * <p>One Spark job. Each buyer with money above zero becomes one row per money metric of two longs:
- * the metric's fine bin, and the value in units of 1/10,000 (money has four decimals, so this is
- * exact) with the buyer's tier in its lowest digits. Rows are hash-partitioned by bin, each task
- * gathers its bins into primitive arrays and sorts them, and one pass over a sorted bin ranks it
- * for "all" and for every tier at once (a tier's customers keep their order inside the bin). Sums
- * are kept in integer units, Σ rank × value in 128 bits, so they are exact. Money at or below zero
- * counts as zero and needs no order: its bin is left out.
+ * <p>One Spark job, with no row-by-row shuffle. Each map task reads its buyers' two money values
+ * (as their fine bin and their value in units of 1/10,000, exact for four decimals) and tier,
+ * gathers them per bin into primitive arrays of longs (units × scopes + tier index) and sorts each;
+ * the shuffle then moves a few sorted arrays per task, hash-partitioned by bin, and each reduce
+ * task merges a bin's arrays and ranks it in one pass for "all" and for every tier at once (a
+ * tier's customers keep their order inside the bin). Sums are kept in integer units and Σ rank ×
+ * value in 128 bits, so both are exact. Money at or below zero counts as zero and needs no order:
+ * its bin is left out. No task holds more than its bins' values, 8 bytes each.
  */
 final class MoneyRanks {
   static final List<String> METRICS =
@@ -44,8 +47,6 @@ final class MoneyRanks {
 
   private static final long UNITS_PER_CURRENCY = 10_000L;
   private static final int DECIMALS = 4;
-  private static final String KEY = "key";
-  private static final String PACKED = "packed";
 
   /** Rank of the per-bin summary record: Σ rank × value and the bin's sum. */
   private static final long WHOLE_BIN = -1;
@@ -97,12 +98,14 @@ final class MoneyRanks {
     if (needed.isEmpty()) {
       return Map.of();
     }
+    int partitions = 2 * segments.sparkSession().sparkContext().defaultParallelism();
     List<Ranked> ranked =
-        packed(segments, tiers)
-            .repartition(col(KEY))
+        flat(segments, tiers)
             .queryExecution()
             .toRdd()
             .toJavaRDD()
+            .mapPartitionsToPair(new SortedRuns(scopes.size()))
+            .partitionBy(new HashPartitioner(partitions))
             .mapPartitions(new RankBins(needed, scopes.size()))
             .collect();
     Map<String, Map<Long, BigDecimal>> weighted = new HashMap<>();
@@ -130,49 +133,68 @@ final class MoneyRanks {
   }
 
   /**
-   * (key, packed) per buyer and money metric above zero: key = 2 × fine bin + metric index, packed
-   * = units × (tiers + 1) + tier index (0 for a buyer without a tier, who counts only in "all").
+   * Per buyer: for each money metric its fine bin (null at or below zero) and its value in units,
+   * and the buyer's tier index (0 for a buyer without a tier, who counts only in "all").
    */
-  private static Dataset<Row> packed(Dataset<Row> segments, List<String> tiers) {
+  private static Dataset<Row> flat(Dataset<Row> segments, List<String> tiers) {
     Column tier = lit(0);
     for (int i = tiers.size() - 1; i >= 0; i--) {
       tier = when(col(VALUE_TIER).equalTo(tiers.get(i)), lit(i + 1)).otherwise(tier);
     }
-    long span = tiers.size() + 1L;
-    List<Column> perMetric = new ArrayList<>();
-    for (int m = 0; m < METRICS.size(); m++) {
-      Column money = col(METRICS.get(m));
-      Column value = money.cast(DataTypes.DoubleType);
-      perMetric.add(
-          when(
-                  money.gt(0),
-                  struct(
-                      ValueDistribution.moneyFineBin(value)
-                          .cast(DataTypes.LongType)
-                          .multiply(METRICS.size())
-                          .plus(m)
-                          .as(KEY),
-                      money
-                          .multiply(lit(UNITS_PER_CURRENCY))
-                          .cast(DataTypes.LongType)
-                          .multiply(span)
-                          .plus(tier)
-                          .as(PACKED)))
-              .as("m" + m));
+    List<Column> columns = new ArrayList<>();
+    for (String metric : METRICS) {
+      Column value = col(metric).cast(DataTypes.DoubleType);
+      columns.add(
+          when(value.gt(0), ValueDistribution.moneyFineBin(value))
+              .cast(DataTypes.LongType)
+              .as(metric + "_bin"));
+      // Exact: a value of four decimals below 10^11 is the double nearest it, times 10^4, rounded.
+      columns.add(round(value.multiply(UNITS_PER_CURRENCY)).cast(DataTypes.LongType).as(metric));
     }
-    return segments
-        .filter(CustomerMetrics.isBuyer())
-        .select(explode(array(perMetric.toArray(Column[]::new))).as("m"))
-        .filter(col("m").isNotNull())
-        .select(col("m." + KEY).as(KEY), col("m." + PACKED).as(PACKED));
+    columns.add(tier.as(VALUE_TIER));
+    return segments.filter(CustomerMetrics.isBuyer()).select(columns.toArray(Column[]::new));
   }
 
   /**
-   * Gathers a partition's (key, packed) rows into one sorted primitive array per bin and ranks each
-   * bin for every scope in one pass.
+   * Map side: a partition's buyers gathered into one primitive array per money bin (key = bin ×
+   * metrics + metric index; entries = units × scopes + tier index), each sorted, sent on as one
+   * record: the shuffle moves a few arrays per task instead of a row per value.
+   */
+  private static final class SortedRuns
+      implements PairFlatMapFunction<Iterator<InternalRow>, Long, long[]> {
+    private final int scopes;
+
+    SortedRuns(int scopes) {
+      this.scopes = scopes;
+    }
+
+    @Override
+    public Iterator<Tuple2<Long, long[]>> call(Iterator<InternalRow> rows) {
+      Map<Long, LongList> bins = new HashMap<>();
+      int tierColumn = 2 * METRICS.size();
+      while (rows.hasNext()) {
+        InternalRow row = rows.next();
+        int tier = row.getInt(tierColumn);
+        for (int m = 0; m < METRICS.size(); m++) {
+          if (!row.isNullAt(2 * m)) {
+            long key = row.getLong(2 * m) * METRICS.size() + m;
+            bins.computeIfAbsent(key, k -> new LongList())
+                .add(Math.addExact(Math.multiplyExact(row.getLong(2 * m + 1), scopes), tier));
+          }
+        }
+      }
+      List<Tuple2<Long, long[]>> runs = new ArrayList<>(bins.size());
+      bins.forEach((key, values) -> runs.add(new Tuple2<>(key, values.sorted())));
+      return runs.iterator();
+    }
+  }
+
+  /**
+   * Reduce side: each bin's sorted runs merged into one sorted array, ranked for every scope in one
+   * pass.
    */
   private static final class RankBins
-      implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<InternalRow>, Ranked> {
+      implements FlatMapFunction<Iterator<Tuple2<Long, long[]>>, Ranked> {
     private final Map<ScopedBin, long[]> needed;
     private final int scopes;
 
@@ -182,14 +204,26 @@ final class MoneyRanks {
     }
 
     @Override
-    public Iterator<Ranked> call(Iterator<InternalRow> rows) {
-      Map<Long, LongList> bins = new HashMap<>();
-      while (rows.hasNext()) {
-        InternalRow row = rows.next();
-        bins.computeIfAbsent(row.getLong(0), key -> new LongList()).add(row.getLong(1));
+    public Iterator<Ranked> call(Iterator<Tuple2<Long, long[]>> runs) {
+      Map<Long, List<long[]>> bins = new HashMap<>();
+      while (runs.hasNext()) {
+        Tuple2<Long, long[]> run = runs.next();
+        bins.computeIfAbsent(run._1(), key -> new ArrayList<>()).add(run._2());
       }
       List<Ranked> out = new ArrayList<>();
-      bins.forEach((key, values) -> rank(key, values.sorted(), out));
+      for (Map.Entry<Long, List<long[]>> bin : bins.entrySet()) {
+        List<long[]> parts = bin.getValue();
+        long[] merged = new long[parts.stream().mapToInt(part -> part.length).sum()];
+        int at = 0;
+        for (long[] part : parts) {
+          System.arraycopy(part, 0, merged, at, part.length);
+          at += part.length;
+        }
+        parts.clear();
+        // Sorted runs end to end: the JDK's sort merges them rather than sorting from scratch.
+        Arrays.sort(merged);
+        rank(bin.getKey(), merged, out);
+      }
       return out.iterator();
     }
 
@@ -202,17 +236,15 @@ final class MoneyRanks {
       long[] weightedLow = new long[scopes];
       long[][] ranks = new long[scopes][];
       int[] next = new int[scopes];
+      int[][] countsIn = new int[scopes][];
       for (int s = 0; s < scopes; s++) {
         ranks[s] = needed.getOrDefault(new ScopedBin(s, metric, bin), new long[0]);
+        countsIn[s] = s == 0 ? new int[] {0} : new int[] {0, s};
       }
       for (long value : packed) {
         long units = value / scopes;
         int tier = (int) (value % scopes);
-        for (int s = 0; s < 2; s++) {
-          int scope = s == 0 ? 0 : tier;
-          if (s == 1 && tier == 0) {
-            break;
-          }
+        for (int scope : countsIn[tier]) {
           long r = ++rank[scope];
           running[scope] += units;
           long low = r * units;

@@ -87,9 +87,15 @@ public final class DistributionCheck {
                     (long) info.completionTime().getOrElse(() -> 0L)
                         - (long) info.submissionTime().getOrElse(() -> 0L);
                 if (took >= STAGE_REPORT_MILLIS) {
+                  String caller =
+                      java.util.Arrays.stream(info.details().split("\n"))
+                          .filter(line -> line.contains("segments.distribute"))
+                          .findFirst()
+                          .orElse(info.name())
+                          .trim();
                   System.out.printf(
                       "    stage %d (%d tasks) %.1f s: %s%n",
-                      info.stageId(), info.numTasks(), took / 1e3, info.name());
+                      info.stageId(), info.numTasks(), took / 1e3, caller);
                 }
               }
             });
@@ -99,19 +105,27 @@ public final class DistributionCheck {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         long rows = ValueDistribution.compute(segments, mode, 0.001).collectAsList().size();
         double seconds = since(start);
+        double cpu = (processCpuNanos() - cpuStart) / 1e9;
         long peak =
             ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP)
                 .mapToLong(pool -> pool.getPeakUsage().getUsed())
                 .sum();
         System.out.printf(
-            "%-11s run %d: %6.2f s, %d rows, peak heap %,d MiB%n",
-            name, run, seconds, rows, peak >> 20);
+            "%-11s run %d: %6.2f s (%.2f s CPU), %d rows, peak heap %,d MiB%n",
+            name, run, seconds, cpu, rows, peak >> 20);
       }
     }
     spark.stop();
+  }
+
+  /** CPU time of the whole process (driver and local executors), steadier than wall time. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double since(long start) {
