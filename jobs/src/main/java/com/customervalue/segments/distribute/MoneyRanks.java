@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.Column;
@@ -28,18 +29,20 @@ import org.apache.spark.sql.types.DataTypes;
 import scala.Tuple2;
 
 /**
- * The customers' exact order inside the fine money bins of {@link ValueDistribution}, where {@link
- * Concentration} needs it: per bin and scope Σ rank × value, and the value and running sum at the
- * few ranks {@link Concentration#neededRanks} names.
+ * The fine money bins of {@link ValueDistribution} with the customers' exact order inside them,
+ * where {@link Concentration} needs it: per bin and scope the customers, the sums (as is and with
+ * money below zero as zero) and Σ rank × value, and the value and running sum at the few ranks
+ * {@link Concentration#neededRanks} names.
  *
- * <p>One Spark job, with no row-by-row shuffle. Each map task reads its buyers' two money values
- * (as their fine bin and their value in units of 1/10,000, exact for four decimals) and tier,
- * gathers them per bin into primitive arrays of longs (units × scopes + tier index) and sorts each;
- * the shuffle then moves a few sorted arrays per task, hash-partitioned by bin, and each reduce
- * task merges a bin's arrays and ranks it in one pass for "all" and for every tier at once (a
- * tier's customers keep their order inside the bin). Sums are kept in integer units and Σ rank ×
- * value in 128 bits, so both are exact. Money at or below zero counts as zero and needs no order:
- * its bin is left out. No task holds more than its bins' values, 8 bytes each.
+ * <p>No row-by-row shuffle. Each map task reads its buyers' two money values (as their fine bin and
+ * their value in units of 1/10,000, exact for four decimals) and tier, gathers them per bin into
+ * primitive arrays of longs (units × scopes + tier index) and sorts each; the shuffle then moves a
+ * few sorted arrays per task, hash-partitioned by bin, and each reduce task merges a bin's arrays
+ * and ranks it in one pass for "all" and for every tier at once (a tier's customers keep their
+ * order inside the bin). Two jobs read that shuffle: the first returns the bins' counts and sums,
+ * from which the driver finds the ranks the cuts need, the second the values there (Spark reuses
+ * the shuffle's files, the map side runs once). Sums are kept in integer units and Σ rank × value
+ * in 128 bits, so both are exact. No task holds more than its bins' values, 8 bytes each.
  */
 final class MoneyRanks {
   static final List<String> METRICS =
@@ -48,79 +51,95 @@ final class MoneyRanks {
   private static final long UNITS_PER_CURRENCY = 10_000L;
   private static final int DECIMALS = 4;
 
-  /** Rank of the per-bin summary record: Σ rank × value and the bin's sum. */
+  /** Rank of the per-bin summary record: Σ rank × value, the bin's sums and its customers. */
   private static final long WHOLE_BIN = -1;
 
-  private MoneyRanks() {}
+  private final List<String> scopes;
+  private final JavaPairRDD<Long, long[]> binned;
+  private final Map<String, List<FineBin>> bins = new HashMap<>();
+  private final Map<String, Map<Long, BigDecimal>> weighted = new HashMap<>();
 
-  /**
-   * A fine money bin of one scope: 0 is "all", 1.. the tiers in the order given to {@link #orders}.
-   */
+  /** A fine money bin of one scope: 0 is "all", 1.. the tiers in the order given to {@link #of}. */
   record ScopedBin(int scope, int metric, long bin) implements Serializable {}
 
   /**
    * What the ranking pass sends back: at {@code rank} of a bin, the value and running sum in units;
-   * for {@link #WHOLE_BIN}, Σ rank × value (in units) and the bin's sum in units.
+   * for {@link #WHOLE_BIN}, Σ rank × value (in units), the bin's positive sum and sum in units and
+   * its customers.
    */
-  record Ranked(ScopedBin bin, long rank, BigInteger weighted, long value, long running)
+  record Ranked(
+      ScopedBin bin, long rank, BigInteger weighted, long value, long running, long customers)
       implements Serializable {}
 
+  private MoneyRanks(List<String> scopes, JavaPairRDD<Long, long[]> binned) {
+    this.scopes = scopes;
+    this.binned = binned;
+  }
+
   /**
-   * The order of each money group ("scope\u0000metric", as {@link ValueDistribution} keys them)
-   * whose bins {@code binsByGroup} lists.
+   * The money bins of the buyers of {@code segments}, overall and per tier (the first Spark job),
+   * keyed by group ("scope\u0000metric", as {@link ValueDistribution} keys them).
    */
-  static Map<String, Concentration.Order> orders(
-      Dataset<Row> segments, Map<String, List<FineBin>> binsByGroup) {
-    List<String> tiers =
-        binsByGroup.keySet().stream()
-            .map(group -> group.substring(0, group.indexOf('\u0000')))
-            .filter(scope -> !scope.equals(ValueDistribution.ALL))
-            .distinct()
-            .sorted()
-            .toList();
+  static MoneyRanks of(Dataset<Row> segments, List<String> tiers) {
     List<String> scopes = new ArrayList<>();
     scopes.add(ValueDistribution.ALL);
     scopes.addAll(tiers);
-    Map<ScopedBin, long[]> needed = new HashMap<>();
-    binsByGroup.forEach(
-        (group, bins) -> {
-          int metric = METRICS.indexOf(group.substring(group.indexOf('\u0000') + 1));
-          int scope = scopes.indexOf(group.substring(0, group.indexOf('\u0000')));
-          if (metric >= 0 && scope >= 0) {
-            Concentration.neededRanks(bins)
-                .forEach(
-                    (bin, ranks) ->
-                        needed.put(
-                            new ScopedBin(scope, metric, bin),
-                            ranks.stream().mapToLong(Long::longValue).toArray()));
-          }
-        });
-    if (needed.isEmpty()) {
-      return Map.of();
-    }
     int partitions = 2 * segments.sparkSession().sparkContext().defaultParallelism();
-    List<Ranked> ranked =
+    JavaPairRDD<Long, long[]> binned =
         flat(segments, tiers)
             .queryExecution()
             .toRdd()
             .toJavaRDD()
             .mapPartitionsToPair(new SortedRuns(scopes.size()))
-            .partitionBy(new HashPartitioner(partitions))
-            .mapPartitions(new RankBins(needed, scopes.size()))
-            .collect();
-    Map<String, Map<Long, BigDecimal>> weighted = new HashMap<>();
+            .partitionBy(new HashPartitioner(partitions));
+    MoneyRanks ranks = new MoneyRanks(scopes, binned);
+    for (Ranked r : binned.mapPartitions(new RankBins(Map.of(), scopes.size(), true)).collect()) {
+      String group = ranks.group(r.bin());
+      ranks
+          .bins
+          .computeIfAbsent(group, key -> new ArrayList<>())
+          .add(
+              new FineBin(
+                  r.bin().bin(), r.customers(), currency(r.value()), currency(r.running())));
+      ranks
+          .weighted
+          .computeIfAbsent(group, key -> new HashMap<>())
+          .put(r.bin().bin(), new BigDecimal(r.weighted(), DECIMALS));
+    }
+    return ranks;
+  }
+
+  private String group(ScopedBin bin) {
+    return scopes.get(bin.scope()) + "\u0000" + METRICS.get(bin.metric());
+  }
+
+  /** The money bins per group, unsorted. */
+  Map<String, List<FineBin>> bins() {
+    return bins;
+  }
+
+  /**
+   * The order of each money group inside its bins (the second Spark job: the values at the ranks
+   * {@link Concentration#neededRanks} names for the bins, sorted by key).
+   */
+  Map<String, Concentration.Order> orders() {
+    Map<ScopedBin, long[]> needed = new HashMap<>();
+    bins.forEach(
+        (group, groupBins) -> {
+          int metric = METRICS.indexOf(group.substring(group.indexOf('\u0000') + 1));
+          int scope = scopes.indexOf(group.substring(0, group.indexOf('\u0000')));
+          Concentration.neededRanks(groupBins)
+              .forEach(
+                  (bin, ranks) ->
+                      needed.put(
+                          new ScopedBin(scope, metric, bin),
+                          ranks.stream().mapToLong(Long::longValue).toArray()));
+        });
     Map<String, Map<Long, Map<Long, double[]>>> at = new HashMap<>();
-    for (Ranked r : ranked) {
-      String group = scopes.get(r.bin().scope()) + "\u0000" + METRICS.get(r.bin().metric());
-      if (r.rank() == WHOLE_BIN) {
-        weighted
-            .computeIfAbsent(group, key -> new HashMap<>())
-            .put(r.bin().bin(), new BigDecimal(r.weighted(), DECIMALS));
-      } else {
-        at.computeIfAbsent(group, key -> new HashMap<>())
-            .computeIfAbsent(r.bin().bin(), key -> new HashMap<>())
-            .put(r.rank(), new double[] {currency(r.value()), currency(r.running())});
-      }
+    for (Ranked r : binned.mapPartitions(new RankBins(needed, scopes.size(), false)).collect()) {
+      at.computeIfAbsent(group(r.bin()), key -> new HashMap<>())
+          .computeIfAbsent(r.bin().bin(), key -> new HashMap<>())
+          .put(r.rank(), new double[] {currency(r.value()), currency(r.running())});
     }
     Map<String, Concentration.Order> orders = new HashMap<>();
     weighted.forEach(
@@ -133,7 +152,7 @@ final class MoneyRanks {
   }
 
   /**
-   * Per buyer: for each money metric its fine bin (null at or below zero) and its value in units,
+   * Per buyer: for each money metric its fine bin (null without a value) and its value in units,
    * and the buyer's tier index (0 for a buyer without a tier, who counts only in "all").
    */
   private static Dataset<Row> flat(Dataset<Row> segments, List<String> tiers) {
@@ -146,6 +165,7 @@ final class MoneyRanks {
       Column value = col(metric).cast(DataTypes.DoubleType);
       columns.add(
           when(value.gt(0), ValueDistribution.moneyFineBin(value))
+              .when(value.isNotNull(), lit(ValueDistribution.NON_POSITIVE_BIN))
               .cast(DataTypes.LongType)
               .as(metric + "_bin"));
       // Exact: a value of four decimals below 10^11 is the double nearest it, times 10^4, rounded.
@@ -191,16 +211,18 @@ final class MoneyRanks {
 
   /**
    * Reduce side: each bin's sorted runs merged into one sorted array, ranked for every scope in one
-   * pass.
+   * pass; emits either each bin's summary or the needed ranks.
    */
   private static final class RankBins
       implements FlatMapFunction<Iterator<Tuple2<Long, long[]>>, Ranked> {
     private final Map<ScopedBin, long[]> needed;
     private final int scopes;
+    private final boolean summaries;
 
-    RankBins(Map<ScopedBin, long[]> needed, int scopes) {
+    RankBins(Map<ScopedBin, long[]> needed, int scopes, boolean summaries) {
       this.needed = needed;
       this.scopes = scopes;
+      this.summaries = summaries;
     }
 
     @Override
@@ -232,6 +254,7 @@ final class MoneyRanks {
       long bin = Math.floorDiv(key, (long) METRICS.size());
       long[] rank = new long[scopes];
       long[] running = new long[scopes];
+      long[] signed = new long[scopes];
       long[] weightedHigh = new long[scopes];
       long[] weightedLow = new long[scopes];
       long[][] ranks = new long[scopes][];
@@ -242,10 +265,12 @@ final class MoneyRanks {
         countsIn[s] = s == 0 ? new int[] {0} : new int[] {0, s};
       }
       for (long value : packed) {
-        long units = value / scopes;
-        int tier = (int) (value % scopes);
+        long asIs = Math.floorDiv(value, scopes);
+        long units = Math.max(0, asIs);
+        int tier = (int) Math.floorMod(value, scopes);
         for (int scope : countsIn[tier]) {
           long r = ++rank[scope];
+          signed[scope] += asIs;
           running[scope] += units;
           long low = r * units;
           long sum = weightedLow[scope] + low;
@@ -253,18 +278,26 @@ final class MoneyRanks {
               Math.multiplyHigh(r, units) + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
           weightedLow[scope] = sum;
           if (next[scope] < ranks[scope].length && ranks[scope][next[scope]] == r) {
-            out.add(new Ranked(new ScopedBin(scope, metric, bin), r, null, units, running[scope]));
+            out.add(
+                new Ranked(new ScopedBin(scope, metric, bin), r, null, units, running[scope], 0));
             next[scope]++;
           }
         }
       }
-      for (int s = 0; s < scopes; s++) {
+      for (int s = 0; s < scopes && summaries; s++) {
         if (rank[s] > 0) {
           BigInteger weighted =
               BigInteger.valueOf(weightedHigh[s])
                   .shiftLeft(Long.SIZE)
                   .add(new BigInteger(Long.toUnsignedString(weightedLow[s])));
-          out.add(new Ranked(new ScopedBin(s, metric, bin), WHOLE_BIN, weighted, 0, running[s]));
+          out.add(
+              new Ranked(
+                  new ScopedBin(s, metric, bin),
+                  WHOLE_BIN,
+                  weighted,
+                  signed[s],
+                  running[s],
+                  rank[s]));
         }
       }
     }

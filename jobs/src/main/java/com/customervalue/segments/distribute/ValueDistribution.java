@@ -81,6 +81,7 @@ public final class ValueDistribution {
     List<Row> quantileRows = values.groupBy(col(SCOPE), col(METRIC)).agg(quantiles).collectAsList();
     List<Row> binRows =
         values
+            .filter(col(METRIC).isin(RECENCY_DAYS, FREQUENCY)) // money binned with its order, below
             .groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
             .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
             .collectAsList();
@@ -108,8 +109,10 @@ public final class ValueDistribution {
           .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new ArrayList<>())
           .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
     }
+    MoneyRanks money = MoneyRanks.of(segments, tiers(binsByGroup));
+    binsByGroup.putAll(money.bins());
     binsByGroup.values().forEach(bins -> bins.sort((a, b) -> Long.compare(a.key(), b.key())));
-    Map<String, Concentration.Order> moneyOrders = MoneyRanks.orders(segments, binsByGroup);
+    Map<String, Concentration.Order> moneyOrders = money.orders();
     binsByGroup.forEach(
         (group, bins) -> {
           String scope = group.substring(0, group.indexOf('\u0000'));
@@ -123,6 +126,16 @@ public final class ValueDistribution {
               moneyOrders.getOrDefault(group, Concentration.EQUAL_WITHIN_BINS));
         });
     return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
+  }
+
+  /** The tiers among the groups' scopes, sorted. */
+  private static List<String> tiers(Map<String, List<FineBin>> binsByGroup) {
+    return binsByGroup.keySet().stream()
+        .map(group -> group.substring(0, group.indexOf('\u0000')))
+        .filter(scope -> !scope.equals(ALL))
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
