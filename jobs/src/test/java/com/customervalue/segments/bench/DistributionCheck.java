@@ -25,8 +25,9 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * A runnable timing of {@link ValueDistribution#compute} alone (quantiles, histograms, exact
  * Lorenz, Gini and top shares) on a published customer_segments snapshot, in exact and approximate
- * quantile mode: seconds per run, peak heap, and the Spark stages that took a second or more.
- * Usage, after {@code mvn -B -o -q -DskipTests package}:
+ * quantile mode: seconds per run (wall, and CPU of the whole process, steadier on a shared
+ * machine), peak heap, and the Spark stages that took a second or more. Usage, after {@code mvn -B
+ * -o -q -DskipTests package}:
  *
  * <pre>
  * java @jobs/target/jvm-options \

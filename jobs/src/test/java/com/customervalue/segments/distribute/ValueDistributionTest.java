@@ -180,6 +180,68 @@ class ValueDistributionTest extends SparkTestSession {
     return statistics;
   }
 
+  /**
+   * Ties within and across tiers, money at and below zero, and each bin's buyers spread over
+   * several partitions (so its sorted runs are merged): still the plain computation.
+   */
+  @Test
+  void moneyConcentrationWithTiesAndNegativesOverPartitionsEqualsThePlainComputation() {
+    java.util.Random random = new java.util.Random(16);
+    String[] tiers = {"gold", "silver", "iron"};
+    List<Row> customers = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      // 1/10,000 steps, a few hundred distinct values, some at or below zero.
+      String monetary =
+          BigDecimal.valueOf(random.nextInt(400) - 20, 0)
+              .multiply(new BigDecimal("1.2345"))
+              .toPlainString();
+      customers.add(
+          customer(
+              "c" + i,
+              random.nextInt(300),
+              1 + random.nextInt(5),
+              monetary,
+              tiers[random.nextInt(3)]));
+    }
+    Dataset<Row> segments = spark.createDataFrame(customers, SEGMENTS).repartition(5);
+    Dataset<Row> published = ValueDistribution.compute(segments, QuantileMode.APPROXIMATE, 0.01);
+    for (String metric : List.of(CustomerMetrics.MONETARY, CustomerMetrics.AVG_ORDER_VALUE)) {
+      for (String scope : List.of("all", "gold", "silver", "iron")) {
+        List<Double> values =
+            customers.stream()
+                .filter(row -> scope.equals("all") || scope.equals(row.getAs(5)))
+                .map(
+                    row ->
+                        ((BigDecimal) row.get(metric.equals(CustomerMetrics.MONETARY) ? 3 : 4))
+                            .doubleValue())
+                .toList();
+        assertSameConcentration(plainConcentration(values), published, metric, scope);
+      }
+    }
+  }
+
+  private static void assertSameConcentration(
+      Map<String, Double> expected, Dataset<Row> published, String metric, String scope) {
+    Map<String, Double> actual =
+        published
+            .filter(
+                col("metric")
+                    .equalTo(metric)
+                    .and(col("value_tier").equalTo(scope))
+                    .and(col("statistic").isin("gini", "lorenz", "top_share")))
+            .collectAsList()
+            .stream()
+            .collect(
+                Collectors.toMap(
+                    row -> row.getAs("statistic") + " " + row.getAs("position"),
+                    row -> row.<Double>getAs("value")));
+    assertEquals(expected.keySet(), new java.util.TreeSet<>(actual.keySet()), metric + " " + scope);
+    expected.forEach(
+        (statistic, value) ->
+            assertEquals(
+                value, actual.get(statistic), 1e-9, metric + " " + scope + " " + statistic));
+  }
+
   @Test
   void moneyConcentrationOnOnlineRetailEqualsThePlainComputation() {
     Dataset<Row> segments =
