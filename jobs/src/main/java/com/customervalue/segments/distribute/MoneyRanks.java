@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -106,6 +107,7 @@ final class MoneyRanks {
           .computeIfAbsent(group, key -> new HashMap<>())
           .put(r.bin().bin(), new BigDecimal(r.weighted(), DECIMALS));
     }
+    ranks.bins.values().forEach(list -> list.sort(Comparator.comparingLong(FineBin::key)));
     return ranks;
   }
 
@@ -113,14 +115,14 @@ final class MoneyRanks {
     return scopes.get(bin.scope()) + "\u0000" + METRICS.get(bin.metric());
   }
 
-  /** The money bins per group, unsorted. */
+  /** The money bins per group, in bin order. */
   Map<String, List<FineBin>> bins() {
     return bins;
   }
 
   /**
    * The order of each money group inside its bins (the second Spark job: the values at the ranks
-   * {@link Concentration#neededRanks} names for the bins, sorted by key).
+   * {@link Concentration#neededRanks} names).
    */
   Map<String, Concentration.Order> orders() {
     Map<ScopedBin, long[]> needed = new HashMap<>();

@@ -17,7 +17,6 @@ import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
@@ -41,9 +40,10 @@ import org.apache.spark.sql.types.DataTypes;
  * the top 1/5/10/20 % of customers.
  *
  * <p>Spark aggregates the buyers into fine bins (each distinct value for days and purchases, 20
- * log-spaced bins per decade for money) and into quantiles; only those aggregates reach the driver,
- * with, for money, the customers' order inside the bins at the few ranks the Lorenz points and top
- * shares cut at. Lorenz, Gini and top shares are exact and count money below zero as zero.
+ * log-spaced bins per decade for money, binned and ranked by {@link MoneyRanks}) and into
+ * quantiles; only those aggregates reach the driver, with, for money, the customers' order inside
+ * the bins at the few ranks the Lorenz points and top shares cut at. Lorenz, Gini and top shares
+ * are exact and count money below zero as zero.
  */
 public final class ValueDistribution {
   public static final String ALL = "all";
@@ -81,7 +81,8 @@ public final class ValueDistribution {
     List<Row> quantileRows = values.groupBy(col(SCOPE), col(METRIC)).agg(quantiles).collectAsList();
     List<Row> binRows =
         values
-            .filter(col(METRIC).isin(RECENCY_DAYS, FREQUENCY)) // money binned with its order, below
+            .filter(
+                col(METRIC).isin(RECENCY_DAYS, FREQUENCY)) // money: MoneyRanks bins and ranks it
             .groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
             .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
             .collectAsList();
@@ -152,16 +153,15 @@ public final class ValueDistribution {
         .filter(col(VALUE).isNotNull());
   }
 
-  /**
-   * Days and purchases: the value itself. Money: 20 log-spaced bins per decade, one bin for <= 0.
-   */
+  /** Days and purchases: the value itself. */
   private static Column fineBin() {
-    return when(col(METRIC).isin(RECENCY_DAYS, FREQUENCY), floor(col(VALUE)))
-        .when(col(VALUE).gt(0), moneyFineBin(col(VALUE)))
-        .otherwise(lit(NON_POSITIVE_BIN));
+    return floor(col(VALUE));
   }
 
-  /** The fine bin of money above zero (as a double): 20 log-spaced bins per decade. */
+  /**
+   * Money above zero (as a double): 20 log-spaced bins per decade; money at or below zero has the
+   * bin {@link #NON_POSITIVE_BIN}.
+   */
   static Column moneyFineBin(Column value) {
     return floor(log10(value).multiply(FINE_BINS_PER_DECADE));
   }
