@@ -17,7 +17,6 @@ import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
@@ -41,10 +40,10 @@ import org.apache.spark.sql.types.DataTypes;
  * the top 1/5/10/20 % of customers.
  *
  * <p>Spark aggregates the buyers into fine bins (each distinct value for days and purchases, 20
- * log-spaced bins per decade for money) and into quantiles; only those aggregates reach the driver.
- * The curve is exact for days and purchases and, for money, treats the customers of a fine bin
- * (values within 12 % of each other) as equal. Lorenz, Gini and top shares count money below zero
- * as zero.
+ * log-spaced bins per decade for money, binned and ranked by {@link MoneyRanks}) and into
+ * quantiles; only those aggregates reach the driver, with, for money, the customers' order inside
+ * the bins at the few ranks the Lorenz points and top shares cut at. Lorenz, Gini and top shares
+ * are exact and count money below zero as zero.
  */
 public final class ValueDistribution {
   public static final String ALL = "all";
@@ -82,6 +81,8 @@ public final class ValueDistribution {
     List<Row> quantileRows = values.groupBy(col(SCOPE), col(METRIC)).agg(quantiles).collectAsList();
     List<Row> binRows =
         values
+            .filter(
+                col(METRIC).isin(RECENCY_DAYS, FREQUENCY)) // money: MoneyRanks bins and ranks it
             .groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
             .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
             .collectAsList();
@@ -109,15 +110,33 @@ public final class ValueDistribution {
           .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new ArrayList<>())
           .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
     }
+    MoneyRanks money = MoneyRanks.of(segments, tiers(binsByGroup));
+    binsByGroup.putAll(money.bins());
+    binsByGroup.values().forEach(bins -> bins.sort((a, b) -> Long.compare(a.key(), b.key())));
+    Map<String, Concentration.Order> moneyOrders = money.orders();
     binsByGroup.forEach(
         (group, bins) -> {
           String scope = group.substring(0, group.indexOf('\u0000'));
           String metric = group.substring(group.indexOf('\u0000') + 1);
-          bins.sort((a, b) -> Long.compare(a.key(), b.key()));
           addHistogram(rows, scope, metric, bins);
-          Concentration.add(rows, scope, metric, bins);
+          Concentration.add(
+              rows,
+              scope,
+              metric,
+              bins,
+              moneyOrders.getOrDefault(group, Concentration.EQUAL_WITHIN_BINS));
         });
     return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
+  }
+
+  /** The tiers among the groups' scopes, sorted. */
+  private static List<String> tiers(Map<String, List<FineBin>> binsByGroup) {
+    return binsByGroup.keySet().stream()
+        .map(group -> group.substring(0, group.indexOf('\u0000')))
+        .filter(scope -> !scope.equals(ALL))
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
@@ -134,14 +153,17 @@ public final class ValueDistribution {
         .filter(col(VALUE).isNotNull());
   }
 
-  /**
-   * Days and purchases: the value itself. Money: 20 log-spaced bins per decade, one bin for <= 0.
-   */
+  /** Days and purchases: the value itself. */
   private static Column fineBin() {
-    Column logBin = floor(log10(col(VALUE)).multiply(FINE_BINS_PER_DECADE));
-    return when(col(METRIC).isin(RECENCY_DAYS, FREQUENCY), floor(col(VALUE)))
-        .when(col(VALUE).gt(0), logBin)
-        .otherwise(lit(NON_POSITIVE_BIN));
+    return floor(col(VALUE));
+  }
+
+  /**
+   * Money above zero (as a double): 20 log-spaced bins per decade; money at or below zero has the
+   * bin {@link #NON_POSITIVE_BIN}.
+   */
+  static Column moneyFineBin(Column value) {
+    return floor(log10(value).multiply(FINE_BINS_PER_DECADE));
   }
 
   /** The customers of one fine bin, the sum of their values and the sum counting money < 0 as 0. */
