@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -49,9 +51,10 @@ import org.apache.spark.sql.types.StructType;
  * order per series (a running sum over the distinct values inside the intervals only: about 4 /
  * ACCURACY of the series' rows per quantile, 4 % for p1..p99), and sends the driver only the rows
  * holding an order statistic a quantile interpolates between: about two per quantile. The driver
- * interpolates in exact decimal arithmetic. An order statistic that falls in a gap (possible for
- * tiny groups, or with a wrong margin) widens its interval to that gap, and the series is counted
- * again.
+ * interpolates in exact decimal arithmetic. A gap's row carries its lowest and highest value, so an
+ * order statistic just outside a bracket (as at p99 of a few dozen values) is still found; one
+ * further inside a gap (possible only if the approximate pass erred by more than the margin) widens
+ * its interval to that gap, and the series is counted again.
  */
 public final class ExactQuantiles {
   /**
@@ -73,6 +76,8 @@ public final class ExactQuantiles {
   private static final String ROWS = "quantile_rows";
   private static final String UP_TO = "quantile_up_to";
   private static final String DOUBLE = "quantile_double";
+  private static final String LOWEST = "quantile_lowest";
+  private static final String HIGHEST = "quantile_highest";
 
   /** Passes over the rows after the approximate one: one, and one more after widening. */
   private static final int EXACT_PASSES = 2;
@@ -257,9 +262,9 @@ public final class ExactQuantiles {
 
   /**
    * One exact pass over the pending series: rows (series, interval, rows, rows up to and including
-   * these in value order, then per column the value inside the interval: null but in the series'
-   * column, null in all for a gap) that hold a needed order statistic. Interval numbers: 2k + 1 for
-   * the series' interval k, 2k for the gap below it.
+   * these in value order, then per column the lowest and highest value: null but in the series'
+   * column) that hold a needed order statistic; a row is a distinct value inside an interval or a
+   * whole gap. Interval numbers: 2k + 1 for the series' interval k, 2k for the gap below it.
    */
   private static List<Row> exactPass(
       Dataset<Row> rows,
@@ -336,7 +341,13 @@ public final class ExactQuantiles {
     keys.addAll(Arrays.asList(inside));
     List<Column> output =
         new ArrayList<>(List.of(col(SERIES), col(INTERVAL), col(ROWS), col(UP_TO)));
-    output.addAll(IntStream.range(0, columns).mapToObj(c -> col(INSIDE + c)).toList());
+    List<Column> extremes = new ArrayList<>();
+    for (int c = 0; c < columns; c++) {
+      extremes.add(min(col(VALUE + c)).as(LOWEST + c));
+      extremes.add(max(col(VALUE + c)).as(HIGHEST + c));
+      output.add(col(LOWEST + c));
+      output.add(col(HIGHEST + c));
+    }
     Column upTo =
         sum(col(ROWS))
             .over(
@@ -355,7 +366,7 @@ public final class ExactQuantiles {
         .withColumn(INTERVAL, intervalOf(lows, highs).apply(col(SERIES), col(DOUBLE)))
         .filter(col(INTERVAL).isNotNull())
         .groupBy(keys.toArray(Column[]::new))
-        .agg(count(lit(1)).as(ROWS))
+        .agg(count(lit(1)).as(ROWS), extremes.toArray(Column[]::new))
         .withColumn(UP_TO, upTo)
         .filter(holdsNeeded(needed).apply(col(SERIES), col(UP_TO).minus(col(ROWS)), col(UP_TO)))
         .select(output.toArray(Column[]::new))
@@ -478,7 +489,9 @@ public final class ExactQuantiles {
 
     /**
      * Takes a pass's rows of this series (as {@link #exactPass} returns them); false when a needed
-     * order statistic lay in a gap, whose interval is then widened to that gap for the next pass.
+     * order statistic lay inside a gap, whose interval is then widened to that gap for the next
+     * pass. The first and last rows of a gap are its lowest and highest values, which catches the
+     * usual miss: a bracket that stops one row short, as at p99 of a few dozen values.
      */
     boolean take(List<Row> rows) {
       List<Row> ordered = new ArrayList<>(rows);
@@ -491,8 +504,11 @@ public final class ExactQuantiles {
       for (long rank : needed) {
         Row row = holding(ordered, rank);
         int interval = row.getInt(1);
-        if (interval % 2 == 1) {
-          found.put(rank, decimal(insideValue(row)));
+        long from = row.getLong(3) - row.getLong(2);
+        if (interval % 2 == 1 || rank == from) {
+          found.put(rank, decimal(extreme(row, 0)));
+        } else if (rank == row.getLong(3) - 1) {
+          found.put(rank, decimal(extreme(row, 1)));
         } else {
           int above = interval / 2;
           brackets.add(
@@ -509,14 +525,17 @@ public final class ExactQuantiles {
       return hit;
     }
 
-    /** The value of an interval's row: the one non-null field after the counts. */
-    private static Object insideValue(Row row) {
-      for (int field = 4; field < row.length(); field++) {
+    /**
+     * The lowest ({@code which} 0) or highest (1) value of a row: its series' column holds them
+     * (the same value for a value inside an interval), the other columns' are null.
+     */
+    private static Object extreme(Row row, int which) {
+      for (int field = 4 + which; field < row.length(); field += 2) {
         if (!row.isNullAt(field)) {
           return row.get(field);
         }
       }
-      throw new IllegalStateException("An interval's row without a value: " + row);
+      throw new IllegalStateException("A row without values: " + row);
     }
 
     private static Row holding(List<Row> ordered, long rank) {

@@ -108,7 +108,8 @@ class ExactQuantilesTest extends SparkTestSession {
     Random random = new Random(7);
     List<Integer> ties = ties(random, 5_000);
     List<BigDecimal> money = money(random, 5_000);
-    // No margin: a bracket's edge is itself an approximate quantile, often beside the statistic.
+    // No margin: a bracket's edge is itself an approximate quantile, often beside the statistic
+    // (found as the first or last row of the gap next to it).
     assertExact(ties, money, 5, 0);
     // Brackets the wrong way round: every one misses on both sides.
     assertExact(ties, money, 5, -0.05);
