@@ -79,6 +79,9 @@ public final class ExactQuantiles {
   private static final String LOWEST = "quantile_lowest";
   private static final String HIGHEST = "quantile_highest";
 
+  /** Up to this many groups, a row's group is found by comparing keys, beyond by a join. */
+  private static final int FEW_GROUPS = 32;
+
   /** Passes over the rows after the approximate one: one, and one more after widening. */
   private static final int EXACT_PASSES = 2;
 
@@ -288,6 +291,17 @@ public final class ExactQuantiles {
     Dataset<Row> grouped;
     if (groupColumns.isEmpty()) {
       grouped = rows.withColumn(GROUP, lit(0));
+    } else if (pendingGroups.size() <= FEW_GROUPS) {
+      // A few groups: comparing the keys in place is cheaper than a join.
+      Column number = null;
+      for (int g : pendingGroups) {
+        Column same = lit(true);
+        for (int k = 0; k < groupColumns.size(); k++) {
+          same = same.and(col(groupColumns.get(k)).eqNullSafe(lit(groups.get(g).get(k))));
+        }
+        number = number == null ? when(same, g) : number.when(same, g);
+      }
+      grouped = rows.withColumn(GROUP, number).filter(col(GROUP).isNotNull());
     } else {
       // The pending groups and their numbers, a small table every task gets whole.
       StructType schema = new StructType();
@@ -358,9 +372,13 @@ public final class ExactQuantiles {
         new ArrayList<>(
             List.of(col(GROUP).multiply(columns).plus(col(ENTRY + "." + COLUMN)).as(SERIES)));
     exploded.addAll(Arrays.asList(values));
-    return grouped
-        .select(col(GROUP), explode(array(entries)).as(ENTRY))
-        .select(exploded.toArray(Column[]::new))
+    Dataset<Row> bySeries =
+        columns == 1
+            ? grouped.select(col(GROUP).as(SERIES), col(valueColumns.get(0)).as(VALUE + 0))
+            : grouped
+                .select(col(GROUP), explode(array(entries)).as(ENTRY))
+                .select(exploded.toArray(Column[]::new));
+    return bySeries
         .withColumn(DOUBLE, value)
         .filter(col(DOUBLE).isNotNull())
         .withColumn(INTERVAL, intervalOf(lows, highs).apply(col(SERIES), col(DOUBLE)))

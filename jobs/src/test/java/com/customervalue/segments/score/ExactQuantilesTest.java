@@ -262,6 +262,22 @@ class ExactQuantilesTest extends SparkTestSession {
   }
 
   @Test
+  void manyGroupsEqualTheSortedComputationOfEachGroup() {
+    // More groups than are compared in place: a join numbers them.
+    Random random = new Random(18);
+    List<Row> rows = new ArrayList<>();
+    for (int g = 0; g < 40; g++) {
+      int size = 1 + 13 * g;
+      List<Integer> ties = ties(random, size);
+      List<BigDecimal> money = money(random, size);
+      for (int i = 0; i < size; i++) {
+        rows.add(RowFactory.create("g" + g, ties.get(i), money.get(i), random.nextGaussian()));
+      }
+    }
+    assertGroupedExact(rows, 2.0 / ExactQuantiles.ACCURACY);
+  }
+
+  @Test
   void groupBracketsThatMissAreWidened() {
     List<Row> rows =
         groupedRows(new Random(17)).stream().filter(r -> !"large".equals(r.get(0))).toList();
