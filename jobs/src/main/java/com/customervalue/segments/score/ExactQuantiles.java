@@ -64,7 +64,7 @@ public final class ExactQuantiles {
    */
   static final int ACCURACY = 10_000;
 
-  static final double MARGIN = 2.0 / ACCURACY;
+  private static final double MARGIN = 2.0 / ACCURACY;
 
   private static final String GROUP = "quantile_group";
   private static final String ENTRY = "quantile_entry";
