@@ -13,15 +13,17 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
-import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.score.ExactQuantiles;
 import com.customervalue.segments.score.QuantileMode;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,12 +75,7 @@ public final class ValueDistribution {
   public static Dataset<Row> compute(
       Dataset<Row> segments, QuantileMode mode, double relativeError) {
     Dataset<Row> values = buyerValues(segments);
-    double[] percents = IntStream.rangeClosed(1, 99).mapToDouble(p -> p / 100.0).toArray();
-    Column quantiles =
-        mode == QuantileMode.EXACT
-            ? percentile(col(VALUE), lit(percents))
-            : percentile_approx(col(VALUE), lit(percents), lit((int) Math.ceil(1 / relativeError)));
-    List<Row> quantileRows = values.groupBy(col(SCOPE), col(METRIC)).agg(quantiles).collectAsList();
+    Map<List<Object>, double[]> quantiles = quantiles(values, mode, relativeError);
     List<Row> binRows =
         values
             .filter(
@@ -88,22 +85,22 @@ public final class ValueDistribution {
             .collectAsList();
 
     List<Row> rows = new ArrayList<>();
-    for (Row row : quantileRows) {
-      List<Object> values99 = row.getList(2);
-      for (int p = 1; p <= 99; p++) {
-        rows.add(
-            RowFactory.create(
-                row.getString(1),
-                row.getString(0),
-                QUANTILE,
-                p,
-                null,
-                null,
-                null,
-                null,
-                ((Number) values99.get(p - 1)).doubleValue()));
-      }
-    }
+    quantiles.forEach(
+        (group, values99) -> {
+          for (int p = 1; p <= 99; p++) {
+            rows.add(
+                RowFactory.create(
+                    group.get(1),
+                    group.get(0),
+                    QUANTILE,
+                    p,
+                    null,
+                    null,
+                    null,
+                    null,
+                    values99[p - 1]));
+          }
+        });
     Map<String, List<FineBin>> binsByGroup = new TreeMap<>();
     for (Row row : binRows) {
       binsByGroup
@@ -137,6 +134,33 @@ public final class ValueDistribution {
         .distinct()
         .sorted()
         .toList();
+  }
+
+  /**
+   * p1..p99 of each (scope, metric): exact ({@link ExactQuantiles}, distributed, never one task per
+   * group) or Spark's approximate percentiles.
+   */
+  private static Map<List<Object>, double[]> quantiles(
+      Dataset<Row> values, QuantileMode mode, double relativeError) {
+    List<Integer> percents = IntStream.rangeClosed(1, 99).boxed().toList();
+    Map<List<Object>, double[]> quantiles = new LinkedHashMap<>();
+    if (mode == QuantileMode.EXACT) {
+      ExactQuantiles.percentiles(values, List.of(SCOPE, METRIC), List.of(VALUE), percents)
+          .forEach((group, byColumn) -> quantiles.put(group, byColumn.get(VALUE)));
+      return quantiles;
+    }
+    Column approximate =
+        percentile_approx(
+            col(VALUE),
+            lit(percents.stream().mapToDouble(p -> p / 100.0).toArray()),
+            lit((int) Math.ceil(1 / relativeError)));
+    for (Row row : values.groupBy(col(SCOPE), col(METRIC)).agg(approximate).collectAsList()) {
+      List<Double> values99 = row.getList(2);
+      quantiles.put(
+          Arrays.asList(row.getString(0), row.getString(1)),
+          values99.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+    return quantiles;
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
