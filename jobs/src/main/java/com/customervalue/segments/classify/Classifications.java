@@ -2,21 +2,15 @@ package com.customervalue.segments.classify;
 
 import static com.customervalue.segments.clv.CustomerValue.P_ALIVE;
 import static com.customervalue.segments.metrics.CustomerMetrics.AMOUNT_LEVEL_REVENUE;
-import static com.customervalue.segments.metrics.CustomerMetrics.CUSTOMER_ID;
 import static com.customervalue.segments.metrics.CustomerMetrics.FIRST_PURCHASE_DATE;
 import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
 import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
 import static com.customervalue.segments.metrics.CustomerMetrics.TENURE_DAYS;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log10;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.math.BigDecimal;
@@ -24,8 +18,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -39,7 +31,6 @@ public final class Classifications {
   public static final String AMOUNT_LEVEL = "amount_level";
   public static final String AMOUNT_ABOVE_CAP = "amount_above_cap";
   public static final String RECOMMENDED_ACTION = "recommended_action";
-  private static final String GRADE_BUCKET = "grade_bucket";
 
   private Classifications() {}
 
@@ -63,63 +54,17 @@ public final class Classifications {
    * Adds {@code value_grade}: customers ranked by monetary (ties by id), a customer's grade is set
    * by the share of revenue of everyone ranked above them: below a-share A, below b-share B, below
    * c-share C, else D. So the customers who together make the first a-share are A, including the
-   * one who crosses it. Customers with no positive monetary are D.
-   *
-   * <p>The ranking is distributed: customers fall into fine buckets of monetary (100 a decade), so
-   * everyone ranked above a customer is in the same bucket or a higher one. Sums run within each
-   * bucket in parallel, and each bucket starts from the revenue of all higher buckets, which a
-   * window over the few hundred bucket totals gives. The shares are exact.
+   * one who crosses it. Customers with no positive monetary are D. Runs the small jobs of {@link
+   * ValueGradeCuts#find}.
    */
   public static Dataset<Row> valueGrade(Dataset<Row> customers, ValueGradeShares shares) {
-    Column positive = col(MONETARY).gt(0);
-    Column bucket = floor(log10(col(MONETARY).cast(DataTypes.DoubleType)).multiply(100));
-    Dataset<Row> ranked = customers.filter(positive).withColumn(GRADE_BUCKET, bucket);
-    Dataset<Row> bucketOffsets =
-        ranked
-            .groupBy(col(GRADE_BUCKET))
-            .agg(sum(col(MONETARY)).as("bucket_revenue"))
-            .withColumn(
-                "revenue_above",
-                coalesce(
-                    sum(col("bucket_revenue"))
-                        .over(
-                            Window.orderBy(col(GRADE_BUCKET).desc())
-                                .rowsBetween(Window.unboundedPreceding(), -1)),
-                    lit(0)))
-            .withColumn("total_revenue", sum(col("bucket_revenue")).over(Window.partitionBy()))
-            .drop("bucket_revenue");
-    WindowSpec withinBucket =
-        Window.partitionBy(col(GRADE_BUCKET))
-            .orderBy(col(MONETARY).desc(), col(CUSTOMER_ID))
-            .rowsBetween(Window.unboundedPreceding(), -1);
-    Column before =
-        col("revenue_above").plus(coalesce(sum(col(MONETARY)).over(withinBucket), lit(0)));
-    Column shareBefore =
-        before.cast(DataTypes.DoubleType).divide(col("total_revenue").cast(DataTypes.DoubleType));
-    Column grade =
-        when(shareBefore.lt(shares.aShare()), "A")
-            .when(shareBefore.lt(shares.bShare()), "B")
-            .when(shareBefore.lt(shares.cShare()), "C")
-            .otherwise("D");
-    Dataset<Row> graded =
-        ranked
-            .join(broadcast(bucketOffsets), GRADE_BUCKET)
-            .withColumn(VALUE_GRADE, grade)
-            .select(columnsWith(customers, VALUE_GRADE));
-    Dataset<Row> others =
-        customers
-            .filter(not(positive).or(col(MONETARY).isNull()))
-            .withColumn(VALUE_GRADE, lit("D"));
-    return graded.unionByName(others);
+    return valueGrade(customers, ValueGradeCuts.find(customers, shares));
   }
 
-  private static Column[] columnsWith(Dataset<Row> customers, String added) {
-    List<Column> columns = new java.util.ArrayList<>();
-    for (String name : customers.columns()) {
-      columns.add(col("`" + name + "`"));
-    }
-    columns.add(col(added));
-    return columns.toArray(Column[]::new);
+  /** Adds {@code value_grade} from the cuts found on these customers, row by row. */
+  public static Dataset<Row> valueGrade(Dataset<Row> customers, ValueGradeCuts cuts) {
+    return customers.withColumn(
+        VALUE_GRADE, when(col(MONETARY).gt(0), cuts.grade()).otherwise(lit("D")));
   }
 
   /**

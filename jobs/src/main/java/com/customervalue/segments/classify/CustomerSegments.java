@@ -27,8 +27,9 @@ public final class CustomerSegments {
 
   /**
    * Predicts the value of, scores, segments, tiers and classifies every customer of {@code
-   * metrics}; any column of {@code metrics} the catalog does not declare (a customer master
-   * attribute) follows, in order.
+   * metrics}, row by row, with value grades cut at {@code gradeCuts} (found on the same metrics);
+   * any column of {@code metrics} the catalog does not declare (a customer master attribute)
+   * follows, in order.
    */
   public static Dataset<Row> build(
       Dataset<Row> metrics,
@@ -36,12 +37,13 @@ public final class CustomerSegments {
       List<SegmentRule> segmentRules,
       TierModel tierModel,
       CustomerValue customerValue,
+      ValueGradeCuts gradeCuts,
       ClassificationSettings classification) {
     Dataset<Row> scored =
         RfmSegments.assign(RfmScores.score(customerValue.predict(metrics), breaks), segmentRules);
     Dataset<Row> tiered = ValueTiers.assign(scored, tierModel);
     Dataset<Row> lifecycle = Classifications.lifecycle(tiered, classification.lifecycle());
-    Dataset<Row> graded = Classifications.valueGrade(lifecycle, classification.valueGrades());
+    Dataset<Row> graded = Classifications.valueGrade(lifecycle, gradeCuts);
     Dataset<Row> leveled = Classifications.amountLevel(graded, classification.amountLevels());
     Dataset<Row> classified = Classifications.recommendedAction(leveled, classification.playbook());
     List<String> order = new ArrayList<>(Catalog.CUSTOMER_SEGMENTS.columns());

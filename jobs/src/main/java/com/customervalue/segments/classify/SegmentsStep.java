@@ -50,6 +50,7 @@ public final class SegmentsStep implements Step {
                 scoring.segmentRules(),
                 state.get(TierStep.TIERING).model(),
                 state.get(ClvStep.MODELS).customerValue(),
+                ValueGradeCuts.find(customers.metrics(), classification.valueGrades()),
                 classification));
   }
 }

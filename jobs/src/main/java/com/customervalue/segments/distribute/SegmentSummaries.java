@@ -12,19 +12,23 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.score.ExactQuantiles;
 import com.customervalue.segments.score.QuantileMode;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The summary tables dashboards start from: {@code tier_summary} (one row per value tier) and
@@ -32,6 +36,8 @@ import org.apache.spark.sql.types.DataTypes;
  * by aggregation in Spark.
  */
 public final class SegmentSummaries {
+  private static final String MEDIAN_TIER = "median_tier";
+
   private SegmentSummaries() {}
 
   /**
@@ -43,24 +49,37 @@ public final class SegmentSummaries {
   public static Dataset<Row> tierSummary(
       Dataset<Row> segments, Dataset<Row> centroids, QuantileMode mode) {
     Column buyer = CustomerMetrics.isBuyer();
-    Dataset<Row> tiers =
-        segments
-            .groupBy(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK))
-            .agg(
+    List<Column> aggregates =
+        new ArrayList<>(
+            List.of(
                 count(lit(1)).as("customers"),
                 count(when(buyer, lit(1))).as("buyers"),
                 sum(col(MONETARY)).cast(CustomerMetrics.MONEY_TYPE).as("revenue"),
                 avg(when(buyer, col(RECENCY_DAYS))).as("avg_recency_days"),
-                median(when(buyer, col(RECENCY_DAYS)), mode).as("median_recency_days"),
                 avg(when(buyer, col(FREQUENCY))).as("avg_frequency"),
-                median(when(buyer, col(FREQUENCY)), mode).as("median_frequency"),
                 avg(when(buyer, col(MONETARY))).cast(DataTypes.DoubleType).as("avg_monetary"),
-                median(when(buyer, col(MONETARY)), mode).as("median_monetary"),
                 avg(when(buyer, when(col(FREQUENCY).geq(2), 1.0).otherwise(0.0))).as("repeat_rate"),
                 avg(col("p_alive")).as("mean_p_alive"),
                 coalesce(sum(col("clv")), lit(BigDecimal.ZERO))
                     .cast(CustomerMetrics.MONEY_TYPE)
-                    .as("total_clv"));
+                    .as("total_clv")));
+    if (mode == QuantileMode.APPROXIMATE) {
+      for (String metric : List.of(RECENCY_DAYS, FREQUENCY, MONETARY)) {
+        aggregates.add(approximateMedian(when(buyer, col(metric))).as("median_" + metric));
+      }
+    }
+    Dataset<Row> tiers =
+        segments
+            .groupBy(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK))
+            .agg(
+                aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+    if (mode == QuantileMode.EXACT) {
+      Dataset<Row> medians = exactMedians(segments);
+      tiers =
+          tiers
+              .join(medians, tiers.col(VALUE_TIER).eqNullSafe(medians.col(MEDIAN_TIER)), "left")
+              .drop(MEDIAN_TIER);
+    }
     Dataset<Row> withShares = withShares(tiers);
     Dataset<Row> centroid =
         centroids.select(
@@ -143,11 +162,34 @@ public final class SegmentSummaries {
             when(totalRevenue.equalTo(0), lit(null)).otherwise(revenue.divide(totalRevenue)));
   }
 
-  private static Column median(Column value, QuantileMode mode) {
-    Column asDouble = value.cast(DataTypes.DoubleType);
-    return switch (mode) {
-      case EXACT -> percentile(asDouble, lit(0.5));
-      case APPROXIMATE -> percentile_approx(asDouble, lit(0.5), lit(10_000));
-    };
+  private static Column approximateMedian(Column value) {
+    return percentile_approx(value.cast(DataTypes.DoubleType), lit(0.5), lit(10_000));
+  }
+
+  /**
+   * The median recency, frequency and monetary of each tier's buyers, exactly ({@link
+   * ExactQuantiles}: Spark's exact percentile would hold each tier's values in one task); one row
+   * per tier with buyers, the tier in {@link #MEDIAN_TIER}.
+   */
+  private static Dataset<Row> exactMedians(Dataset<Row> segments) {
+    List<String> metrics = List.of(RECENCY_DAYS, FREQUENCY, MONETARY);
+    StructType schema =
+        new StructType().add(MEDIAN_TIER, segments.schema().apply(VALUE_TIER).dataType());
+    for (String metric : metrics) {
+      schema = schema.add("median_" + metric, DataTypes.DoubleType);
+    }
+    List<Row> rows = new ArrayList<>();
+    ExactQuantiles.percentiles(
+            segments.filter(CustomerMetrics.isBuyer()), List.of(VALUE_TIER), metrics, List.of(50))
+        .forEach(
+            (tier, byMetric) -> {
+              List<Object> row = new ArrayList<>(tier);
+              for (String metric : metrics) {
+                double[] median = byMetric.get(metric);
+                row.add(median == null ? null : median[0]);
+              }
+              rows.add(RowFactory.create(row.toArray()));
+            });
+    return segments.sparkSession().createDataFrame(rows, schema);
   }
 }

@@ -13,16 +13,17 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
-import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.score.ExactQuantiles;
 import com.customervalue.segments.score.QuantileMode;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,10 +42,10 @@ import org.apache.spark.sql.types.DataTypes;
  * the top 1/5/10/20 % of customers.
  *
  * <p>Spark aggregates the buyers into fine bins (each distinct value for days and purchases, 20
- * log-spaced bins per decade for money) and into quantiles; only those aggregates reach the driver.
- * The curve is exact for days and purchases and, for money, treats the customers of a fine bin
- * (values within 12 % of each other) as equal. Lorenz, Gini and top shares count money below zero
- * as zero.
+ * log-spaced bins per decade for money, binned and ranked by {@link MoneyRanks}) and into
+ * quantiles; only those aggregates reach the driver, with, for money, the customers' order inside
+ * the bins at the few ranks the Lorenz points and top shares cut at. Lorenz, Gini and top shares
+ * are exact and count money below zero as zero.
  */
 public final class ValueDistribution {
   public static final String ALL = "all";
@@ -74,50 +75,92 @@ public final class ValueDistribution {
   public static Dataset<Row> compute(
       Dataset<Row> segments, QuantileMode mode, double relativeError) {
     Dataset<Row> values = buyerValues(segments);
-    double[] percents = IntStream.rangeClosed(1, 99).mapToDouble(p -> p / 100.0).toArray();
-    Column quantiles =
-        mode == QuantileMode.EXACT
-            ? percentile(col(VALUE), lit(percents))
-            : percentile_approx(col(VALUE), lit(percents), lit((int) Math.ceil(1 / relativeError)));
-    List<Row> quantileRows = values.groupBy(col(SCOPE), col(METRIC)).agg(quantiles).collectAsList();
+    Map<List<Object>, double[]> quantiles = quantiles(values, mode, relativeError);
     List<Row> binRows =
         values
+            .filter(
+                col(METRIC).isin(RECENCY_DAYS, FREQUENCY)) // money: MoneyRanks bins and ranks it
             .groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
             .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
             .collectAsList();
 
     List<Row> rows = new ArrayList<>();
-    for (Row row : quantileRows) {
-      List<Object> values99 = row.getList(2);
-      for (int p = 1; p <= 99; p++) {
-        rows.add(
-            RowFactory.create(
-                row.getString(1),
-                row.getString(0),
-                QUANTILE,
-                p,
-                null,
-                null,
-                null,
-                null,
-                ((Number) values99.get(p - 1)).doubleValue()));
-      }
-    }
+    quantiles.forEach(
+        (group, values99) -> {
+          for (int p = 1; p <= 99; p++) {
+            rows.add(
+                RowFactory.create(
+                    group.get(1),
+                    group.get(0),
+                    QUANTILE,
+                    p,
+                    null,
+                    null,
+                    null,
+                    null,
+                    values99[p - 1]));
+          }
+        });
     Map<String, List<FineBin>> binsByGroup = new TreeMap<>();
     for (Row row : binRows) {
       binsByGroup
           .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new ArrayList<>())
           .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
     }
+    MoneyRanks money = MoneyRanks.of(segments, tiers(binsByGroup));
+    binsByGroup.putAll(money.bins());
+    binsByGroup.values().forEach(bins -> bins.sort((a, b) -> Long.compare(a.key(), b.key())));
+    Map<String, Concentration.Order> moneyOrders = money.orders();
     binsByGroup.forEach(
         (group, bins) -> {
           String scope = group.substring(0, group.indexOf('\u0000'));
           String metric = group.substring(group.indexOf('\u0000') + 1);
-          bins.sort((a, b) -> Long.compare(a.key(), b.key()));
           addHistogram(rows, scope, metric, bins);
-          Concentration.add(rows, scope, metric, bins);
+          Concentration.add(
+              rows,
+              scope,
+              metric,
+              bins,
+              moneyOrders.getOrDefault(group, Concentration.EQUAL_WITHIN_BINS));
         });
     return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
+  }
+
+  /** The tiers among the groups' scopes, sorted. */
+  private static List<String> tiers(Map<String, List<FineBin>> binsByGroup) {
+    return binsByGroup.keySet().stream()
+        .map(group -> group.substring(0, group.indexOf('\u0000')))
+        .filter(scope -> !scope.equals(ALL))
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * p1..p99 of each (scope, metric): exact ({@link ExactQuantiles}, distributed, never one task per
+   * group) or Spark's approximate percentiles.
+   */
+  private static Map<List<Object>, double[]> quantiles(
+      Dataset<Row> values, QuantileMode mode, double relativeError) {
+    List<Integer> percents = IntStream.rangeClosed(1, 99).boxed().toList();
+    Map<List<Object>, double[]> quantiles = new LinkedHashMap<>();
+    if (mode == QuantileMode.EXACT) {
+      ExactQuantiles.percentiles(values, List.of(SCOPE, METRIC), List.of(VALUE), percents)
+          .forEach((group, byColumn) -> quantiles.put(group, byColumn.get(VALUE)));
+      return quantiles;
+    }
+    Column approximate =
+        percentile_approx(
+            col(VALUE),
+            lit(percents.stream().mapToDouble(p -> p / 100.0).toArray()),
+            lit((int) Math.ceil(1 / relativeError)));
+    for (Row row : values.groupBy(col(SCOPE), col(METRIC)).agg(approximate).collectAsList()) {
+      List<Double> values99 = row.getList(2);
+      quantiles.put(
+          Arrays.asList(row.getString(0), row.getString(1)),
+          values99.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+    return quantiles;
   }
 
   /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
@@ -134,14 +177,17 @@ public final class ValueDistribution {
         .filter(col(VALUE).isNotNull());
   }
 
-  /**
-   * Days and purchases: the value itself. Money: 20 log-spaced bins per decade, one bin for <= 0.
-   */
+  /** Days and purchases: the value itself. */
   private static Column fineBin() {
-    Column logBin = floor(log10(col(VALUE)).multiply(FINE_BINS_PER_DECADE));
-    return when(col(METRIC).isin(RECENCY_DAYS, FREQUENCY), floor(col(VALUE)))
-        .when(col(VALUE).gt(0), logBin)
-        .otherwise(lit(NON_POSITIVE_BIN));
+    return floor(col(VALUE));
+  }
+
+  /**
+   * Money above zero (as a double): 20 log-spaced bins per decade; money at or below zero has the
+   * bin {@link #NON_POSITIVE_BIN}.
+   */
+  static Column moneyFineBin(Column value) {
+    return floor(log10(value).multiply(FINE_BINS_PER_DECADE));
   }
 
   /** The customers of one fine bin, the sum of their values and the sum counting money < 0 as 0. */

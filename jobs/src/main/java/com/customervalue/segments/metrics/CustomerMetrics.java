@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.ingest.Transactions;
+import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -102,6 +103,7 @@ public final class CustomerMetrics {
   public static final String RETURN_UNITS = "return_units";
 
   private static final int UNITS_PER_MONEY = 10_000;
+  private static final BigDecimal MONEY_PER_UNIT = new BigDecimal("0.0001");
 
   /** Money per customer: sums of {@link Transactions#AMOUNT_TYPE} lines, exact. */
   public static final DecimalType MONEY_TYPE = Catalog.MONEY;
@@ -221,11 +223,16 @@ public final class CustomerMetrics {
     return amount.multiply(UNITS_PER_MONEY).cast(DataTypes.LongType);
   }
 
-  /** A sum of {@link #ORDER_UNITS} back as money, exact; no orders counts as 0. */
+  /**
+   * A sum of {@link #ORDER_UNITS} back as money, exact; no orders counts as 0. Multiplied by 0.0001
+   * rather than divided by 10,000: both are exact, but Spark divides decimals of this precision
+   * through BigDecimal with a rounding context, five times slower, and this runs for every money
+   * column of every customer.
+   */
   public static Column money(Column unitSum) {
     return coalesce(unitSum, lit(0L))
-        .cast(DataTypes.createDecimalType(38, 0))
-        .divide(UNITS_PER_MONEY)
+        .cast(DataTypes.createDecimalType(20, 0))
+        .multiply(lit(MONEY_PER_UNIT))
         .cast(MONEY_TYPE);
   }
 }

@@ -65,10 +65,16 @@ public final class MetricsStep implements Step {
         state.cache(
             CustomerDaysPass.of(
                 days, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays));
-    state.put(COHORT_CELLS, new CohortCells(CustomerDaysPass.cells(pass)));
+    Dataset<Row> cells = CustomerDaysPass.cells(pass);
+    state.put(
+        COHORT_CELLS,
+        new CohortCells(state.spark().createDataFrame(cells.collectAsList(), cells.schema())));
     Dataset<Row> metrics = state.cache(perCustomer(ingested, CustomerDaysPass.customers(pass)));
     Row population =
         metrics.agg(count(lit(1)), count(when(CustomerMetrics.isBuyer(), lit(1)))).first();
+    // The metrics are cached and the few thousand cells are on the driver: nothing reads the pass
+    // again, and holding it beside the metrics doubled the memory of a row per customer.
+    pass.unpersist();
     long customers = population.getLong(0);
     long buyers = population.getLong(1);
     state.put(CUSTOMERS, new CustomerBase(metrics, customers, buyers));

@@ -2,12 +2,16 @@ package com.customervalue.segments.bench;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.config.ConfigLayers;
+import com.customervalue.segments.distribute.SegmentSummaries;
+import com.customervalue.segments.distribute.ValueDistribution;
 import com.customervalue.segments.generate.GeneratorSettings;
 import com.customervalue.segments.job.GenerateJob;
 import com.customervalue.segments.job.JobSettings;
 import com.customervalue.segments.job.RunResult;
 import com.customervalue.segments.job.SegmentationJob;
 import com.customervalue.segments.publish.TableOutputs;
+import com.customervalue.segments.score.QuantileMode;
+import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.tier.TierModel;
 import com.customervalue.segments.tier.TierQuality;
 import com.customervalue.segments.tier.TierSettings;
@@ -25,6 +29,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +102,12 @@ public final class Benchmark {
 
       resetPeaks();
       long start = System.nanoTime();
-      RunResult result = SegmentationJob.run(spark, settings);
+      RunResult result;
+      long peakLiveHeap;
+      try (LiveHeap liveHeap = LiveHeap.watch()) {
+        result = SegmentationJob.run(spark, settings);
+        peakLiveHeap = liveHeap.peakBytes();
+      }
       double jobSeconds = (System.nanoTime() - start) / 1e9;
       long peakHeap = peakHeapBytes();
       double duckdbSeconds =
@@ -131,11 +141,15 @@ public final class Benchmark {
       table.put(
           "rows / s",
           String.format("%,.0f", result.counts().orElseThrow().rowsRead() / jobSeconds));
-      table.put("peak heap", String.format("%,d MiB", peakHeap / (1 << 20)));
+      table.put(
+          "peak heap (pools' peaks, garbage included)",
+          String.format("%,d MiB", peakHeap / (1 << 20)));
+      table.put("peak heap after a collection", String.format("%,d MiB", peakLiveHeap / (1 << 20)));
       table.put("DuckDB metrics (same files)", String.format("%.1f s", duckdbSeconds));
       table.put(
           "our metrics / DuckDB",
           String.format("%.2f x", result.stageSeconds().get("metrics") / duckdbSeconds));
+      table.put("whole job / DuckDB metrics", String.format("%.1f x", jobSeconds / duckdbSeconds));
       table.put(
           "k-means share of job",
           String.format("%.1f %%", 100 * result.stageSeconds().get("tier") / jobSeconds));
@@ -143,6 +157,7 @@ public final class Benchmark {
           "value models (clv) share of job",
           String.format("%.1f %%", 100 * result.stageSeconds().get("clv") / jobSeconds));
       valueModels(spark, settings, table);
+      quantileModes(spark, settings, jobSeconds, table);
       if (Boolean.parseBoolean(flags.getOrDefault("tier-quality", "false"))) {
         tierQuality(spark, settings, output, table);
       }
@@ -175,6 +190,41 @@ public final class Benchmark {
           String.format(" %s %.4g", row.<String>getAs("parameter"), row.<Double>getAs("value")));
     }
     estimates.forEach((model, line) -> table.put("  fit " + model, line.toString()));
+  }
+
+  /**
+   * Every quantile the job computes (the score breaks, value_distribution's p1..p99 and the tier
+   * medians), timed once in each mode on the published customer_segments: what exact costs against
+   * approximate in this run, apart from the rest of the job.
+   */
+  private static void quantileModes(
+      SparkSession spark, JobSettings settings, double jobSeconds, Map<String, String> table) {
+    Dataset<Row> segments =
+        TableOutputs.open(spark, settings.output(), "bench", false)
+            .published(Catalog.CUSTOMER_SEGMENTS, settings.snapshot().asOf().orElseThrow());
+    Dataset<Row> centroids =
+        TableOutputs.open(spark, settings.output(), "bench", false)
+            .published(Catalog.TIER_CENTROIDS, settings.snapshot().asOf().orElseThrow());
+    // Two rounds, the best of each mode: neither gains from running after the other.
+    Map<QuantileMode, Double> seconds = new java.util.EnumMap<>(QuantileMode.class);
+    for (int round = 0; round < 2; round++) {
+      for (QuantileMode mode : List.of(QuantileMode.APPROXIMATE, QuantileMode.EXACT)) {
+        double relativeError = settings.scoring().relativeError();
+        long start = System.nanoTime();
+        RfmScores.breaks(segments, settings.scoring().bins(), mode, relativeError);
+        ValueDistribution.compute(segments, mode, relativeError).collectAsList();
+        SegmentSummaries.tierSummary(segments, centroids, mode).collectAsList();
+        seconds.merge(mode, (System.nanoTime() - start) / 1e9, Math::min);
+      }
+    }
+    double extra = seconds.get(QuantileMode.EXACT) - seconds.get(QuantileMode.APPROXIMATE);
+    table.put(
+        "quantiles exact / approximate",
+        String.format(
+            "%.1f s / %.1f s (exact: %+.1f %% of the job)",
+            seconds.get(QuantileMode.EXACT),
+            seconds.get(QuantileMode.APPROXIMATE),
+            100 * extra / jobSeconds));
   }
 
   /**

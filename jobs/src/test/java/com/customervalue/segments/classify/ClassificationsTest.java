@@ -134,6 +134,83 @@ class ClassificationsTest extends SparkTestSession {
   }
 
   @Test
+  void valueGradesEqualAPlainRankingOfThousandsOfCustomersWithTies() {
+    // Money over four decades with 4 decimals, a third of it on a few tied amounts (so shares fall
+    // inside runs of equal monetary, ranked by id), and customers without positive monetary.
+    java.util.Random random = new java.util.Random(16);
+    List<Row> rows = new ArrayList<>();
+    String[] tied = {"25.0000", "10.5000", "199.9900", "1200.0000"};
+    for (int i = 0; i < 4000; i++) {
+      String money;
+      if (i % 3 == 0) {
+        money = tied[random.nextInt(tied.length)];
+      } else if (i % 97 == 0) {
+        money = i % 2 == 0 ? "0" : "-" + (1 + random.nextInt(500));
+      } else {
+        money =
+            BigDecimal.valueOf(Math.exp(random.nextGaussian() * 1.6 + 4))
+                .setScale(4, java.math.RoundingMode.HALF_UP)
+                .toPlainString();
+      }
+      rows.add(customer(String.format("c%05d", random.nextInt(100_000)) + "-" + i, 1, 1, money, 1));
+    }
+    Dataset<Row> customers = spark.createDataFrame(rows, CUSTOMERS).repartition(7).cache();
+    for (ValueGradeShares shares :
+        List.of(
+            new ValueGradeShares(0.5, 0.8, 0.95),
+            new ValueGradeShares(0.0, 0.6, 0.6),
+            new ValueGradeShares(0.2, 0.9999, 1.0))) {
+      Map<String, Object> expected = plainValueGrades(rows, shares);
+      Map<String, Object> graded =
+          column(Classifications.valueGrade(customers, shares), Classifications.VALUE_GRADE);
+      List<String> wrong =
+          expected.keySet().stream()
+              .filter(id -> !expected.get(id).equals(graded.get(id)))
+              .map(id -> id + ": " + graded.get(id) + " instead of " + expected.get(id))
+              .sorted()
+              .limit(5)
+              .toList();
+      assertEquals(expected.size(), graded.size());
+      assertEquals(List.of(), wrong, shares.toString());
+      assertEquals(
+          shares.aShare() == 0 ? Set.of("B", "D") : Set.of("A", "B", "C", "D"),
+          Set.copyOf(graded.values()),
+          "the grades that occur with " + shares);
+    }
+  }
+
+  /** The value grade as DEFINITIONS.md states it: one sort of everyone, running sums. */
+  private static Map<String, Object> plainValueGrades(List<Row> rows, ValueGradeShares shares) {
+    Map<String, Object> grades = new HashMap<>();
+    List<Row> positive = new ArrayList<>();
+    for (Row row : rows) {
+      if (row.getDecimal(4).signum() > 0) {
+        positive.add(row);
+      } else {
+        grades.put(row.getString(0), "D");
+      }
+    }
+    positive.sort(
+        (x, y) -> {
+          int byMoney = y.getDecimal(4).compareTo(x.getDecimal(4));
+          return byMoney != 0 ? byMoney : x.getString(0).compareTo(y.getString(0));
+        });
+    BigDecimal total =
+        positive.stream().map(r -> r.getDecimal(4)).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal before = BigDecimal.ZERO;
+    for (Row row : positive) {
+      double share = before.doubleValue() / total.doubleValue();
+      String grade =
+          share < shares.aShare()
+              ? "A"
+              : share < shares.bShare() ? "B" : share < shares.cShare() ? "C" : "D";
+      grades.put(row.getString(0), grade);
+      before = before.add(row.getDecimal(4));
+    }
+    return grades;
+  }
+
+  @Test
   void amountLevelsCountTheBoundsTheTrailingAmountReachesAndFlagTheCap() {
     AmountLevels sourceBands =
         new AmountLevels(

@@ -91,6 +91,7 @@ class CustomerSegmentsTest extends SparkTestSession {
             settings.scoring().segmentRules(),
             tiering.model(),
             new CustomerValue(CDNOW_BG_NBD, Optional.of(CDNOW_GAMMA_GAMMA), settings.clv()),
+            ValueGradeCuts.find(metrics, settings.classification().valueGrades()),
             settings.classification());
 
     Catalog.CUSTOMER_SEGMENTS.requireSchema(segments.schema());

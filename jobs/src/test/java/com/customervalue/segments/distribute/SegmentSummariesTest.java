@@ -83,6 +83,7 @@ class SegmentSummariesTest extends SparkTestSession {
 
     assertEquals("gold", summary.get(0).getString(0));
     assertEquals(0.75, summary.get(0).getDouble(2), 1e-12);
+    assertEquals(2.5, summary.get(0).getDouble(3), 1e-12, "frequencies 1, 2, 3, 7");
     assertEquals("iron", summary.get(1).getString(0));
     assertEquals(0L, summary.get(1).getLong(1));
     assertTrue(summary.get(1).isNullAt(2), "no buyers, no repeat rate");

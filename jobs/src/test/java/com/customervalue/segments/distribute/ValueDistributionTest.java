@@ -82,11 +82,11 @@ class ValueDistributionTest extends SparkTestSession {
   }
 
   @Test
-  void moneyGiniAndTopSharesFollowTheLorenzCurve() {
+  void moneyGiniLorenzAndTopSharesAreExact() {
     // Monetary 10, 10, 10, 970: exact Gini (−30 − 10 + 10 + 2910) / 4000 = 0.72.
     assertEquals(0.72, value("monetary", "all", "gini", 0), 1e-9);
-    // The top 20 % is 0.8 of customer d: 0.8 * 970 / 1000.
-    assertEquals(0.776, value("monetary", "all", "top_share", 20), 1e-9);
+    // The top 20 % of 4 buyers is round(0.8) = 1 customer, d: 970 / 1000.
+    assertEquals(0.97, value("monetary", "all", "top_share", 20), 1e-9);
     assertEquals(0.03, value("monetary", "all", "lorenz", 75), 1e-9);
     assertEquals(0.0, value("monetary", "all", "lorenz", 0), 1e-12);
     assertEquals(1.0, value("monetary", "all", "lorenz", 100), 1e-12);
@@ -144,5 +144,163 @@ class ValueDistributionTest extends SparkTestSession {
             .collectAsList();
     assertEquals(
         List.of(0.0, 90.0), recency.stream().map(row -> row.<Double>getAs("lower_bound")).toList());
+  }
+
+  /**
+   * Gini, Lorenz points (interpolated at i/n steps) and top shares (of the round(p n) largest) of
+   * sorted values, below 0 as 0, in plain Java.
+   */
+  private static Map<String, Double> plainConcentration(List<Double> values) {
+    double[] x = values.stream().mapToDouble(v -> Math.max(0, v)).sorted().toArray();
+    int n = x.length;
+    double[] partial = new double[n + 1];
+    for (int i = 0; i < n; i++) {
+      partial[i + 1] = partial[i] + x[i];
+    }
+    double total = partial[n];
+    double weighted = 0;
+    for (int i = 0; i < n; i++) {
+      weighted += (2.0 * (i + 1) - n - 1) * x[i];
+    }
+    java.util.function.DoubleUnaryOperator lorenz =
+        share -> {
+          double position = share * n;
+          int k = (int) Math.floor(position);
+          return k >= n ? 1.0 : (partial[k] + (position - k) * x[k]) / total;
+        };
+    Map<String, Double> statistics = new java.util.TreeMap<>();
+    statistics.put("gini 0", weighted / (n * total));
+    for (int percent = 0; percent <= 100; percent += 5) {
+      statistics.put("lorenz " + percent, lorenz.applyAsDouble(percent / 100.0));
+    }
+    for (int percent : new int[] {1, 5, 10, 20}) {
+      long top = Math.round(n * percent / 100.0);
+      statistics.put("top_share " + percent, (total - partial[(int) (n - top)]) / total);
+    }
+    return statistics;
+  }
+
+  /**
+   * Ties within and across tiers, money at and below zero, and each bin's buyers spread over
+   * several partitions (so its sorted runs are merged): still the plain computation.
+   */
+  @Test
+  void moneyConcentrationWithTiesAndNegativesOverPartitionsEqualsThePlainComputation() {
+    java.util.Random random = new java.util.Random(16);
+    String[] tiers = {"gold", "silver", "iron"};
+    List<Row> customers = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      // 1/10,000 steps, a few hundred distinct values, some at or below zero.
+      String monetary =
+          BigDecimal.valueOf(random.nextInt(400) - 20, 0)
+              .multiply(new BigDecimal("1.2345"))
+              .toPlainString();
+      customers.add(
+          customer(
+              "c" + i,
+              random.nextInt(300),
+              1 + random.nextInt(5),
+              monetary,
+              tiers[random.nextInt(3)]));
+    }
+    Dataset<Row> segments = spark.createDataFrame(customers, SEGMENTS).repartition(5);
+    Dataset<Row> published = ValueDistribution.compute(segments, QuantileMode.APPROXIMATE, 0.01);
+    for (String metric : List.of(CustomerMetrics.MONETARY, CustomerMetrics.AVG_ORDER_VALUE)) {
+      for (String scope : List.of("all", "gold", "silver", "iron")) {
+        List<Double> values =
+            customers.stream()
+                .filter(row -> scope.equals("all") || scope.equals(row.getAs(5)))
+                .map(
+                    row ->
+                        ((BigDecimal) row.get(metric.equals(CustomerMetrics.MONETARY) ? 3 : 4))
+                            .doubleValue())
+                .toList();
+        assertSameConcentration(plainConcentration(values), published, metric, scope);
+      }
+    }
+  }
+
+  private static void assertSameConcentration(
+      Map<String, Double> expected, Dataset<Row> published, String metric, String scope) {
+    Map<String, Double> actual =
+        published
+            .filter(
+                col("metric")
+                    .equalTo(metric)
+                    .and(col("value_tier").equalTo(scope))
+                    .and(col("statistic").isin("gini", "lorenz", "top_share")))
+            .collectAsList()
+            .stream()
+            .collect(
+                Collectors.toMap(
+                    row -> row.getAs("statistic") + " " + row.getAs("position"),
+                    row -> row.<Double>getAs("value")));
+    assertEquals(expected.keySet(), new java.util.TreeSet<>(actual.keySet()), metric + " " + scope);
+    expected.forEach(
+        (statistic, value) ->
+            assertEquals(
+                value, actual.get(statistic), 1e-9, metric + " " + scope + " " + statistic));
+  }
+
+  @Test
+  void moneyConcentrationOnOnlineRetailEqualsThePlainComputation() {
+    Dataset<Row> segments =
+        spark
+            .read()
+            .parquet(
+                com.customervalue.segments.OnlineRetailHistory.root(spark)
+                    .resolve("customer_segments")
+                    .toString())
+            .filter(col("snapshot_date").equalTo(java.sql.Date.valueOf("2011-12-10")));
+    Dataset<Row> published = ValueDistribution.compute(segments, QuantileMode.EXACT, 0.001);
+    List<Row> buyers = segments.filter(CustomerMetrics.isBuyer()).collectAsList();
+    for (String metric : List.of(CustomerMetrics.MONETARY, CustomerMetrics.AVG_ORDER_VALUE)) {
+      for (String scope : List.of("all", "gold", "silver", "copper", "iron")) {
+        List<Double> values =
+            buyers.stream()
+                .filter(
+                    row -> scope.equals("all") || scope.equals(row.getAs(ValueTiers.VALUE_TIER)))
+                .map(row -> row.<BigDecimal>getAs(metric))
+                .filter(java.util.Objects::nonNull)
+                .map(BigDecimal::doubleValue)
+                .toList();
+        Map<String, Double> expected = plainConcentration(values);
+        Map<String, Double> actual =
+            published
+                .filter(
+                    col("metric")
+                        .equalTo(metric)
+                        .and(col("value_tier").equalTo(scope))
+                        .and(col("statistic").isin("gini", "lorenz", "top_share")))
+                .collectAsList()
+                .stream()
+                .collect(
+                    Collectors.toMap(
+                        row -> row.getAs("statistic") + " " + row.getAs("position"),
+                        row -> row.<Double>getAs("value")));
+        assertEquals(
+            expected.keySet(), new java.util.TreeSet<>(actual.keySet()), metric + " " + scope);
+        expected.forEach(
+            (statistic, value) ->
+                assertEquals(
+                    value, actual.get(statistic), 1e-9, metric + " " + scope + " " + statistic));
+      }
+    }
+    // Issue 16 quotes these, computed exactly over the same buyers; the fine bins had given
+    // 0.70401 and 29.742 %.
+    Map<String, Double> monetary =
+        published
+            .filter(
+                col("metric")
+                    .equalTo(CustomerMetrics.MONETARY)
+                    .and(col("value_tier").equalTo("all")))
+            .collectAsList()
+            .stream()
+            .collect(
+                Collectors.toMap(
+                    row -> row.getAs("statistic") + " " + row.getAs("position"),
+                    row -> row.<Double>getAs("value")));
+    assertEquals(0.70427, monetary.get("gini 0"), 5e-6);
+    assertEquals(0.29666, monetary.get("top_share 1"), 5e-6);
   }
 }

@@ -26,6 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,25 @@ class ValidateStepTest extends SparkTestSession {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return HexFormat.of().formatHex(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void cleanInputIsNotReadAgainForItsEmptyQuarantine() {
+    // As-of before the NaN row: every row in scope is valid, so the counts say none is rejected.
+    Ingested clean =
+        validate(orders(), Map.of("segments.snapshot.as-of", "2024-02-01"), Map.of())
+            .get(ValidateStep.INGESTED);
+    Ingested withRejects = validate(orders(), Map.of(), Map.of()).get(ValidateStep.INGESTED);
+
+    assertEquals(0, clean.counts().rowsQuarantined());
+    assertEquals(0, clean.quarantined().count());
+    assertEquals(withRejects.quarantined().schema(), clean.quarantined().schema());
+    assertTrue(
+        clean.quarantined().queryExecution().optimizedPlan() instanceof LocalRelation,
+        "the empty quarantine reads no file");
+    assertFalse(
+        withRejects.quarantined().queryExecution().optimizedPlan() instanceof LocalRelation);
+    assertEquals(1, withRejects.quarantined().count());
   }
 
   @Test
