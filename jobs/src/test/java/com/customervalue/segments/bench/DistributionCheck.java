@@ -41,8 +41,6 @@ import org.apache.spark.sql.types.DataTypes;
  * temporary Parquet directory; modes is a comma list of exact, approximate (default both).
  */
 public final class DistributionCheck {
-  private static final long STAGE_REPORT_MILLIS = 1_000;
-
   private DistributionCheck() {}
 
   public static void main(String[] args) throws Exception {
@@ -76,30 +74,7 @@ public final class DistributionCheck {
         segments.count(),
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
-    spark
-        .sparkContext()
-        .addSparkListener(
-            new org.apache.spark.scheduler.SparkListener() {
-              @Override
-              public void onStageCompleted(
-                  org.apache.spark.scheduler.SparkListenerStageCompleted completed) {
-                var info = completed.stageInfo();
-                long took =
-                    (long) info.completionTime().getOrElse(() -> 0L)
-                        - (long) info.submissionTime().getOrElse(() -> 0L);
-                if (took >= STAGE_REPORT_MILLIS) {
-                  String caller =
-                      java.util.Arrays.stream(info.details().split("\n"))
-                          .filter(line -> line.contains("segments.distribute"))
-                          .findFirst()
-                          .orElse(info.name())
-                          .trim();
-                  System.out.printf(
-                      "    stage %d (%d tasks) %.1f s: %s%n",
-                      info.stageId(), info.numTasks(), took / 1e3, caller);
-                }
-              }
-            });
+    spark.sparkContext().addSparkListener(new SlowStages("segments.distribute"));
     for (String name : modes.split(",")) {
       QuantileMode mode = QuantileMode.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
       for (int run = 1; run <= repeats; run++) {

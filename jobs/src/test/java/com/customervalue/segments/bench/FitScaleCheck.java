@@ -40,9 +40,6 @@ public final class FitScaleCheck {
   private static final LocalDate FIRST_DAY = LocalDate.of(2023, 1, 1);
   private static final LocalDate LAST_DAY = LocalDate.of(2025, 12, 31);
 
-  /** Stages that take at least this long are printed (where the time goes). */
-  private static final long STAGE_REPORT_MILLIS = 1_000;
-
   private FitScaleCheck() {}
 
   public static void main(String[] args) {
@@ -58,24 +55,7 @@ public final class FitScaleCheck {
             // As the job's metrics step sets it: cached summaries in few partitions, not 200.
             .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
             .getOrCreate();
-    spark
-        .sparkContext()
-        .addSparkListener(
-            new org.apache.spark.scheduler.SparkListener() {
-              @Override
-              public void onStageCompleted(
-                  org.apache.spark.scheduler.SparkListenerStageCompleted completed) {
-                var info = completed.stageInfo();
-                long took =
-                    (long) info.completionTime().getOrElse(() -> 0L)
-                        - (long) info.submissionTime().getOrElse(() -> 0L);
-                if (took >= STAGE_REPORT_MILLIS) {
-                  System.out.printf(
-                      "    stage %d (%d tasks) %.1f s: %s%n",
-                      info.stageId(), info.numTasks(), took / 1e3, info.name());
-                }
-              }
-            });
+    spark.sparkContext().addSparkListener(new SlowStages("segments.clv"));
     PurchaseModel.BgNbd purchases = PurchaseModel.BgNbd.CDNOW;
     GammaGammaSpend spend = GammaGammaSpend.CDNOW;
     ModelGeneratorSettings settings =

@@ -264,26 +264,7 @@ class ValueDistributionTest extends SparkTestSession {
                 .filter(java.util.Objects::nonNull)
                 .map(BigDecimal::doubleValue)
                 .toList();
-        Map<String, Double> expected = plainConcentration(values);
-        Map<String, Double> actual =
-            published
-                .filter(
-                    col("metric")
-                        .equalTo(metric)
-                        .and(col("value_tier").equalTo(scope))
-                        .and(col("statistic").isin("gini", "lorenz", "top_share")))
-                .collectAsList()
-                .stream()
-                .collect(
-                    Collectors.toMap(
-                        row -> row.getAs("statistic") + " " + row.getAs("position"),
-                        row -> row.<Double>getAs("value")));
-        assertEquals(
-            expected.keySet(), new java.util.TreeSet<>(actual.keySet()), metric + " " + scope);
-        expected.forEach(
-            (statistic, value) ->
-                assertEquals(
-                    value, actual.get(statistic), 1e-9, metric + " " + scope + " " + statistic));
+        assertSameConcentration(plainConcentration(values), published, metric, scope);
       }
     }
     // Issue 16 quotes these, computed exactly over the same buyers; the fine bins had given
