@@ -2,7 +2,17 @@ package com.customervalue.segments.clv;
 
 import static org.apache.spark.sql.functions.col;
 
+import breeze.linalg.DenseVector;
+import breeze.optimize.CachedDiffFunction;
+import breeze.optimize.DiffFunction;
+import breeze.optimize.FirstOrderMinimizer;
+import breeze.optimize.LBFGS;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.exception.MathIllegalArgumentException;
@@ -12,28 +22,26 @@ import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularMatrixException;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.mllib.linalg.DenseVector;
-import org.apache.spark.mllib.linalg.Vector;
-import org.apache.spark.mllib.linalg.Vectors;
-import org.apache.spark.mllib.optimization.Gradient;
-import org.apache.spark.mllib.optimization.LBFGS;
-import org.apache.spark.mllib.optimization.SimpleUpdater;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
+import scala.reflect.ClassTag$;
 
 /**
- * Maximum-likelihood fitting on Spark: the data rows (distinct summaries with their customer
- * counts) stay on the executors, and every evaluation is one aggregation that sums count x
- * log-likelihood and its analytic gradient ({@link GradientEvaluator}). The driver holds only
- * parameters. The optimizer is Breeze's L-BFGS as Spark MLlib runs it ({@link LBFGS#runLBFGS}: one
- * tree aggregation of loss and gradient per evaluation), over log parameters, which keeps them
- * positive. On many customers it first fits a customer sample and continues on all rows from there,
- * in coordinates scaled by the sample's information ({@link Coordinates}). The Hessian for the
- * standard errors is one more pass, by forward differences of the gradient.
+ * Maximum-likelihood fitting of the weighted data rows (distinct summaries with their customer
+ * counts): every evaluation sums count x log-likelihood and its analytic gradient over the rows
+ * ({@link GradientEvaluator}). Up to {@link #LOCAL_ROWS} rows (a few thousand on Online Retail or
+ * CDNOW, whatever their number of customers) are collected once and every evaluation is a loop on
+ * the driver; more stay on the executors, and every evaluation is one Spark job. The optimizer is
+ * the same in both: Breeze's L-BFGS as Spark MLlib's {@code LBFGS.runLBFGS} runs it (the mean
+ * negative log-likelihood per row, the same memory, tolerance and iteration limit), over log
+ * parameters, which keeps them positive. On many rows and many customers it first fits a customer
+ * sample (on the driver when it has few rows) and continues on all rows from there, in coordinates
+ * scaled by the sample's information ({@link Coordinates}). The Hessian for the standard errors is
+ * one more evaluation, by forward differences of the gradient.
  */
 public final class MaximumLikelihood {
   /**
@@ -55,10 +63,21 @@ public final class MaximumLikelihood {
   private static final double TOLERANCE = 1e-9;
 
   /**
-   * From this many customers on, the optimizer first runs on a random sample of about {@link
-   * #SAMPLE_CUSTOMERS} customers and starts the fit on all rows from the sample's estimates: the
-   * sample's iterations are cheap, and from there the full data needs only a few (the result is
-   * still the full data's maximum, under the same convergence criterion).
+   * Up to this many distinct rows the fit runs on the driver: they take 32 bytes each there (1.6 MB
+   * at most), and one evaluation over them takes at most about 25 ms (per row 0.5 us for
+   * Pareto/NBD, 0.2 for BG/NBD, 0.1 for Gamma-Gamma, measured on CDNOW's 11,104 distinct triples),
+   * less than the fixed cost of the Spark job it replaces (about 30 ms) however many cores the
+   * executors have. A fit makes 25 to 60 evaluations.
+   */
+  static final long LOCAL_ROWS = 50_000;
+
+  /**
+   * From this many customers on (and more than {@link #LOCAL_ROWS} rows), the optimizer first runs
+   * on a random sample of about {@link #SAMPLE_CUSTOMERS} customers and starts the fit on all rows
+   * from the sample's estimates: the sample's iterations are cheap, and from there the full data
+   * needs only a few (the result is still the full data's maximum, under the same convergence
+   * criterion). On fewer rows the driver's iterations are cheap already, and a sample of customers
+   * that each row stands for many of would keep most rows.
    */
   static final long WARM_START_CUSTOMERS = 500_000;
 
@@ -84,22 +103,24 @@ public final class MaximumLikelihood {
   /**
    * Fits {@code model} on {@code rows}: its {@link ClvModel#dataColumns()} and a weight column, the
    * number of customers each row stands for (1 for per-customer rows, the group count for
-   * compressed ones). The rows are cached while fitting.
+   * compressed ones). The rows are cached while fitting, or collected when few.
    */
   public static ModelFit fit(ClvModel model, Dataset<Row> rows, String weightColumn) {
-    return fit(model, rows, weightColumn, WARM_START_CUSTOMERS, SAMPLE_CUSTOMERS);
+    return fit(model, rows, weightColumn, WARM_START_CUSTOMERS, SAMPLE_CUSTOMERS, LOCAL_ROWS);
   }
 
   /**
-   * {@link #fit(ClvModel, Dataset, String)} with a warm start from a sample of about {@code
-   * sampleCustomers} customers when there are at least {@code warmStartCustomers}.
+   * {@link #fit(ClvModel, Dataset, String)} on the driver up to {@code localRows} distinct rows;
+   * above, on the executors, with a warm start from a sample of about {@code sampleCustomers}
+   * customers when there are at least {@code warmStartCustomers}.
    */
   static ModelFit fit(
       ClvModel model,
       Dataset<Row> rows,
       String weightColumn,
       long warmStartCustomers,
-      long sampleCustomers) {
+      long sampleCustomers,
+      long localRows) {
     List<String> columns = model.dataColumns();
     Column[] selected = new Column[columns.size() + 1];
     for (int i = 0; i < columns.size(); i++) {
@@ -107,25 +128,24 @@ public final class MaximumLikelihood {
     }
     selected[columns.size()] = col(weightColumn).cast(DataTypes.DoubleType);
     int width = selected.length;
-    // MLlib's examples (label = the row's customers, features = its data columns), cached: every
-    // evaluation of the optimizer and of the curvature reads them.
-    JavaRDD<Tuple2<Object, Vector>> examples =
+    // The data columns, then the weight; cached: the count, then every evaluation or the collect,
+    // reads them.
+    JavaRDD<double[]> examples =
         rows.select(selected)
             .toJavaRDD()
             .map(
                 row -> {
-                  double[] values = new double[width - 1];
-                  for (int i = 0; i < width - 1; i++) {
+                  double[] values = new double[width];
+                  for (int i = 0; i < width; i++) {
                     values[i] = row.getDouble(i);
                   }
-                  return new Tuple2<Object, Vector>(
-                      row.getDouble(width - 1), Vectors.dense(values));
+                  return values;
                 })
             .persist(StorageLevel.MEMORY_AND_DISK());
     double[] totals =
         examples.aggregate(
             new double[2],
-            (sum, row) -> new double[] {sum[0] + (Double) row._1(), sum[1] + 1},
+            (sum, row) -> new double[] {sum[0] + row[width - 1], sum[1] + 1},
             (left, right) -> new double[] {left[0] + right[0], left[1] + right[1]});
     long customers = Math.round(totals[0]);
     long distinctRows = Math.round(totals[1]);
@@ -133,23 +153,34 @@ public final class MaximumLikelihood {
       examples.unpersist(false);
       throw new IllegalArgumentException("no customers to fit " + model.settingName() + " on");
     }
-    // Every evaluation is a job over these partitions: as few as keep the cores busy, since a
-    // shuffle's 200 partitions of a few thousand triples would cost more in tasks than in sums.
-    int partitions =
-        (int)
-            Math.max(
-                1,
-                Math.min(
-                    examples.context().defaultParallelism(),
-                    (distinctRows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
-    JavaRDD<Tuple2<Object, Vector>> data = examples.coalesce(partitions);
     try {
       int dimension = model.parameterNames().size();
       Coordinates coordinates = Coordinates.logParameters(dimension);
+      // Few rows go to the driver however many customers they stand for: there a fit on all rows
+      // costs less than the sample's jobs would.
+      if (distinctRows <= localRows) {
+        return optimize(model, new LocalRows(examples.collect()), customers, coordinates);
+      }
+      // Every evaluation is a job over these partitions: as few as keep the cores busy, since a
+      // shuffle's 200 partitions of a few thousand triples would cost more in tasks than in sums.
+      int partitions =
+          (int)
+              Math.max(
+                  1,
+                  Math.min(
+                      examples.context().defaultParallelism(),
+                      (distinctRows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+      JavaRDD<double[]> partitioned = examples.coalesce(partitions);
       if (customers >= warmStartCustomers && sampleCustomers < customers) {
         double fraction = (double) sampleCustomers / customers;
-        JavaRDD<Tuple2<Object, Vector>> sample = customerSample(data, fraction);
+        JavaRDD<double[]> sampled =
+            customerSample(partitioned, fraction).persist(StorageLevel.MEMORY_AND_DISK());
         try {
+          long sampleRows = sampled.count();
+          FittingRows sample =
+              sampleRows <= localRows
+                  ? new LocalRows(sampled.collect())
+                  : new DistributedRows(sampled, sampleRows);
           double[] estimate = maximize(model, sample, coordinates).logParameters();
           // A sample that cannot identify the model leaves the full fit its cold start.
           if (Arrays.stream(estimate).allMatch(Double::isFinite)) {
@@ -157,64 +188,91 @@ public final class MaximumLikelihood {
             coordinates = Coordinates.whitened(estimate, curvature.logHessian());
           }
         } finally {
-          sample.unpersist(false);
+          sampled.unpersist(false);
         }
       }
-      return optimize(model, data, customers, distinctRows, coordinates);
+      return optimize(
+          model, new DistributedRows(partitioned, distinctRows), customers, coordinates);
     } finally {
       examples.unpersist(false);
     }
   }
 
   /**
-   * Sum over rows of weight x log-likelihood and of its gradient in log parameters at each of
-   * {@code points} (log parameters): element k is {ll, d ll / d phi_1, ...} at point k.
+   * The weighted fitting rows (the data columns, then the weight) and sums over them: on the
+   * executors or on the driver, with the same arithmetic.
    */
-  static double[][] gradients(
-      ClvModel model, JavaRDD<Tuple2<Object, Vector>> data, double[][] points) {
+  interface FittingRows {
+    /** The number of rows. */
+    long count();
+
+    /**
+     * Sum over rows of weight x log-likelihood and of its gradient in log parameters at each of
+     * {@code points} (log parameters): element k is {ll, d ll / d phi_1, ...} at point k.
+     */
+    double[][] sums(ClvModel model, double[][] points);
+  }
+
+  /** Rows collected to the driver: every sum is a loop there. */
+  record LocalRows(List<double[]> rows) implements FittingRows {
+    @Override
+    public long count() {
+      return rows.size();
+    }
+
+    @Override
+    public double[][] sums(ClvModel model, double[][] points) {
+      return sum(model, points, rows.iterator());
+    }
+  }
+
+  /** Rows on the executors: every sum is one Spark job, a sum per partition added on the driver. */
+  record DistributedRows(JavaRDD<double[]> rows, long count) implements FittingRows {
+    @Override
+    public double[][] sums(ClvModel model, double[][] points) {
+      return rows.mapPartitions(
+              part -> Collections.singletonList(sum(model, points, part)).iterator())
+          .reduce(MaximumLikelihood::add);
+    }
+  }
+
+  /** {@link FittingRows#sums} over {@code rows}. */
+  private static double[][] sum(ClvModel model, double[][] points, Iterator<double[]> rows) {
     int count = points.length;
     int n = points[0].length;
-    return data.mapPartitions(
-            rows -> {
-              GradientEvaluator[] evaluators = new GradientEvaluator[count];
-              for (int k = 0; k < count; k++) {
-                evaluators[k] = new GradientEvaluator(model, exp(points[k]));
-              }
-              double[][] sums = new double[count][1 + n];
-              double[] gradient = new double[n];
-              while (rows.hasNext()) {
-                Tuple2<Object, Vector> example = rows.next();
-                double[] row = ((DenseVector) example._2()).values();
-                double weight = (Double) example._1();
-                for (int k = 0; k < count; k++) {
-                  Arrays.fill(gradient, 0);
-                  sums[k][0] += evaluators[k].add(row, weight, gradient);
-                  for (int i = 0; i < n; i++) {
-                    sums[k][1 + i] += gradient[i];
-                  }
-                }
-              }
-              return java.util.Collections.singletonList(sums).iterator();
-            })
-        .reduce(
-            (left, right) -> {
-              double[][] sum = new double[count][];
-              for (int k = 0; k < count; k++) {
-                sum[k] = left[k].clone();
-                for (int i = 0; i <= n; i++) {
-                  sum[k][i] += right[k][i];
-                }
-              }
-              return sum;
-            });
+    GradientEvaluator[] evaluators = new GradientEvaluator[count];
+    for (int k = 0; k < count; k++) {
+      evaluators[k] = new GradientEvaluator(model, exp(points[k]));
+    }
+    double[][] sums = new double[count][1 + n];
+    double[] gradient = new double[n];
+    while (rows.hasNext()) {
+      double[] row = rows.next();
+      double weight = row[row.length - 1];
+      for (int k = 0; k < count; k++) {
+        Arrays.fill(gradient, 0);
+        sums[k][0] += evaluators[k].add(row, weight, gradient);
+        for (int i = 0; i < n; i++) {
+          sums[k][1 + i] += gradient[i];
+        }
+      }
+    }
+    return sums;
+  }
+
+  private static double[][] add(double[][] left, double[][] right) {
+    double[][] sum = new double[left.length][];
+    for (int k = 0; k < left.length; k++) {
+      sum[k] = left[k].clone();
+      for (int i = 0; i < sum[k].length; i++) {
+        sum[k][i] += right[k][i];
+      }
+    }
+    return sum;
   }
 
   private static ModelFit optimize(
-      ClvModel model,
-      JavaRDD<Tuple2<Object, Vector>> data,
-      long customers,
-      long distinctRows,
-      Coordinates coordinates) {
+      ClvModel model, FittingRows data, long customers, Coordinates coordinates) {
     Maximum maximum = maximize(model, data, coordinates);
     double[] logParameters = maximum.logParameters();
     int iterations = maximum.iterations();
@@ -230,7 +288,7 @@ public final class MaximumLikelihood {
         curvature.standardErrors(),
         curvature.logLikelihood(),
         customers,
-        distinctRows,
+        data.count(),
         iterations,
         iterations < MAX_ITERATIONS
             && Double.isFinite(curvature.logLikelihood())
@@ -241,20 +299,94 @@ public final class MaximumLikelihood {
   /** The optimizer's result: the log parameters at the maximum and its iterations. */
   private record Maximum(double[] logParameters, int iterations) {}
 
-  /** Breeze L-BFGS in {@code coordinates}, from their origin, on the weighted rows. */
-  private static Maximum maximize(
-      ClvModel model, JavaRDD<Tuple2<Object, Vector>> examples, Coordinates coordinates) {
-    Tuple2<Vector, double[]> result =
-        LBFGS.runLBFGS(
-            examples.rdd(),
-            new NegativeLogLikelihoodGradient(model, coordinates),
-            new SimpleUpdater(),
-            CORRECTIONS,
-            TOLERANCE,
-            MAX_ITERATIONS,
-            0.0,
-            Vectors.zeros(coordinates.origin().length));
-    return new Maximum(coordinates.logParameters(result._1().toArray()), result._2().length - 1);
+  /**
+   * Breeze L-BFGS in {@code coordinates}, from their origin, on the weighted rows, as MLlib's
+   * {@code LBFGS.runLBFGS} runs it: the same minimizer and settings, on the cached mean loss per
+   * row, its iterations the states after the first.
+   */
+  private static Maximum maximize(ClvModel model, FittingRows rows, Coordinates coordinates) {
+    LBFGS<DenseVector<Object>> lbfgs =
+        new LBFGS<>(MAX_ITERATIONS, CORRECTIONS, TOLERANCE, DenseVector.space_Double());
+    DiffFunction<DenseVector<Object>> cost =
+        new CachedDiffFunction<>(
+            new MeanNegativeLogLikelihood(model, rows, coordinates).asDiffFunction(),
+            DenseVector.canCopyDenseVector(ClassTag$.MODULE$.Double()));
+    scala.collection.Iterator<FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>>
+        states = lbfgs.iterations(cost, vector(new double[coordinates.origin().length]));
+    FirstOrderMinimizer.State<DenseVector<Object>, Object, Object> state = states.next();
+    int iterations = 0;
+    while (states.hasNext()) {
+      state = states.next();
+      iterations++;
+    }
+    return new Maximum(coordinates.logParameters(values(state.x())), iterations);
+  }
+
+  private static DenseVector<Object> vector(double[] values) {
+    return new breeze.linalg.DenseVector$mcD$sp(values);
+  }
+
+  private static double[] values(DenseVector<Object> vector) {
+    return vector.toArray$mcD$sp(ClassTag$.MODULE$.Double());
+  }
+
+  /**
+   * The cost MLlib's {@code LBFGS.runLBFGS} minimizes with {@code SimpleUpdater} and no
+   * regularization: the negative log-likelihood summed over the rows and divided by their number
+   * (not by the customers), with its gradient, at a point of {@link Coordinates}: the model's
+   * analytic gradient in log parameters times the coordinates' matrix.
+   */
+  private record MeanNegativeLogLikelihood(
+      ClvModel model, FittingRows rows, Coordinates coordinates) {
+    /** {@code DiffFunction.calculate}: the loss and its gradient at {@code point}. */
+    Tuple2<Object, DenseVector<Object>> calculate(Object point) {
+      @SuppressWarnings("unchecked")
+      double[] u = values((DenseVector<Object>) point);
+      double[] sums = rows.sums(model, new double[][] {coordinates.logParameters(u)})[0];
+      double[][] matrix = coordinates.matrix();
+      double[] gradient = new double[u.length];
+      for (int j = 0; j < u.length; j++) {
+        for (int i = 0; i < matrix.length; i++) {
+          gradient[j] -= matrix[i][j] * sums[1 + i];
+        }
+      }
+      // As MLlib: the loss divided by the row count, the gradient times its reciprocal.
+      double rowCount = rows.count();
+      double scale = 1.0 / rowCount;
+      for (int j = 0; j < u.length; j++) {
+        gradient[j] *= scale;
+      }
+      return new Tuple2<>(-sums[0] / rowCount, vector(gradient));
+    }
+
+    /**
+     * This cost as a Breeze {@code DiffFunction}, whose one method Breeze calls on it ({@link
+     * CachedDiffFunction}, which MLlib wraps it in too, calls nothing else) is {@link #calculate}.
+     * Java source can neither implement the Scala trait nor extend a Scala class that does: its
+     * {@code apply} returns a double where the inherited {@code Function1.apply} returns an Object,
+     * two methods that Scala classes carry side by side (the JVM tells them apart by return type,
+     * javac refuses them). The JVM's lambda factory implements {@code calculate} without that
+     * check; the trait's other methods keep their defaults.
+     */
+    @SuppressWarnings("unchecked")
+    DiffFunction<DenseVector<Object>> asDiffFunction() {
+      MethodType calculate = MethodType.methodType(Tuple2.class, Object.class);
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        return (DiffFunction<DenseVector<Object>>)
+            LambdaMetafactory.metafactory(
+                    lookup,
+                    "calculate",
+                    MethodType.methodType(DiffFunction.class, MeanNegativeLogLikelihood.class),
+                    calculate,
+                    lookup.findVirtual(MeanNegativeLogLikelihood.class, "calculate", calculate),
+                    calculate)
+                .getTarget()
+                .invoke(this);
+      } catch (Throwable e) {
+        throw new IllegalStateException("cannot make a Breeze DiffFunction", e);
+      }
+    }
   }
 
   /**
@@ -263,23 +395,24 @@ public final class MaximumLikelihood {
    * generator seeded by the row's values, so the sample does not depend on the partitioning), and
    * rows that keep none are dropped.
    */
-  static JavaRDD<Tuple2<Object, Vector>> customerSample(
-      JavaRDD<Tuple2<Object, Vector>> data, double fraction) {
+  static JavaRDD<double[]> customerSample(JavaRDD<double[]> data, double fraction) {
     return data.map(
             row -> {
-              double[] values = ((DenseVector) row._2()).values();
+              int weight = row.length - 1;
+              double[] values = Arrays.copyOf(row, weight);
               SplittableRandom random = new SplittableRandom(Arrays.hashCode(values) * SAMPLE_SEED);
-              long customers = Math.round((Double) row._1());
+              long customers = Math.round(row[weight]);
               long kept = 0;
               for (long i = 0; i < customers; i++) {
                 if (random.nextDouble() < fraction) {
                   kept++;
                 }
               }
-              return new Tuple2<Object, Vector>((double) kept, row._2());
+              double[] sampled = row.clone();
+              sampled[weight] = kept;
+              return sampled;
             })
-        .filter(row -> (Double) row._1() > 0)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .filter(row -> row[row.length - 1] > 0);
   }
 
   /**
@@ -336,46 +469,6 @@ public final class MaximumLikelihood {
     }
   }
 
-  /**
-   * The negative log-likelihood of one weighted row (label = customers, features = the data
-   * columns) at a point of {@link Coordinates}, and its gradient there: the model's analytic
-   * gradient in log parameters ({@link GradientEvaluator}) times the coordinates' matrix.
-   */
-  private static final class NegativeLogLikelihoodGradient extends Gradient {
-    private static final long serialVersionUID = 1L;
-    private final ClvModel model;
-    private final Coordinates coordinates;
-    // Per task: the evaluator of the current point (Spark ships a copy of this object per task).
-    private transient double[] evaluatorPoint;
-    private transient GradientEvaluator evaluator;
-    private transient double[] gradient;
-
-    NegativeLogLikelihoodGradient(ClvModel model, Coordinates coordinates) {
-      this.model = model;
-      this.coordinates = coordinates;
-    }
-
-    @Override
-    public double compute(Vector features, double weight, Vector point, Vector sum) {
-      double[] u = point.toArray();
-      if (evaluator == null || !Arrays.equals(u, evaluatorPoint)) {
-        evaluatorPoint = u.clone();
-        evaluator = new GradientEvaluator(model, exp(coordinates.logParameters(u)));
-        gradient = new double[coordinates.origin().length];
-      }
-      Arrays.fill(gradient, 0);
-      double ll = evaluator.add(features.toArray(), weight, gradient);
-      double[] total = ((DenseVector) sum).values();
-      double[][] matrix = coordinates.matrix();
-      for (int i = 0; i < gradient.length; i++) {
-        for (int j = 0; j < total.length; j++) {
-          total[j] -= matrix[i][j] * gradient[i];
-        }
-      }
-      return -ll;
-    }
-  }
-
   /** The log-likelihood at the optimum, its gradient in log parameters, the standard errors. */
   private record Curvature(
       double logLikelihood, double[] gradient, double[][] logHessian, double[] standardErrors) {}
@@ -386,8 +479,7 @@ public final class MaximumLikelihood {
    * second derivatives in phi by forward differences of the analytic gradient, all p + 1 points in
    * one pass.
    */
-  private static Curvature curvature(
-      ClvModel model, JavaRDD<Tuple2<Object, Vector>> data, double[] logParameters) {
+  private static Curvature curvature(ClvModel model, FittingRows data, double[] logParameters) {
     int n = logParameters.length;
     double h = HESSIAN_STEP;
     double[][] points = new double[1 + n][];
@@ -395,7 +487,7 @@ public final class MaximumLikelihood {
     for (int i = 0; i < n; i++) {
       points[1 + i] = shifted(logParameters, i, h);
     }
-    double[][] sums = gradients(model, data, points);
+    double[][] sums = data.sums(model, points);
     double center = sums[0][0];
     double[] gradient = Arrays.copyOfRange(sums[0], 1, 1 + n);
     double[][] hessian = new double[n][n];

@@ -15,6 +15,11 @@ import com.customervalue.segments.metrics.CustomerMetrics;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -157,16 +162,111 @@ class CdnowFitsTest extends SparkTestSession {
 
   @Test
   void aWarmStartFromACustomerSampleEndsAtTheFullDataMaximum() {
-    // As on large data (MaximumLikelihood.WARM_START_CUSTOMERS), here from 500 sampled customers.
-    ModelFit warm =
-        MaximumLikelihood.fit(
-            ClvModel.BG_NBD, ClvFits.distinctTriples(published), ClvFits.CUSTOMERS, 0, 500);
-    assertEquals(2357, warm.customers());
-    assertTrue(warm.converged());
-    for (String name : ClvModel.BG_NBD.parameterNames()) {
-      assertEquals(bgNbd.parameter(name), warm.parameter(name), 1e-4 * bgNbd.parameter(name));
+    // As on large data (MaximumLikelihood.WARM_START_CUSTOMERS and more than LOCAL_ROWS rows), here
+    // from 500 sampled customers, fitted on the executors, then on the driver (at most 500 rows).
+    for (long localRows : new long[] {0, 600}) {
+      ModelFit warm =
+          MaximumLikelihood.fit(
+              ClvModel.BG_NBD,
+              ClvFits.distinctTriples(published),
+              ClvFits.CUSTOMERS,
+              0,
+              500,
+              localRows);
+      assertEquals(2357, warm.customers());
+      assertTrue(warm.distinctRows() > localRows, "fitted on the executors");
+      assertTrue(warm.converged());
+      for (String name : ClvModel.BG_NBD.parameterNames()) {
+        assertEquals(bgNbd.parameter(name), warm.parameter(name), 1e-4 * bgNbd.parameter(name));
+      }
+      assertEquals(bgNbd.logLikelihood(), warm.logLikelihood(), 1e-4);
     }
-    assertEquals(bgNbd.logLikelihood(), warm.logLikelihood(), 1e-4);
+  }
+
+  @Test
+  void theDriverAndTheExecutorsFitTheSame() throws TimeoutException {
+    for (ClvModel model : ClvModel.values()) {
+      Dataset<Row> rows =
+          (model.predictsPurchases()
+                  ? ClvFits.distinctTriples(published)
+                  : ClvFits.distinctSpend(published))
+              .cache();
+      long distinct = rows.count();
+      // At the threshold on the driver, one row above it on the executors; no warm start.
+      CountedFit local = fitCountingJobs(model, rows, distinct);
+      CountedFit distributed = fitCountingJobs(model, rows, distinct - 1);
+      rows.unpersist();
+      System.out.printf(
+          "%s: %d jobs on the driver, %d on the executors%n",
+          model.settingName(), local.jobs(), distributed.jobs());
+      // The count and the collect; on the executors a job per evaluation.
+      assertTrue(local.jobs() <= 3, model + " jobs on the driver: " + local.jobs());
+      assertTrue(
+          distributed.jobs() > distributed.fit().iterations(),
+          model + " jobs on the executors: " + distributed.jobs());
+      ModelFit expected = distributed.fit();
+      ModelFit actual = local.fit();
+      assertTrue(expected.converged() && actual.converged(), model + " converged");
+      assertEquals(expected.customers(), actual.customers());
+      assertEquals(distinct, actual.distinctRows());
+      assertEquals(distinct, expected.distinctRows());
+      assertEquals(expected.iterations(), actual.iterations(), model + " iterations");
+      assertEquals(
+          expected.logLikelihood(),
+          actual.logLikelihood(),
+          1e-6 * Math.abs(expected.logLikelihood()),
+          model + " log-likelihood");
+      for (int i = 0; i < expected.parameters().length; i++) {
+        String name = model + " " + model.parameterNames().get(i);
+        assertEquals(
+            expected.parameters()[i],
+            actual.parameters()[i],
+            1e-6 * expected.parameters()[i],
+            name);
+        assertEquals(
+            expected.standardErrors()[i],
+            actual.standardErrors()[i],
+            1e-6 * expected.standardErrors()[i],
+            name + " standard error");
+      }
+    }
+  }
+
+  /** A fit and the Spark jobs it ran. */
+  private record CountedFit(ModelFit fit, int jobs) {}
+
+  private static CountedFit fitCountingJobs(ClvModel model, Dataset<Row> rows, long localRows)
+      throws TimeoutException {
+    String group = "fit " + model + " " + localRows;
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart start) {
+            if (start.properties() != null
+                && group.equals(start.properties().getProperty("spark.jobGroup.id"))) {
+              jobs.incrementAndGet();
+            }
+          }
+        };
+    SparkContext context = spark.sparkContext();
+    context.addSparkListener(listener);
+    context.setJobGroup(group, group, false);
+    try {
+      ModelFit fit =
+          MaximumLikelihood.fit(
+              model,
+              rows,
+              ClvFits.CUSTOMERS,
+              Long.MAX_VALUE,
+              MaximumLikelihood.SAMPLE_CUSTOMERS,
+              localRows);
+      context.listenerBus().waitUntilEmpty();
+      return new CountedFit(fit, jobs.get());
+    } finally {
+      context.clearJobGroup();
+      context.removeSparkListener(listener);
+    }
   }
 
   @Test
