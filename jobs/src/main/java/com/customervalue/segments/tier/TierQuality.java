@@ -8,7 +8,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
@@ -76,6 +78,27 @@ public final class TierQuality {
       sizes.put(row.getInt(0), row.getLong(1));
     }
     return sizes;
+  }
+
+  /**
+   * Buyers per k-means cluster index among the rows the model was trained on, as the training
+   * summary counted them while fitting (no further pass); empty for a model without a summary (one
+   * loaded from disk). Equal to {@link #clusterSizes} of the training rows; like it, no entry for
+   * an empty cluster.
+   */
+  public static Optional<Map<Integer, Long>> trainingClusterSizes(TierModel model) {
+    KMeansModel kmeans = TierRanking.kmeansOf(model.pipeline());
+    if (!kmeans.hasSummary()) {
+      return Optional.empty();
+    }
+    long[] counted = kmeans.summary().clusterSizes();
+    Map<Integer, Long> sizes = new TreeMap<>();
+    for (int cluster = 0; cluster < counted.length; cluster++) {
+      if (counted[cluster] > 0) {
+        sizes.put(cluster, counted[cluster]);
+      }
+    }
+    return Optional.of(sizes);
   }
 
   /**

@@ -10,6 +10,7 @@ import com.customervalue.segments.ingest.InvalidInputException;
 import com.customervalue.segments.pipeline.CheckResult;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
@@ -54,6 +55,7 @@ public final class TierTraining {
     TierModel model;
     Optional<String> loadedFrom;
     Optional<TierModel> replaced = Optional.empty();
+    boolean trainedOnEveryBuyer = false;
     Optional<TierModel> previous =
         tiers.modelPath().isPresent()
             ? Optional.empty()
@@ -67,6 +69,7 @@ public final class TierTraining {
     } else {
       checkDistinctProfiles(features, buyers, tiers.k()).orStop();
       model = train(features, buyers, tiers, asOf);
+      trainedOnEveryBuyer = buyers <= tiers.trainingCap();
       loadedFrom = Optional.empty();
       replaced = previous;
     }
@@ -92,7 +95,13 @@ public final class TierTraining {
             loadedFrom,
             model.trainedAsOf(),
             tiers.rankWeights());
-    return new Tiering(model, outcome, TierQuality.clusterSizes(features, model), replaced);
+    // k-means' training summary has already counted the buyers per cluster when it saw them all.
+    Map<Integer, Long> sizes =
+        trainedOnEveryBuyer
+            ? TierQuality.trainingClusterSizes(model)
+                .orElseGet(() -> TierQuality.clusterSizes(features, model))
+            : TierQuality.clusterSizes(features, model);
+    return new Tiering(model, outcome, sizes, replaced);
   }
 
   /**

@@ -118,6 +118,16 @@ class TierTrainingTest extends SparkTestSession {
   }
 
   @Test
+  void theTrainingSummarysClusterSizesAreTheBuyersCountedPerCluster() {
+    Tiering tiering = tiers(settings(1_000, Optional.empty()));
+
+    assertEquals(
+        TierQuality.clusterSizes(features, tiering.model()),
+        TierQuality.trainingClusterSizes(tiering.model()).orElseThrow());
+    assertEquals(TierQuality.clusterSizes(features, tiering.model()), tiering.sizes());
+  }
+
+  @Test
   void aboveTheCapKMeansLearnsFromASeededSampleAndAssignsEveryone() {
     Tiering full = tiers(settings(1_000, Optional.empty()));
     Tiering sampled = tiers(settings(100, Optional.empty()));
