@@ -5,6 +5,7 @@ import com.customervalue.segments.catalog.TableSpec;
 import com.customervalue.segments.pipeline.TableOutput;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A run's {@link TableOutput} under an output root on a file system (a local disk, HDFS): Parquet
@@ -25,6 +27,12 @@ public final class SnapshotOutput implements TableOutput {
   private final String root;
   private final SnapshotPublisher publisher;
   private final List<SnapshotPublisher.StagedTable> staged = new ArrayList<>();
+
+  /**
+   * The schema each staged table was written with: reading it back with it spares Spark the job
+   * that infers a Parquet schema from the files' footers (one per read, even of a tiny table).
+   */
+  private final Map<String, StructType> stagedSchemas = new HashMap<>();
 
   /**
    * Opens the output root for a run (or, with {@code repair} false, for reading only: {@code
@@ -43,6 +51,7 @@ public final class SnapshotOutput implements TableOutput {
   public void stage(TableSpec table, LocalDate snapshot, Dataset<Row> rows) {
     table.requireSchema(rows.schema());
     stage(table.name(), snapshot, path -> rows.write().mode(SaveMode.ErrorIfExists).parquet(path));
+    stagedSchemas.put(table.name(), rows.schema());
   }
 
   @Override
@@ -57,7 +66,13 @@ public final class SnapshotOutput implements TableOutput {
     return staged.stream()
         .filter(candidate -> candidate.table().equals(table.name()))
         .findFirst()
-        .map(candidate -> spark.read().parquet(candidate.stagingPath().toString()))
+        .map(
+            candidate -> {
+              StructType written = stagedSchemas.get(table.name());
+              return written == null
+                  ? spark.read().parquet(candidate.stagingPath().toString())
+                  : spark.read().schema(written).parquet(candidate.stagingPath().toString());
+            })
         .orElseThrow(
             () -> new IllegalStateException(table.name() + " is needed before it was staged"));
   }
@@ -102,6 +117,7 @@ public final class SnapshotOutput implements TableOutput {
       paths.put(table.table(), publisher.commit(table).toString());
     }
     staged.clear();
+    stagedSchemas.clear();
     return paths;
   }
 
@@ -116,6 +132,7 @@ public final class SnapshotOutput implements TableOutput {
   public void discard() {
     staged.forEach(publisher::discard);
     staged.clear();
+    stagedSchemas.clear();
   }
 
   @Override
