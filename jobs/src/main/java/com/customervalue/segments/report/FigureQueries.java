@@ -25,7 +25,9 @@ import com.customervalue.segments.report.ReportFigures.TopShare;
 import com.customervalue.segments.score.RfmScores;
 import com.customervalue.segments.score.RfmSegments;
 import com.customervalue.segments.tier.ValueTiers;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -48,24 +50,23 @@ final class FigureQueries {
   /** The rows of tier_summary, best tier first. */
   static List<Tier> tiers(Dataset<Row> tierSummary) {
     return rows(
-        tierSummary
-            .orderBy(ValueTiers.TIER_RANK)
-            .selectExpr(
-                ValueTiers.VALUE_TIER,
-                ValueTiers.VALUE_TIER_NAME,
-                ValueTiers.TIER_RANK,
-                "customers",
-                "customer_share",
-                "buyers",
-                "CAST(revenue AS DOUBLE)",
-                "revenue_share",
-                "median_recency_days",
-                "median_frequency",
-                "median_monetary",
-                "centroid_recency_days",
-                "centroid_frequency",
-                "centroid_monetary",
-                "repeat_rate"),
+        tierSummary.selectExpr(
+            ValueTiers.VALUE_TIER,
+            ValueTiers.VALUE_TIER_NAME,
+            ValueTiers.TIER_RANK,
+            "customers",
+            "customer_share",
+            "buyers",
+            "CAST(revenue AS DOUBLE)",
+            "revenue_share",
+            "median_recency_days",
+            "median_frequency",
+            "median_monetary",
+            "centroid_recency_days",
+            "centroid_frequency",
+            "centroid_monetary",
+            "repeat_rate"),
+        Comparator.comparingInt(row -> row.getInt(2)),
         row ->
             new Tier(
                 row.getString(0),
@@ -103,8 +104,10 @@ final class FigureQueries {
             "customers",
             "customer_share",
             "CAST(value AS DOUBLE)")
-        .orderBy("statistic", "position")
-        .collectAsList();
+        .collectAsList()
+        .stream()
+        .sorted(byText(0).thenComparingInt(row -> row.getInt(1)))
+        .toList();
   }
 
   static List<HistogramBin> histogram(List<Row> monetary) {
@@ -141,17 +144,16 @@ final class FigureQueries {
   /** The rows of rfm_segment_summary, the largest segment first. */
   static List<Segment> segments(Dataset<Row> segmentSummary) {
     return rows(
-        segmentSummary
-            .orderBy(col("customers").desc(), col(RfmSegments.RFM_SEGMENT))
-            .selectExpr(
-                RfmSegments.RFM_SEGMENT,
-                "customers",
-                "customer_share",
-                "CAST(revenue AS DOUBLE)",
-                "revenue_share",
-                "avg_recency_days",
-                "avg_frequency",
-                "avg_monetary"),
+        segmentSummary.selectExpr(
+            RfmSegments.RFM_SEGMENT,
+            "customers",
+            "customer_share",
+            "CAST(revenue AS DOUBLE)",
+            "revenue_share",
+            "avg_recency_days",
+            "avg_frequency",
+            "avg_monetary"),
+        Comparator.<Row>comparingLong(row -> -row.getLong(1)).thenComparing(byText(0)),
         row ->
             new Segment(
                 row.getString(0),
@@ -167,18 +169,16 @@ final class FigureQueries {
   /** The rows of rfm_segment_map, best cell first. */
   static List<MapCell> segmentMap(Dataset<Row> segmentMap) {
     return rows(
-        segmentMap
-            .orderBy(
-                col(RfmScores.R_SCORE).desc(),
-                col(RfmScores.F_SCORE).desc(),
-                col(RfmScores.M_SCORE).desc())
-            .selectExpr(
-                RfmScores.R_SCORE,
-                RfmScores.F_SCORE,
-                RfmScores.M_SCORE,
-                RfmSegments.RFM_SEGMENT,
-                "customers",
-                "CAST(revenue AS DOUBLE)"),
+        segmentMap.selectExpr(
+            RfmScores.R_SCORE,
+            RfmScores.F_SCORE,
+            RfmScores.M_SCORE,
+            RfmSegments.RFM_SEGMENT,
+            "customers",
+            "CAST(revenue AS DOUBLE)"),
+        Comparator.<Row>comparingInt(row -> -row.getInt(0))
+            .thenComparingInt(row -> -row.getInt(1))
+            .thenComparingInt(row -> -row.getInt(2)),
         row ->
             new MapCell(
                 row.getInt(0),
@@ -255,8 +255,8 @@ final class FigureQueries {
                 col(ValueTiers.VALUE_TIER))
             .agg(
                 sum(col("customers")).as("customers"),
-                sum(col("revenue")).cast(DataTypes.DoubleType).as("revenue"))
-            .orderBy(col("attribute"), col("shown_rank"), col(ValueTiers.VALUE_TIER)),
+                sum(col("revenue")).cast(DataTypes.DoubleType).as("revenue")),
+        byText(0).thenComparingInt(row -> row.getInt(1)).thenComparing(byText(4)),
         row ->
             new BreakdownCell(
                 row.getString(0),
@@ -278,7 +278,9 @@ final class FigureQueries {
   /** The cells of cohort_retention, by cohort month and months since the first purchase. */
   static List<CohortCell> cohorts(Dataset<Row> cohortRetention) {
     return rows(
-        cohortRetention.orderBy(CohortRetention.COHORT_MONTH, CohortRetention.MONTHS_SINCE_FIRST),
+        cohortRetention,
+        Comparator.<Row, java.sql.Date>comparing(row -> row.getAs(CohortRetention.COHORT_MONTH))
+            .thenComparingInt(row -> row.<Integer>getAs(CohortRetention.MONTHS_SINCE_FIRST)),
         row ->
             new CohortCell(
                 row.<java.sql.Date>getAs(CohortRetention.COHORT_MONTH).toLocalDate(),
@@ -288,8 +290,24 @@ final class FigureQueries {
                 row.<Double>getAs(CohortRetention.RETENTION_SHARE)));
   }
 
-  private static <T> List<T> rows(Dataset<Row> data, Function<Row, T> convert) {
-    return data.collectAsList().stream().map(convert).toList();
+  /**
+   * The rows of a small table in the order of {@code order}, sorted here rather than by Spark: a
+   * Spark sort costs two more jobs (sampling the ranges, then the shuffle) for a few dozen rows.
+   * The orders used are by each table's key, so there are no ties to break.
+   */
+  private static <T> List<T> rows(
+      Dataset<Row> data, Comparator<Row> order, Function<Row, T> convert) {
+    return data.collectAsList().stream().sorted(order).map(convert).toList();
+  }
+
+  /**
+   * A string column ordered as Spark orders strings ascending: by their UTF-8 bytes, unsigned, null
+   * first.
+   */
+  private static Comparator<Row> byText(int index) {
+    return Comparator.comparing(
+        row -> row.isNullAt(index) ? null : row.getString(index).getBytes(StandardCharsets.UTF_8),
+        Comparator.nullsFirst(Arrays::compareUnsigned));
   }
 
   /** A nullable numeric column as a double, NaN for null (an empty tier has no median). */

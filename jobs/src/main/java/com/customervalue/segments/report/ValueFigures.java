@@ -15,7 +15,9 @@ import com.customervalue.segments.clv.ClvSettings;
 import com.customervalue.segments.clv.CustomerValue;
 import com.customervalue.segments.report.ReportFigures.Tier;
 import com.customervalue.segments.tier.ValueTiers;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -272,8 +274,9 @@ public record ValueFigures(
 
   /** The rows of clv_backtest by model and bin; empty without a holdout. */
   private static List<BacktestBin> backtest(Dataset<Row> backtest) {
+    // A few dozen rows, sorted here as Spark sorts (strings by UTF-8 bytes): a Spark sort would
+    // cost two more jobs.
     return backtest
-        .orderBy("model", "bin_order")
         .selectExpr(
             "model",
             "repeat_purchases",
@@ -286,6 +289,11 @@ public record ValueFigures(
             "holdout_days")
         .collectAsList()
         .stream()
+        .sorted(
+            Comparator.comparing(
+                    (Row row) -> row.getString(0).getBytes(StandardCharsets.UTF_8),
+                    Arrays::compareUnsigned)
+                .thenComparingInt(row -> row.getInt(2)))
         .map(
             row ->
                 new BacktestBin(
