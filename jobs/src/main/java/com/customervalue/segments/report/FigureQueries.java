@@ -304,7 +304,7 @@ final class FigureQueries {
    * A string column ordered as Spark orders strings ascending: by their UTF-8 bytes, unsigned, null
    * first.
    */
-  private static Comparator<Row> byText(int index) {
+  static Comparator<Row> byText(int index) {
     return Comparator.comparing(
         row -> row.isNullAt(index) ? null : row.getString(index).getBytes(StandardCharsets.UTF_8),
         Comparator.nullsFirst(Arrays::compareUnsigned));

@@ -15,9 +15,7 @@ import com.customervalue.segments.clv.ClvSettings;
 import com.customervalue.segments.clv.CustomerValue;
 import com.customervalue.segments.report.ReportFigures.Tier;
 import com.customervalue.segments.tier.ValueTiers;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,8 +272,7 @@ public record ValueFigures(
 
   /** The rows of clv_backtest by model and bin; empty without a holdout. */
   private static List<BacktestBin> backtest(Dataset<Row> backtest) {
-    // A few dozen rows, sorted here as Spark sorts (strings by UTF-8 bytes): a Spark sort would
-    // cost two more jobs.
+    // A few dozen rows, sorted here as Spark sorts: a Spark sort would cost two more jobs.
     return backtest
         .selectExpr(
             "model",
@@ -289,11 +286,7 @@ public record ValueFigures(
             "holdout_days")
         .collectAsList()
         .stream()
-        .sorted(
-            Comparator.comparing(
-                    (Row row) -> row.getString(0).getBytes(StandardCharsets.UTF_8),
-                    Arrays::compareUnsigned)
-                .thenComparingInt(row -> row.getInt(2)))
+        .sorted(FigureQueries.byText(0).thenComparingInt(row -> row.getInt(2)))
         .map(
             row ->
                 new BacktestBin(
