@@ -26,6 +26,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -100,21 +102,25 @@ public final class Benchmark {
                       Path.of(flags.getOrDefault("config", "conf/synthetic.conf")).toFile()),
                   overrides));
 
+      Optional<Duration> liveHeapEvery =
+          Optional.ofNullable(flags.get("live-heap-every"))
+              .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)));
       resetPeaks();
       long start = System.nanoTime();
       RunResult result;
-      long peakLiveHeap;
-      try (LiveHeap liveHeap = LiveHeap.watch()) {
+      long peakAfterGc;
+      Optional<Long> peakLive;
+      try (LiveHeap liveHeap = LiveHeap.watch(liveHeapEvery)) {
         result = SegmentationJob.run(spark, settings);
-        peakLiveHeap = liveHeap.peakBytes();
+        peakAfterGc = liveHeap.peakBytes();
+        peakLive = liveHeap.peakLiveBytes();
       }
       double jobSeconds = (System.nanoTime() - start) / 1e9;
       long peakHeap = peakHeapBytes();
+      String asOf = settings.snapshot().asOf().orElseThrow().toString();
       double duckdbSeconds =
-          duckdbMetricsSeconds(
-              data,
-              settings.snapshot().asOf().orElseThrow().toString(),
-              Runtime.getRuntime().availableProcessors());
+          duckdbMetricsSeconds(data, asOf, Runtime.getRuntime().availableProcessors());
+      double sparkSqlSeconds = sparkSqlMetricsSeconds(spark, data, asOf);
 
       Map<String, String> table = new LinkedHashMap<>();
       table.put(
@@ -144,11 +150,26 @@ public final class Benchmark {
       table.put(
           "peak heap (pools' peaks, garbage included)",
           String.format("%,d MiB", peakHeap / (1 << 20)));
-      table.put("peak heap after a collection", String.format("%,d MiB", peakLiveHeap / (1 << 20)));
+      table.put(
+          "peak heap after a collection (old garbage included)",
+          String.format("%,d MiB", peakAfterGc / (1 << 20)));
+      peakLive.ifPresent(
+          bytes ->
+              table.put(
+                  "peak live heap (a full collection every "
+                      + liveHeapEvery.orElseThrow().toSeconds()
+                      + " s)",
+                  String.format("%,d MiB", bytes / (1 << 20))));
       table.put("DuckDB metrics (same files)", String.format("%.1f s", duckdbSeconds));
       table.put(
           "our metrics / DuckDB",
           String.format("%.2f x", result.stageSeconds().get("metrics") / duckdbSeconds));
+      table.put("Spark SQL, DuckDB's query (same files)", String.format("%.1f s", sparkSqlSeconds));
+      table.put(
+          "Spark SQL's query / DuckDB", String.format("%.2f x", sparkSqlSeconds / duckdbSeconds));
+      table.put(
+          "our metrics / Spark SQL's query",
+          String.format("%.2f x", result.stageSeconds().get("metrics") / sparkSqlSeconds));
       table.put("whole job / DuckDB metrics", String.format("%.1f x", jobSeconds / duckdbSeconds));
       table.put(
           "k-means share of job",
@@ -266,22 +287,7 @@ public final class Benchmark {
    */
   static double duckdbMetricsSeconds(Path data, String asOf, int threads) throws Exception {
     String query =
-        """
-        CREATE TABLE metrics AS
-        WITH orders AS (
-          SELECT customer_id, order_id, min(order_ts)::DATE AS order_date, sum(amount) AS amount
-          FROM read_parquet('%s/*.parquet') WHERE order_ts < DATE '%s'
-          GROUP BY customer_id, order_id)
-        SELECT customer_id,
-               min(order_date) FILTER (WHERE amount > 0) AS first_purchase_date,
-               max(order_date) FILTER (WHERE amount > 0) AS last_purchase_date,
-               count(*) FILTER (WHERE amount > 0) AS frequency,
-               sum(amount) AS monetary,
-               coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS gross_revenue,
-               coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS returns_amount
-        FROM orders GROUP BY customer_id
-        """
-            .formatted(data, asOf);
+        "CREATE TABLE metrics AS " + metricsQuery("read_parquet('" + data + "/*.parquet')", asOf);
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = connection.createStatement()) {
       statement.execute("SET threads = " + threads);
@@ -293,6 +299,43 @@ public final class Benchmark {
       }
       return seconds;
     }
+  }
+
+  /**
+   * Spark SQL running DuckDB's query on the same files, every row computed and dropped (the noop
+   * sink): the floor of that work in Spark on this machine, with Spark's own plan.
+   */
+  static double sparkSqlMetricsSeconds(SparkSession spark, Path data, String asOf) {
+    spark.read().parquet(data.toString()).createOrReplaceTempView("bench_lines");
+    long start = System.nanoTime();
+    spark
+        .sql(metricsQuery("bench_lines", asOf))
+        .write()
+        .format("noop")
+        .mode(SaveMode.Overwrite)
+        .save();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    spark.catalog().dropTempView("bench_lines");
+    return seconds;
+  }
+
+  /** Net the lines of each order, then aggregate per customer; SQL both DuckDB and Spark run. */
+  private static String metricsQuery(String lines, String asOf) {
+    return """
+    WITH orders AS (
+      SELECT customer_id, order_id, CAST(min(order_ts) AS DATE) AS order_date, sum(amount) AS amount
+      FROM %s WHERE order_ts < DATE '%s'
+      GROUP BY customer_id, order_id)
+    SELECT customer_id,
+           min(order_date) FILTER (WHERE amount > 0) AS first_purchase_date,
+           max(order_date) FILTER (WHERE amount > 0) AS last_purchase_date,
+           count(*) FILTER (WHERE amount > 0) AS frequency,
+           sum(amount) AS monetary,
+           coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS gross_revenue,
+           coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS returns_amount
+    FROM orders GROUP BY customer_id
+    """
+        .formatted(lines, asOf);
   }
 
   private static void resetPeaks() {
@@ -319,7 +362,7 @@ public final class Benchmark {
         throw new IllegalArgumentException(
             "usage: segments bench [--transactions N] [--customers M] [--seed S] [--work-dir DIR]"
                 + " [--quantiles exact|approximate] [--tier-quality true] [--format"
-                + " parquet|iceberg] [--config FILE] [--master URL]");
+                + " parquet|iceberg] [--config FILE] [--master URL] [--live-heap-every SECONDS]");
       }
       flags.put(args[i].substring(2), args[++i]);
     }
