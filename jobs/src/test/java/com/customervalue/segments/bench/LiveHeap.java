@@ -20,8 +20,9 @@ import javax.management.openmbean.CompositeData;
 /**
  * The heap a run holds: the most in use right after any collection, and optionally the most alive.
  * After a young collection G1 still counts the old regions' garbage, which it collects only when
- * the old generation fills up (45 % of a 12 GB heap), so the first figure is an upper bound; the
- * second forces a full collection every so often, which costs time, and counts what survives it.
+ * the old generation fills up (from 45 % of the heap, adapted as it runs), so the first figure is
+ * an upper bound; the second forces a full collection every so often, which costs time, and counts
+ * what survives it.
  */
 final class LiveHeap implements AutoCloseable {
   private final AtomicLong peakAfterGc = new AtomicLong();
