@@ -61,7 +61,7 @@ class CdnowFitsTest extends SparkTestSession {
     Dataset<Row> lines =
         spark
             .read()
-            .parquet(repositoryRoot().resolve("../shared/datasets/cdnow_sample.parquet").toString())
+            .parquet(repositoryRoot().resolve("data-samples/cdnow_sample.parquet").toString())
             .select(
                 col("customer_id").cast(DataTypes.StringType).as(Transactions.CUSTOMER_ID),
                 col("order_date").as(Transactions.TRANSACTION_DATE),
