@@ -27,9 +27,12 @@ final class StandaloneCluster implements AutoCloseable {
    * Every JVM started here (daemons, drivers, executors) compiles with C1 only. They live for one
    * small run each, in which C2 compiled 30 s of CPU for 6,919 CDNOW lines on 2 cores, competing
    * with the run itself: FaultsIT took 203 s instead of 245. A long run wants C2, so bin/segments
-   * and Surefire's test JVM, which lives through the whole suite, keep it.
+   * and Surefire's test JVM, which lives through the whole suite, keep it. C1 alone would also
+   * shrink the code cache from 240 to 48 MB, which a publishing run filled in CI ("Out of space in
+   * CodeCache for adapters"), so the cache keeps the size it has with C2.
    */
-  private static final String QUICK_START = "-XX:TieredStopAtLevel=1";
+  private static final List<String> QUICK_START =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m");
 
   private final Path home;
   private final Path directory;
@@ -170,7 +173,7 @@ final class StandaloneCluster implements AutoCloseable {
                 "--conf",
                 "spark.ui.enabled=false",
                 "--conf",
-                "spark.executor.extraJavaOptions=" + QUICK_START));
+                "spark.executor.extraJavaOptions=" + String.join(" ", QUICK_START)));
     sparkSettings.forEach((key, value) -> command.addAll(List.of("--conf", key + "=" + value)));
     command.add(target().resolve("segments-jobs.jar").toString());
     command.addAll(Arrays.asList(jobArguments));
@@ -200,7 +203,7 @@ final class StandaloneCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@" + target().resolve("jvm-options"));
-    command.add(QUICK_START);
+    command.addAll(QUICK_START);
     command.add("-cp");
     command.add(home.resolve("jars") + "/*");
     command.addAll(arguments);
