@@ -2,6 +2,7 @@ package com.customervalue.segments.cluster;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.SparkTestSession;
@@ -179,6 +180,9 @@ class FaultsIT extends SparkTestSession {
         StandaloneCluster.tail(directory.resolve("concurrent-september.log")).orElse(""));
 
     assertSameSnapshot(reference, output, JUNE);
+    assertNotNull(
+        septemberAfterJune,
+        "September as the first test's last run published it: that test runs first and must pass");
     assertSameSnapshot(septemberAfterJune, output, SEPTEMBER);
     assertEquals(
         2,
