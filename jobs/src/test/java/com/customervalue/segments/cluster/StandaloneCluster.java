@@ -29,10 +29,10 @@ final class StandaloneCluster implements AutoCloseable {
   /**
    * Every JVM started here (daemons, drivers, executors) compiles with C1 only. They live for one
    * small run each, in which C2 compiled 30 s of CPU for 6,919 CDNOW lines on 2 cores, competing
-   * with the run itself: FaultsIT took 203 s instead of 245. A long run wants C2, so bin/segments
-   * and Surefire's test JVM, which lives through the whole suite, keep it. C1 alone would also
-   * shrink the code cache from 240 to 48 MB, which a publishing run filled in CI ("Out of space in
-   * CodeCache for adapters"), so the cache keeps the size it has with C2.
+   * with the run itself: FaultsIT took 203 s instead of 245 (bin/segments does the same for small
+   * inputs). Surefire's test JVM, which lives through the whole suite, keeps C2. C1 alone would
+   * also shrink the code cache from 240 to 48 MB, which a publishing run filled in CI ("Out of
+   * space in CodeCache for adapters"), so the cache keeps the size it has with C2.
    */
   private static final List<String> QUICK_START =
       List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m");
