@@ -10,10 +10,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code segments run} then {@code segments sql} through the command line, as a user types them.
+ * Isolated: each command stops the session it gets, which in this JVM is the tests' shared one.
  */
+@Isolated
 class SqlCommandTest {
   @TempDir static Path output;
 

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -230,8 +231,11 @@ class TransactionValidationTest extends SparkTestSession {
             .add("at", DataTypes.TimestampType)
             .add("day", DataTypes.DateType)
             .add("amount", DataTypes.createDecimalType(10, 2));
+    // A session of its own: the tests' shared session stays in UTC for the classes running beside.
+    SparkSession inTokyo = spark.newSession();
+    inTokyo.conf().set("spark.sql.session.timeZone", "Asia/Tokyo");
     Dataset<Row> raw =
-        spark.createDataFrame(
+        inTokyo.createDataFrame(
             List.of(
                 RowFactory.create(
                     7L,
@@ -240,29 +244,23 @@ class TransactionValidationTest extends SparkTestSession {
                     new BigDecimal("12.34"))),
             schema);
 
-    String zone = spark.conf().get("spark.sql.session.timeZone");
-    try {
-      spark.conf().set("spark.sql.session.timeZone", "Asia/Tokyo");
-      Row tokyo =
-          TransactionValidation.classify(
-                  raw,
-                  new ColumnMapping("customer_id", Optional.empty(), "at", "amount"),
-                  EARLIEST,
-                  lit("f"))
-              .first();
-      assertEquals(Date.valueOf("2024-01-02"), tokyo.getAs(Transactions.TRANSACTION_DATE));
-      assertEquals(7L, (Long) tokyo.getAs(Transactions.CUSTOMER_ID));
-      Row byDate =
-          TransactionValidation.classify(
-                  raw,
-                  new ColumnMapping("customer_id", Optional.empty(), "day", "amount"),
-                  EARLIEST,
-                  lit("f"))
-              .first();
-      assertEquals(Date.valueOf("2024-05-05"), byDate.getAs(Transactions.TRANSACTION_DATE));
-    } finally {
-      spark.conf().set("spark.sql.session.timeZone", zone);
-    }
+    Row tokyo =
+        TransactionValidation.classify(
+                raw,
+                new ColumnMapping("customer_id", Optional.empty(), "at", "amount"),
+                EARLIEST,
+                lit("f"))
+            .first();
+    assertEquals(Date.valueOf("2024-01-02"), tokyo.getAs(Transactions.TRANSACTION_DATE));
+    assertEquals(7L, (Long) tokyo.getAs(Transactions.CUSTOMER_ID));
+    Row byDate =
+        TransactionValidation.classify(
+                raw,
+                new ColumnMapping("customer_id", Optional.empty(), "day", "amount"),
+                EARLIEST,
+                lit("f"))
+            .first();
+    assertEquals(Date.valueOf("2024-05-05"), byDate.getAs(Transactions.TRANSACTION_DATE));
   }
 
   @Test

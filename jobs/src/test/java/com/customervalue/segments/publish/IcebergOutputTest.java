@@ -37,12 +37,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The two Online Retail snapshots of {@link OnlineRetailHistory} published as Iceberg tables
  * (hadoop catalog on a temporary directory): the same rows as the Parquet layout table by table,
  * tier-model reuse and tier migration across snapshots, tags, {@code segments sql}, and pruning.
  */
+@ResourceLock(SparkTestSession.ICEBERG_CATALOG)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IcebergOutputTest extends SparkTestSession {
   private static final String JUNE = OnlineRetailHistory.JUNE;

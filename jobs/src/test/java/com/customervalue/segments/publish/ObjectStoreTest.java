@@ -30,12 +30,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The job against a real S3-compatible server (s3proxy on 127.0.0.1, filesystem backend): Iceberg
  * tables in a JDBC catalog (PostgreSQL) with their files on {@code s3a://} equal the local Parquet
  * run row for row; Parquet on an object store is refused.
  */
+@ResourceLock(SparkTestSession.ICEBERG_CATALOG)
 class ObjectStoreTest extends SparkTestSession {
   private static final String OUTPUT = "s3a://" + S3ProxyServer.BUCKET + "/output";
   private static final String WAREHOUSE = "s3a://" + S3ProxyServer.BUCKET + "/warehouse";
