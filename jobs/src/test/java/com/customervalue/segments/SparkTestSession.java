@@ -28,6 +28,10 @@ public abstract class SparkTestSession {
   @BeforeAll
   static void startSpark() {
     spark = shared();
+    // The class's thread needs it as its active session, as getOrCreate makes it for the thread
+    // that builds it: code outside a Dataset operation, such as the session's catalogs, reads the
+    // settings of the thread's active session.
+    SparkSession.setActiveSession(spark);
   }
 
   private static synchronized SparkSession shared() {

@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -43,6 +44,24 @@ public final class SegmentationJob {
    * run record is then published with status "failed").
    */
   public static RunResult run(SparkSession spark, JobSettings settings) {
+    // Code outside Dataset operations (Iceberg's catalog, for one) reads the settings of the
+    // thread's active session, which need not be this one in an application with several.
+    Optional<SparkSession> callersSession = activeSession();
+    SparkSession.setActiveSession(spark);
+    try {
+      return runActive(spark, settings);
+    } finally {
+      callersSession.ifPresentOrElse(
+          SparkSession::setActiveSession, SparkSession::clearActiveSession);
+    }
+  }
+
+  private static Optional<SparkSession> activeSession() {
+    scala.Option<SparkSession> active = SparkSession.getActiveSession();
+    return active.isDefined() ? Optional.of(active.get()) : Optional.empty();
+  }
+
+  private static RunResult runActive(SparkSession spark, JobSettings settings) {
     Instant startedAt = Instant.now();
     String runId =
         RUN_ID_TIME.format(startedAt) + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.map_entries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.customervalue.segments.OnlineRetailHistory;
@@ -29,6 +30,7 @@ import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
@@ -264,7 +266,18 @@ class IcebergOutputTest extends SparkTestSession {
   void keepSnapshotsDeletesOldPartitionsTagsAndIcebergSnapshots() throws Exception {
     long decemberCustomers =
         outputs().iceberg().published(Catalog.CUSTOMER_SEGMENTS, LocalDate.parse(DECEMBER)).count();
-    SegmentationJob.run(spark, settings(DECEMBER, Map.of("segments.output.keep-snapshots", "1")));
+    // Run from a thread whose active session is another one, as in an application with several:
+    // the job must still find the catalog it configured in its own session.
+    SparkSession callers = spark.newSession();
+    SparkSession.setActiveSession(callers);
+    spark.sessionState().catalogManager().reset(); // so that the run loads the catalog again
+    try {
+      SegmentationJob.run(spark, settings(DECEMBER, Map.of("segments.output.keep-snapshots", "1")));
+      assertSame(
+          callers, SparkSession.getActiveSession().get(), "the caller's session is restored");
+    } finally {
+      SparkSession.setActiveSession(spark);
+    }
     for (TableSpec table : Catalog.TABLES) {
       Table iceberg =
           Spark3Util.loadIcebergTable(spark, "segments.customer_segments." + table.name());
