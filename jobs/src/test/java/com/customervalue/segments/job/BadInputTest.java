@@ -181,70 +181,73 @@ class BadInputTest extends SparkTestSession {
         message);
   }
 
+  /**
+   * Every kind of bad row in one input, so that one run checks them all: amounts, customer ids and
+   * dates, each row with one defect, and two rows on or after the as-of date.
+   */
   @Test
-  void badAmountsAreQuarantinedByReasonAndNothingIsLost() {
+  void badRowsAreQuarantinedByReasonAndNothingIsLost() {
+    String good =
+        "SELECT CAST(customer_id AS STRING) AS customer_id, order_ts, CAST(amount AS DOUBLE) AS"
+            + " amount FROM ("
+            + GOOD
+            + ")";
     String input =
         parquet(
-            "amounts",
-            GOOD
-                + " UNION ALL SELECT * FROM VALUES (101L, timestamp'2024-01-05 10:00:00', CAST(NULL"
-                + " AS DOUBLE)), (102L, timestamp'2024-01-05 10:00:00', CAST('NaN' AS DOUBLE)),"
-                + " (103L, timestamp'2024-01-05 10:00:00', CAST('Infinity' AS DOUBLE)), (104L,"
-                + " timestamp'2024-01-05 10:00:00', CAST('-Infinity' AS DOUBLE)), (105L,"
-                + " timestamp'2024-01-05 10:00:00', 1.0E300D) AS t(customer_id, order_ts, amount)");
+            "bad-rows",
+            good
+                + " UNION ALL SELECT * FROM VALUES"
+                + " ('101', timestamp'2024-01-05 10:00:00', CAST(NULL AS DOUBLE)),"
+                + " ('102', timestamp'2024-01-05 10:00:00', CAST('NaN' AS DOUBLE)),"
+                + " ('103', timestamp'2024-01-05 10:00:00', CAST('Infinity' AS DOUBLE)),"
+                + " ('104', timestamp'2024-01-05 10:00:00', CAST('-Infinity' AS DOUBLE)),"
+                + " ('105', timestamp'2024-01-05 10:00:00', 1.0E300D),"
+                + " (CAST(NULL AS STRING), timestamp'2024-01-05 10:00:00', 5.0D),"
+                + " ('  ', timestamp'2024-01-05 10:00:00', 5.0D),"
+                + " ('', timestamp'2024-01-05 10:00:00', 5.0D),"
+                + " ('201', timestamp'1969-12-31 23:00:00', 5.0D),"
+                + " ('202', timestamp'1900-01-01 00:00:00', 5.0D),"
+                + " ('203', timestamp'2024-06-01 00:00:00', 5.0D),"
+                + " ('204', timestamp'2031-01-01 00:00:00', 5.0D),"
+                + " ('205', CAST(NULL AS TIMESTAMP), 5.0D)"
+                + " AS t(customer_id, order_ts, amount)");
     IngestCounts counts = run(input, Map.of()).counts().orElseThrow();
+
     assertEquals(
         Map.of(
-            "missing_amount",
-            1L,
-            "nan_amount",
-            1L,
-            "infinite_amount",
-            2L,
-            "amount_out_of_range",
-            1L),
+            "missing_amount", 1L,
+            "nan_amount", 1L,
+            "infinite_amount", 2L,
+            "amount_out_of_range", 1L,
+            "missing_customer_id", 1L,
+            "blank_customer_id", 2L,
+            "timestamp_before_earliest_date", 2L,
+            "missing_timestamp", 1L),
         counts.quarantinedByReason());
-    assertEquals(17, counts.rowsRead());
-    assertReconciles(counts);
-    assertEquals(5, spark.read().parquet(dir.resolve("out/quarantine").toString()).count());
-  }
-
-  @Test
-  void nullAndBlankCustomerIdsAreQuarantined() {
-    String input =
-        parquet(
-            "ids",
-            "SELECT CAST(customer_id AS STRING) AS customer_id, order_ts, amount FROM ("
-                + GOOD
-                + ") UNION ALL SELECT * FROM VALUES (CAST(NULL AS STRING), timestamp'2024-01-05"
-                + " 10:00:00', CAST(5 AS DECIMAL(10,2))), ('  ', timestamp'2024-01-05 10:00:00',"
-                + " CAST(5 AS DECIMAL(10,2))), ('', timestamp'2024-01-05 10:00:00', CAST(5 AS"
-                + " DECIMAL(10,2))) AS t(customer_id, order_ts, amount)");
-    IngestCounts counts = run(input, Map.of()).counts().orElseThrow();
-    assertEquals(
-        Map.of("missing_customer_id", 1L, "blank_customer_id", 2L), counts.quarantinedByReason());
-    assertReconciles(counts);
-  }
-
-  @Test
-  void datesBefore1970AreQuarantinedAndDatesAfterAsOfCountedApart() {
-    String input =
-        parquet(
-            "dates",
-            GOOD
-                + " UNION ALL SELECT * FROM VALUES (201L, timestamp'1969-12-31 23:00:00', CAST(5 AS"
-                + " DECIMAL(10,2))), (202L, timestamp'1900-01-01 00:00:00', CAST(5 AS"
-                + " DECIMAL(10,2))), (203L, timestamp'2024-06-01 00:00:00', CAST(5 AS"
-                + " DECIMAL(10,2))), (204L, timestamp'2031-01-01 00:00:00', CAST(5 AS"
-                + " DECIMAL(10,2))), (205L, CAST(NULL AS TIMESTAMP), CAST(5 AS DECIMAL(10,2))) AS"
-                + " t(customer_id, order_ts, amount)");
-    IngestCounts counts = run(input, Map.of()).counts().orElseThrow();
-    assertEquals(
-        Map.of("timestamp_before_earliest_date", 2L, "missing_timestamp", 1L),
-        counts.quarantinedByReason());
-    assertEquals(2, counts.rowsAfterAsOf());
+    assertEquals(25, counts.rowsRead());
     assertEquals(12, counts.rowsAccepted());
+    assertEquals(2, counts.rowsAfterAsOf());
     assertReconciles(counts);
+    Map<String, Long> quarantined = new HashMap<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(dir.resolve("out/quarantine").toString())
+            .groupBy("reason")
+            .count()
+            .collectAsList()) {
+      quarantined.put(row.getString(0), row.getLong(1));
+    }
+    assertEquals(counts.quarantinedByReason(), quarantined);
+
+    // The run log keeps the same counts.
+    List<Row> runs = spark.read().parquet(dir.resolve("out/job_runs").toString()).collectAsList();
+    assertEquals(1, runs.size());
+    Row logged = runs.get(0);
+    assertEquals(25L, logged.<Long>getAs("rows_read"));
+    assertEquals(12L, logged.<Long>getAs("rows_accepted"));
+    assertEquals(11L, logged.<Long>getAs("rows_quarantined"));
+    assertEquals(2L, logged.<Long>getAs("rows_after_as_of"));
   }
 
   @Test
@@ -277,18 +280,5 @@ class BadInputTest extends SparkTestSession {
             + " was accepted before the as-of date 2023-01-01 "
             + "(12 rows read, 12 on or after it; no row quarantined).",
         failure.getMessage());
-  }
-
-  @Test
-  void everyCaseAboveKeepsTheCountsInTheRunLog() {
-    run(parquet("logged", GOOD), Map.of());
-    List<Row> runs = spark.read().parquet(dir.resolve("out/job_runs").toString()).collectAsList();
-    assertEquals(1, runs.size());
-    Row run = runs.get(0);
-    assertEquals(
-        run.<Long>getAs("rows_read"),
-        run.<Long>getAs("rows_accepted")
-            + run.<Long>getAs("rows_quarantined")
-            + run.<Long>getAs("rows_after_as_of"));
   }
 }
