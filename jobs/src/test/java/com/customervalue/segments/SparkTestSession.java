@@ -21,6 +21,12 @@ public abstract class SparkTestSession {
    */
   public static final String ICEBERG_CATALOG = "the session's segments catalog";
 
+  /**
+   * The class order ({@code @Order}) of the longest classes: they start first, so that the suite
+   * does not end waiting on one of them while the others are done.
+   */
+  public static final int LONGEST_FIRST = 1;
+
   protected static SparkSession spark;
 
   private static SparkSession shared;

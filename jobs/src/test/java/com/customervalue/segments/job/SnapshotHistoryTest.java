@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two snapshots of Online Retail in one output root: every table, tier migration, replacement,
  * pruning, a crash.
  */
+@Order(SparkTestSession.LONGEST_FIRST)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SnapshotHistoryTest extends SparkTestSession {
   private static final String JUNE = OnlineRetailHistory.JUNE;

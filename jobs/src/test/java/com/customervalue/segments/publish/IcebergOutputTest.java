@@ -46,6 +46,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * (hadoop catalog on a temporary directory): the same rows as the Parquet layout table by table,
  * tier-model reuse and tier migration across snapshots, tags, {@code segments sql}, and pruning.
  */
+@Order(SparkTestSession.LONGEST_FIRST)
 @ResourceLock(SparkTestSession.ICEBERG_CATALOG)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IcebergOutputTest extends SparkTestSession {

@@ -28,6 +28,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * tables in a JDBC catalog (PostgreSQL) with their files on {@code s3a://} equal the local Parquet
  * run row for row; Parquet on an object store is refused.
  */
+@Order(SparkTestSession.LONGEST_FIRST)
 @ResourceLock(SparkTestSession.ICEBERG_CATALOG)
 class ObjectStoreTest extends SparkTestSession {
   private static final String OUTPUT = "s3a://" + S3ProxyServer.BUCKET + "/output";

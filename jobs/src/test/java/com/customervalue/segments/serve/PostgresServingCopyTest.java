@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The PostgreSQL serving copy against a real server: two Online Retail snapshots, reruns, retries,
  * a failed swap.
  */
+@Order(SparkTestSession.LONGEST_FIRST)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresServingCopyTest extends SparkTestSession {
   private static final String SCHEMA = "crm";
