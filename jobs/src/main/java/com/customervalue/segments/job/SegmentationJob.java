@@ -41,7 +41,8 @@ public final class SegmentationJob {
   /**
    * Runs the job and returns what it did. Throws {@link InvalidInputException} when the input does
    * not fit the configuration, and {@link JobFailedException} when the run fails on its data (its
-   * run record is then published with status "failed").
+   * run record is then published with status "failed"). {@code spark} is the thread's active
+   * session while it runs; the caller's is restored after.
    */
   public static RunResult run(SparkSession spark, JobSettings settings) {
     // Code outside Dataset operations (Iceberg's catalog, for one) reads the settings of the
