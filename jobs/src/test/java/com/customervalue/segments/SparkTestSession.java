@@ -22,6 +22,12 @@ public abstract class SparkTestSession {
   public static final String ICEBERG_CATALOG = "the session's segments catalog";
 
   /**
+   * The lock of the classes that register the tables as temporary views ({@code SqlViews}), whose
+   * names are the same whichever output they show.
+   */
+  public static final String TABLE_VIEWS = "the session's temporary views of the tables";
+
+  /**
    * The class order ({@code @Order}) of the longest classes: they start first, so that the suite
    * does not end waiting on one of them while the others are done.
    */

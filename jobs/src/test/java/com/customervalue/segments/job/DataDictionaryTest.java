@@ -18,12 +18,14 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * notebooks/DATA-DICTIONARY.md against the catalog and the real output: every declared column is
  * documented, nothing documented is missing from the catalog, and the example queries give the
  * results the dictionary shows, on the two Online Retail snapshots it was written from.
  */
+@ResourceLock(SparkTestSession.TABLE_VIEWS)
 class DataDictionaryTest extends SparkTestSession {
   private static final Pattern CODE_BLOCK = Pattern.compile("```(sql)?\n(.*?)```", Pattern.DOTALL);
   private static final Pattern COLUMN_CELL = Pattern.compile("`([a-z_]+)`");

@@ -48,6 +48,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @Order(SparkTestSession.LONGEST_FIRST)
 @ResourceLock(SparkTestSession.ICEBERG_CATALOG)
+@ResourceLock(SparkTestSession.TABLE_VIEWS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IcebergOutputTest extends SparkTestSession {
   private static final String JUNE = OnlineRetailHistory.JUNE;
