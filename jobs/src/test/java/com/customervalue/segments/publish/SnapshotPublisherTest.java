@@ -107,6 +107,37 @@ class SnapshotPublisherTest extends SparkTestSession {
   }
 
   @Test
+  void recoveryPutsBackWhatACrashedCommitLeftInTrash() throws IOException {
+    SnapshotPublisher first =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
+    first.commit(first.stage(ids(0, 2), "t", DAY_ONE));
+    first.commit(first.stage(ids(100, 101), "t", DAY_TWO));
+    Path trash = Files.createDirectories(root.resolve("t/_trash"));
+    // run2 was killed between the two moves of replacing day one: the old snapshot is in the trash
+    Files.move(
+        root.resolve("t/snapshot_date=2024-01-01"), trash.resolve("snapshot_date=2024-01-01.run2"));
+    // run3 was killed after both moves of replacing day two, before deleting what it replaced
+    Files.createDirectories(trash.resolve("snapshot_date=2024-02-01.run3"))
+        .resolve("part-00000.parquet")
+        .toFile()
+        .createNewFile();
+    assertEquals(List.of(), publishedIds("t", DAY_ONE), "until recovery, day one is absent");
+
+    SnapshotPublisher next =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run4");
+    assertEquals(
+        List.of("snapshot_date=2024-01-01"),
+        next.recover("t").stream().map(org.apache.hadoop.fs.Path::getName).toList());
+
+    assertEquals(List.of(0L, 1L), publishedIds("t", DAY_ONE));
+    assertEquals(List.of(100L), publishedIds("t", DAY_TWO));
+    assertEquals(
+        List.of("snapshot_date=2024-01-01", "snapshot_date=2024-02-01"),
+        entries(root.resolve("t")),
+        "the trash is gone, with what was already replaced");
+  }
+
+  @Test
   void appendedRunRecordsAccumulateInTheSnapshot() throws IOException {
     new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1")
         .append(ids(1, 2), "runs", DAY_ONE);
