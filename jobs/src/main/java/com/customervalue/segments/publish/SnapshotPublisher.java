@@ -3,6 +3,8 @@ package com.customervalue.segments.publish;
 import com.customervalue.segments.catalog.TableSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -234,9 +237,25 @@ public final class SnapshotPublisher {
     }
   }
 
-  private void deleteIfEmpty(Path directory) throws IOException {
-    if (fileSystem.exists(directory) && fileSystem.listStatus(directory).length == 0) {
-      fileSystem.delete(directory, false);
+  /**
+   * Removes a table's {@code _staging} or {@code _trash} directory once it is empty. Runs of other
+   * snapshots share it and may add to it at this very moment, so emptiness is checked by the
+   * removal itself: on a local disk Hadoop's non-recursive delete lists the directory and then
+   * deletes it recursively, which could take another run's new staging with it, so there it is an
+   * rmdir. Being tidy is not part of publishing: if the directory is gone or in use, it stays as it
+   * is.
+   */
+  private void deleteIfEmpty(Path directory) {
+    try {
+      if (fileSystem instanceof LocalFileSystem local) {
+        Files.deleteIfExists(local.pathToFile(directory).toPath());
+      } else if (fileSystem.exists(directory) && fileSystem.listStatus(directory).length == 0) {
+        fileSystem.delete(directory, false);
+      }
+    } catch (DirectoryNotEmptyException e) {
+      // another run staged or trashed a snapshot here meanwhile; it removes the directory later
+    } catch (IOException e) {
+      LOG.debug("Left {} in place: {}", directory, e.getMessage());
     }
   }
 }

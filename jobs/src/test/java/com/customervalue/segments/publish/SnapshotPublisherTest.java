@@ -94,6 +94,26 @@ class SnapshotPublisherTest extends SparkTestSession {
   }
 
   @Test
+  void aCommitLeavesAnotherRunsStagingInPlace() throws IOException {
+    SnapshotPublisher january =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
+    SnapshotPublisher february =
+        new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run2");
+    SnapshotPublisher.StagedTable stagedByFebruary = february.stage(ids(100, 102), "t", DAY_TWO);
+
+    january.commit(january.stage(ids(0, 2), "t", DAY_ONE));
+    assertEquals(List.of("snapshot_date=2024-02-01.run2"), entries(root.resolve("t/_staging")));
+
+    february.commit(stagedByFebruary);
+    assertEquals(List.of(0L, 1L), publishedIds("t", DAY_ONE));
+    assertEquals(List.of(100L, 101L), publishedIds("t", DAY_TWO));
+    assertEquals(
+        List.of("snapshot_date=2024-01-01", "snapshot_date=2024-02-01"),
+        entries(root.resolve("t")),
+        "the last commit removes the shared staging directory");
+  }
+
+  @Test
   void discardedStagingLeavesThePublishedSnapshotAsItWas() throws IOException {
     SnapshotPublisher first =
         new SnapshotPublisher(spark.sparkContext().hadoopConfiguration(), root.toString(), "run1");
