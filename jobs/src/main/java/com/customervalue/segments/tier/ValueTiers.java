@@ -81,6 +81,8 @@ public final class ValueTiers {
             .setK(k)
             .setSeed(seed)
             .setMaxIter(maxIterations)
+            // What "auto" always picks for three dense features, without the job it runs to choose
+            .setSolver("row")
             .setFeaturesCol(scaler.getOutputCol())
             .setPredictionCol(CLUSTER);
     return new Pipeline().setStages(new PipelineStage[] {assembler, scaler, kmeans});
