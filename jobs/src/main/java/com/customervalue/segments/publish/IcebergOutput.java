@@ -433,8 +433,12 @@ public final class IcebergOutput implements TableOutput {
         && !namespaces.namespaceExists(identifier.namespace())) {
       try {
         namespaces.createNamespace(identifier.namespace());
-      } catch (AlreadyExistsException e) {
-        // another run created it first
+      } catch (RuntimeException e) {
+        // Another run may have created it first: catalogs say so with AlreadyExistsException, but
+        // the JDBC catalog's check-then-insert can fail on the database's unique key instead.
+        if (!namespaces.namespaceExists(identifier.namespace())) {
+          throw e;
+        }
       }
     }
     // Every column optional, as in Parquet files written by Spark.
