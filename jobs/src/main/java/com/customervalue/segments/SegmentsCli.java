@@ -157,9 +157,8 @@ public final class SegmentsCli {
 
   private int run(CommandLine commandLine) {
     JobSettings settings = runSettings(commandLine);
-    SparkSession spark = session("customer-segments run", commandLine.text("master"));
-    try {
-      RunResult result = SegmentationJob.run(spark, settings);
+    try (CommandSession session = session("customer-segments run", commandLine.text("master"))) {
+      RunResult result = SegmentationJob.run(session.spark(), settings);
       RunSummary.print(result, out);
       return EXIT_OK;
     } catch (JobFailedException e) {
@@ -169,8 +168,6 @@ public final class SegmentsCli {
     } catch (InvalidInputException e) {
       err.println("segments: " + e.getMessage());
       return EXIT_FAILED;
-    } finally {
-      spark.stop();
     }
   }
 
@@ -204,8 +201,8 @@ public final class SegmentsCli {
                     .map(root -> Map.of("segments.output.root", root))
                     .orElse(Map.of())),
             System.getenv());
-    SparkSession spark = session("customer-segments sql", commandLine.text("master"));
-    try {
+    try (CommandSession session = session("customer-segments sql", commandLine.text("master"))) {
+      SparkSession spark = session.spark();
       SqlViews.register(spark, output);
       boolean more = ResultPrinter.print(spark.sql(query), format, limit, out);
       if (more) {
@@ -222,8 +219,6 @@ public final class SegmentsCli {
       err.println(
           "segments: the query cannot run: " + e.getMessage().lines().findFirst().orElse(""));
       return EXIT_FAILED;
-    } finally {
-      spark.stop();
     }
   }
 
@@ -339,9 +334,10 @@ public final class SegmentsCli {
       BiFunction<SparkSession, String, String> write,
       BiFunction<SparkSession, String, String> describe) {
     String output = commandLine.requiredText("output");
-    SparkSession spark = session("customer-segments generate", commandLine.text("master"));
-    long start = System.nanoTime();
-    try {
+    try (CommandSession session =
+        session("customer-segments generate", commandLine.text("master"))) {
+      SparkSession spark = session.spark();
+      long start = System.nanoTime();
       String written = write.apply(spark, output);
       double seconds = (System.nanoTime() - start) / 1e9;
       out.printf("Wrote %s to %s in %.1f s%n", describe.apply(spark, written), written, seconds);
@@ -349,8 +345,6 @@ public final class SegmentsCli {
     } catch (IllegalArgumentException e) {
       err.println("segments: " + e.getMessage());
       return EXIT_USAGE;
-    } finally {
-      spark.stop();
     }
   }
 
@@ -361,9 +355,24 @@ public final class SegmentsCli {
     }
   }
 
-  private static SparkSession session(String appName, Optional<String> master) {
+  /**
+   * A command's Spark session. A command run from an application that already has one (a notebook,
+   * a test) uses it and leaves it running; a session the command started, it stops.
+   */
+  private record CommandSession(SparkSession spark, boolean started) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (started) {
+        spark.stop();
+      }
+    }
+  }
+
+  private static CommandSession session(String appName, Optional<String> master) {
+    boolean running =
+        SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     master.ifPresent(builder::master);
-    return builder.getOrCreate();
+    return new CommandSession(builder.getOrCreate(), !running);
   }
 }

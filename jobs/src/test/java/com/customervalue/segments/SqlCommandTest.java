@@ -1,6 +1,7 @@
 package com.customervalue.segments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,14 +11,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * {@code segments run} then {@code segments sql} through the command line, as a user types them.
- * Isolated: each command stops the session it gets, which in this JVM is the tests' shared one.
+ * {@code segments run} then {@code segments sql} through the command line, as a user types them,
+ * from an application that has a session already (the tests' shared one): the commands use it and
+ * leave it running. The sql command registers the tables as the session's temporary views.
  */
-@Isolated
-class SqlCommandTest {
+@ResourceLock(SparkTestSession.TABLE_VIEWS)
+class SqlCommandTest extends SparkTestSession {
   @TempDir static Path output;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -50,6 +52,7 @@ class SqlCommandTest {
                   "local[2]"
                 });
     assertEquals(0, exit);
+    assertFalse(spark.sparkContext().isStopped(), "the caller's session is left running");
   }
 
   @Test
@@ -81,6 +84,7 @@ class SqlCommandTest {
         Promising,9
         """,
         out.toString(StandardCharsets.UTF_8));
+    assertFalse(spark.sparkContext().isStopped(), "the caller's session is left running");
   }
 
   @Test
