@@ -10,17 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
  *
  * <p>Sharing saves a context start per class, and several classes at once keep both cores busy: a
  * run on a small fixture is mostly the driver planning one small job after another. A class that
- * changes what the session holds for everyone (its SQL settings, its catalogs) takes a
- * {@code @ResourceLock} or uses a {@link SparkSession#newSession()} of its own; one that stops the
- * session is {@code @Isolated}, and the next class starts a new one.
+ * changes what the session holds for everyone (its SQL settings, its catalogs, its temporary views)
+ * uses a {@link SparkSession#newSession()} of its own or takes a {@code @ResourceLock}; one that
+ * stops the session is {@code @Isolated}, and the next class starts a new one.
  */
 public abstract class SparkTestSession {
-  /**
-   * The lock of the classes that publish to Iceberg: a run configures the session's one {@code
-   * segments} catalog for its warehouse.
-   */
-  public static final String ICEBERG_CATALOG = "the session's segments catalog";
-
   /**
    * The lock of the classes that register the tables as temporary views ({@code SqlViews}), whose
    * names are the same whichever output they show.

@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The two Online Retail snapshots of {@link OnlineRetailHistory} published as Iceberg tables
@@ -47,8 +46,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * tier-model reuse and tier migration across snapshots, tags, {@code segments sql}, and pruning.
  */
 @Order(SparkTestSession.LONGEST_FIRST)
-@ResourceLock(SparkTestSession.ICEBERG_CATALOG)
-@ResourceLock(SparkTestSession.TABLE_VIEWS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IcebergOutputTest extends SparkTestSession {
   private static final String JUNE = OnlineRetailHistory.JUNE;
@@ -70,6 +67,12 @@ class IcebergOutputTest extends SparkTestSession {
   @TempDir static Path root;
   private static Path parquetRoot;
 
+  /**
+   * A session of its own, whose {@code segments} catalog the runs configure and whose temporary
+   * views {@code SqlViews} registers.
+   */
+  private static SparkSession session;
+
   static JobSettings settings(String asOf, Map<String, String> more) {
     Map<String, String> overrides = new HashMap<>(more);
     overrides.put("segments.output.format", "iceberg");
@@ -79,15 +82,17 @@ class IcebergOutputTest extends SparkTestSession {
   @BeforeAll
   static void twoSnapshots() {
     parquetRoot = OnlineRetailHistory.root(spark);
-    SegmentationJob.run(spark, settings(JUNE, Map.of("segments.output.report", "false")));
-    SegmentationJob.run(spark, settings(DECEMBER, Map.of()));
+    session = spark.newSession();
+    SparkSession.setActiveSession(session);
+    SegmentationJob.run(session, settings(JUNE, Map.of("segments.output.report", "false")));
+    SegmentationJob.run(session, settings(DECEMBER, Map.of()));
   }
 
   private static TableOutputsPair outputs() {
     return new TableOutputsPair(
-        TableOutputs.open(spark, settings(DECEMBER, Map.of()).output(), "test", false),
+        TableOutputs.open(session, settings(DECEMBER, Map.of()).output(), "test", false),
         TableOutputs.open(
-            spark,
+            session,
             OnlineRetailHistory.settings(parquetRoot, DECEMBER, Map.of()).output(),
             "test",
             false));
@@ -145,14 +150,14 @@ class IcebergOutputTest extends SparkTestSession {
   @Order(1)
   void decemberReusedJunesModelSavedBesideTheWarehouse() {
     Row december =
-        spark
+        session
             .table("segments.customer_segments.job_runs")
             .filter(col("snapshot_date").equalTo(Date.valueOf(DECEMBER)))
             .first();
     assertEquals(false, december.getAs("tier_model_trained"));
     String reusedFrom = december.getAs("tier_model_reused_from");
     Map<String, String> june =
-        spark
+        session
             .table("segments.customer_segments.job_runs")
             .filter(col("snapshot_date").equalTo(Date.valueOf(JUNE)))
             .first()
@@ -176,11 +181,11 @@ class IcebergOutputTest extends SparkTestSession {
         continue;
       }
       Table iceberg =
-          Spark3Util.loadIcebergTable(spark, "segments.customer_segments." + table.name());
+          Spark3Util.loadIcebergTable(session, "segments.customer_segments." + table.name());
       assertTrue(iceberg.refs().containsKey("snapshot-" + JUNE), table.name());
       assertTrue(iceberg.refs().containsKey("snapshot-" + DECEMBER), table.name());
       long juneRows =
-          spark
+          session
               .sql(
                   "SELECT count(*) FROM segments.customer_segments."
                       + table.name()
@@ -199,29 +204,29 @@ class IcebergOutputTest extends SparkTestSession {
   @Test
   @Order(1)
   void sqlViewsReadTheIcebergTables() {
-    List<String> views = SqlViews.register(spark, settings(DECEMBER, Map.of()).output());
+    List<String> views = SqlViews.register(session, settings(DECEMBER, Map.of()).output());
     assertTrue(views.contains("customer_segments_history"));
     Dataset<Row> tiers =
-        spark.sql("SELECT value_tier, customers FROM tier_summary ORDER BY tier_rank");
+        session.sql("SELECT value_tier, customers FROM tier_summary ORDER BY tier_rank");
     assertEquals(
         outputs().parquet().published(Catalog.TIER_SUMMARY, LocalDate.parse(DECEMBER)).count(),
         tiers.count());
     assertEquals(
         2L,
-        spark
+        session
             .sql("SELECT count(DISTINCT snapshot_date) FROM customer_segments_history")
             .first()
             .getLong(0));
     assertEquals(
         outputs().parquet().published(Catalog.CUSTOMER_SEGMENTS, LocalDate.parse(DECEMBER)).count(),
-        spark.sql("SELECT count(*) FROM customer_segments").first().getLong(0));
+        session.sql("SELECT count(*) FROM customer_segments").first().getLong(0));
   }
 
   @Test
   @Order(1)
   void jobRunsNamesEachTablesSnapshotIdWrittenLast() throws Exception {
     Row december =
-        spark
+        session
             .table("segments.customer_segments.job_runs")
             .filter(col("snapshot_date").equalTo(Date.valueOf(DECEMBER)))
             .first();
@@ -232,7 +237,7 @@ class IcebergOutputTest extends SparkTestSession {
         continue;
       }
       Table iceberg =
-          Spark3Util.loadIcebergTable(spark, "segments.customer_segments." + table.name());
+          Spark3Util.loadIcebergTable(session, "segments.customer_segments." + table.name());
       long snapshotId = Long.parseLong(published.get(table.name()));
       assertEquals(
           snapshotId, iceberg.refs().get("snapshot-" + DECEMBER).snapshotId(), table.name());
@@ -254,12 +259,12 @@ class IcebergOutputTest extends SparkTestSession {
     String table = "segments.customer_segments.tier_summary";
     Column december = col("snapshot_date").equalTo(Date.valueOf(DECEMBER));
     // A rerun of December that stopped after its tier_summary commit: no job_runs row names it.
-    spark.table(table).filter(december).limit(1).writeTo(table).overwrite(december);
-    assertEquals(1L, spark.table(table).filter(december).count());
-    SqlViews.register(spark, settings(DECEMBER, Map.of()).output());
+    session.table(table).filter(december).limit(1).writeTo(table).overwrite(december);
+    assertEquals(1L, session.table(table).filter(december).count());
+    SqlViews.register(session, settings(DECEMBER, Map.of()).output());
     assertEquals(
         outputs().parquet().published(Catalog.TIER_SUMMARY, LocalDate.parse(DECEMBER)).count(),
-        spark.sql("SELECT count(*) FROM tier_summary").first().getLong(0),
+        session.sql("SELECT count(*) FROM tier_summary").first().getLong(0),
         "the view shows the complete run's tier_summary");
   }
 
@@ -270,19 +275,20 @@ class IcebergOutputTest extends SparkTestSession {
         outputs().iceberg().published(Catalog.CUSTOMER_SEGMENTS, LocalDate.parse(DECEMBER)).count();
     // Run from a thread whose active session is another one, as in an application with several:
     // the job must still find the catalog it configured in its own session.
-    SparkSession callers = spark.newSession();
+    SparkSession callers = session.newSession();
     SparkSession.setActiveSession(callers);
-    spark.sessionState().catalogManager().reset(); // so that the run loads the catalog again
+    session.sessionState().catalogManager().reset(); // so that the run loads the catalog again
     try {
-      SegmentationJob.run(spark, settings(DECEMBER, Map.of("segments.output.keep-snapshots", "1")));
+      SegmentationJob.run(
+          session, settings(DECEMBER, Map.of("segments.output.keep-snapshots", "1")));
       assertSame(
           callers, SparkSession.getActiveSession().get(), "the caller's session is restored");
     } finally {
-      SparkSession.setActiveSession(spark);
+      SparkSession.setActiveSession(session);
     }
     for (TableSpec table : Catalog.TABLES) {
       Table iceberg =
-          Spark3Util.loadIcebergTable(spark, "segments.customer_segments." + table.name());
+          Spark3Util.loadIcebergTable(session, "segments.customer_segments." + table.name());
       if (table.kind() == TableSpec.Kind.SNAPSHOT) {
         assertEquals(
             List.of(LocalDate.parse(DECEMBER)), outputs().iceberg().snapshots(table), table.name());
@@ -302,7 +308,9 @@ class IcebergOutputTest extends SparkTestSession {
             .published(Catalog.CUSTOMER_SEGMENTS, LocalDate.parse(DECEMBER))
             .count());
     assertEquals(
-        3L, spark.table("segments.customer_segments.job_runs").count(), "job_runs is never pruned");
+        3L,
+        session.table("segments.customer_segments.job_runs").count(),
+        "job_runs is never pruned");
     assertFalse(Files.exists(root.resolve("tier_model/snapshot_date=" + JUNE)));
   }
 }

@@ -26,12 +26,12 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The job against a real S3-compatible server (s3proxy on 127.0.0.1, filesystem backend): Iceberg
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * run row for row; Parquet on an object store is refused.
  */
 @Order(SparkTestSession.LONGEST_FIRST)
-@ResourceLock(SparkTestSession.ICEBERG_CATALOG)
 class ObjectStoreTest extends SparkTestSession {
   private static final String OUTPUT = "s3a://" + S3ProxyServer.BUCKET + "/output";
   private static final String WAREHOUSE = "s3a://" + S3ProxyServer.BUCKET + "/warehouse";
@@ -48,8 +47,13 @@ class ObjectStoreTest extends SparkTestSession {
   private static S3ProxyServer s3;
   private static PostgresTestServer postgres;
 
+  /** A session of its own, whose {@code segments} catalog the runs configure. */
+  private static SparkSession session;
+
   @BeforeAll
   static void startServers() throws Exception {
+    session = spark.newSession();
+    SparkSession.setActiveSession(session);
     postgres = PostgresTestServer.start();
     s3 = S3ProxyServer.start(directory.resolve("s3"));
     s3.configure(spark.sparkContext().hadoopConfiguration());
@@ -86,10 +90,10 @@ class ObjectStoreTest extends SparkTestSession {
   void icebergTablesOnTheObjectStoreEqualTheLocalRunRowForRow() throws Exception {
     // June, the first snapshot of the shared local history: the same inputs, so the same rows.
     String june = OnlineRetailHistory.JUNE;
-    SegmentationJob.run(spark, settings(june, Map.of("segments.output.report", "false")));
+    SegmentationJob.run(session, settings(june, Map.of("segments.output.report", "false")));
     Path parquetRoot = OnlineRetailHistory.root(spark);
     TableOutput objectStore =
-        TableOutputs.open(spark, settings(june, Map.of()).output(), "t", false);
+        TableOutputs.open(session, settings(june, Map.of()).output(), "t", false);
     TableOutput local =
         TableOutputs.open(
             spark, OnlineRetailHistory.settings(parquetRoot, june, Map.of()).output(), "t", false);
