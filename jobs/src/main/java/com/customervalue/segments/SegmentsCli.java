@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -369,10 +370,16 @@ public final class SegmentsCli {
   }
 
   private static CommandSession session(String appName, Optional<String> master) {
-    boolean running =
-        SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    // What getOrCreate returns when there is one: the thread's running session, else the default.
+    Optional<SparkSession> callers =
+        Stream.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())
+            .filter(scala.Option::isDefined)
+            .map(scala.Option::get)
+            .filter(session -> !session.sparkContext().isStopped())
+            .findFirst();
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     master.ifPresent(builder::master);
-    return new CommandSession(builder.getOrCreate(), !running);
+    SparkSession spark = builder.getOrCreate();
+    return new CommandSession(spark, callers.map(session -> session != spark).orElse(true));
   }
 }

@@ -81,7 +81,7 @@ public final class ValueTiers {
             .setK(k)
             .setSeed(seed)
             .setMaxIter(maxIterations)
-            // What "auto" always picks for three dense features, without the job it runs to choose
+            // "auto" runs a Spark job to choose between the solvers, and picks this one here
             .setSolver("row")
             .setFeaturesCol(scaler.getOutputCol())
             .setPredictionCol(CLUSTER);
