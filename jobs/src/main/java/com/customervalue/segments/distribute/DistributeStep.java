@@ -65,19 +65,17 @@ public final class DistributeStep implements Step {
         asOf,
         RfmThresholds.table(state.spark(), state.get(ScoreStep.BREAKS), scoring.quantiles()));
     output.stage(Catalog.TIER_CENTROIDS, asOf, centroids);
+    BuyerPercentiles percentiles =
+        BuyerPercentiles.of(segments, scoring.quantiles(), scoring.relativeError());
     output.stage(
-        Catalog.TIER_SUMMARY,
-        asOf,
-        SegmentSummaries.tierSummary(segments, centroids, scoring.quantiles()));
+        Catalog.TIER_SUMMARY, asOf, SegmentSummaries.tierSummary(segments, centroids, percentiles));
     output.stage(Catalog.RFM_SEGMENT_SUMMARY, asOf, SegmentSummaries.rfmSegmentSummary(segments));
     output.stage(
         Catalog.RFM_SEGMENT_MAP,
         asOf,
         RfmSegmentMap.table(state.spark(), scoring.bins(), scoring.segmentRules(), segments));
     output.stage(
-        Catalog.VALUE_DISTRIBUTION,
-        asOf,
-        ValueDistribution.compute(segments, scoring.quantiles(), scoring.relativeError()));
+        Catalog.VALUE_DISTRIBUTION, asOf, ValueDistribution.compute(segments, percentiles));
     output.stage(
         Catalog.TIER_MIGRATION, asOf, tierMigration(state, segments, previousSegments, previous));
     output.stage(

@@ -12,13 +12,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
-import com.customervalue.segments.score.ExactQuantiles;
-import com.customervalue.segments.score.QuantileMode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +44,12 @@ public final class SegmentSummaries {
    * the tier's buyers with two purchases or more (null without buyers, like the medians).
    */
   public static Dataset<Row> tierSummary(
-      Dataset<Row> segments, Dataset<Row> centroids, QuantileMode mode) {
+      Dataset<Row> segments, Dataset<Row> centroids, BuyerPercentiles percentiles) {
     Column buyer = CustomerMetrics.isBuyer();
-    List<Column> aggregates =
-        new ArrayList<>(
-            List.of(
+    Dataset<Row> aggregated =
+        segments
+            .groupBy(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK))
+            .agg(
                 count(lit(1)).as("customers"),
                 count(when(buyer, lit(1))).as("buyers"),
                 sum(col(MONETARY)).cast(CustomerMetrics.MONEY_TYPE).as("revenue"),
@@ -62,24 +60,12 @@ public final class SegmentSummaries {
                 avg(col("p_alive")).as("mean_p_alive"),
                 coalesce(sum(col("clv")), lit(BigDecimal.ZERO))
                     .cast(CustomerMetrics.MONEY_TYPE)
-                    .as("total_clv")));
-    if (mode == QuantileMode.APPROXIMATE) {
-      for (String metric : List.of(RECENCY_DAYS, FREQUENCY, MONETARY)) {
-        aggregates.add(approximateMedian(when(buyer, col(metric))).as("median_" + metric));
-      }
-    }
+                    .as("total_clv"));
+    Dataset<Row> medians = medians(segments, percentiles);
     Dataset<Row> tiers =
-        segments
-            .groupBy(col(VALUE_TIER), col(VALUE_TIER_NAME), col(TIER_RANK))
-            .agg(
-                aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
-    if (mode == QuantileMode.EXACT) {
-      Dataset<Row> medians = exactMedians(segments);
-      tiers =
-          tiers
-              .join(medians, tiers.col(VALUE_TIER).eqNullSafe(medians.col(MEDIAN_TIER)), "left")
-              .drop(MEDIAN_TIER);
-    }
+        aggregated
+            .join(medians, aggregated.col(VALUE_TIER).eqNullSafe(medians.col(MEDIAN_TIER)), "left")
+            .drop(MEDIAN_TIER);
     Dataset<Row> withShares = withShares(tiers);
     Dataset<Row> centroid =
         centroids.select(
@@ -162,16 +148,11 @@ public final class SegmentSummaries {
             when(totalRevenue.equalTo(0), lit(null)).otherwise(revenue.divide(totalRevenue)));
   }
 
-  private static Column approximateMedian(Column value) {
-    return percentile_approx(value.cast(DataTypes.DoubleType), lit(0.5), lit(10_000));
-  }
-
   /**
-   * The median recency, frequency and monetary of each tier's buyers, exactly ({@link
-   * ExactQuantiles}: Spark's exact percentile would hold each tier's values in one task); one row
-   * per tier with buyers, the tier in {@link #MEDIAN_TIER}.
+   * The median recency, frequency and monetary of each tier's buyers: the p50 of {@code
+   * value_distribution}. One row per tier with buyers, the tier in {@link #MEDIAN_TIER}.
    */
-  private static Dataset<Row> exactMedians(Dataset<Row> segments) {
+  private static Dataset<Row> medians(Dataset<Row> segments, BuyerPercentiles percentiles) {
     List<String> metrics = List.of(RECENCY_DAYS, FREQUENCY, MONETARY);
     StructType schema =
         new StructType().add(MEDIAN_TIER, segments.schema().apply(VALUE_TIER).dataType());
@@ -179,17 +160,16 @@ public final class SegmentSummaries {
       schema = schema.add("median_" + metric, DataTypes.DoubleType);
     }
     List<Row> rows = new ArrayList<>();
-    ExactQuantiles.percentiles(
-            segments.filter(CustomerMetrics.isBuyer()), List.of(VALUE_TIER), metrics, List.of(50))
-        .forEach(
-            (tier, byMetric) -> {
-              List<Object> row = new ArrayList<>(tier);
-              for (String metric : metrics) {
-                double[] median = byMetric.get(metric);
-                row.add(median == null ? null : median[0]);
-              }
-              rows.add(RowFactory.create(row.toArray()));
-            });
+    for (String tier : percentiles.scopes()) {
+      if (tier.equals(ValueDistribution.ALL)) {
+        continue;
+      }
+      List<Object> row = new ArrayList<>(List.of(tier));
+      for (String metric : metrics) {
+        row.add(percentiles.median(tier, metric).orElse(null));
+      }
+      rows.add(RowFactory.create(row.toArray()));
+    }
     return segments.sparkSession().createDataFrame(rows, schema);
   }
 }

@@ -13,21 +13,17 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
-import com.customervalue.segments.score.ExactQuantiles;
 import com.customervalue.segments.score.QuantileMode;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,11 +37,11 @@ import org.apache.spark.sql.types.DataTypes;
  * bins for recency), Lorenz curve points, the Gini coefficient and the share of the total held by
  * the top 1/5/10/20 % of customers.
  *
- * <p>Spark aggregates the buyers into fine bins (each distinct value for days and purchases, 20
- * log-spaced bins per decade for money, binned and ranked by {@link MoneyRanks}) and into
- * quantiles; only those aggregates reach the driver, with, for money, the customers' order inside
- * the bins at the few ranks the Lorenz points and top shares cut at. Lorenz, Gini and top shares
- * are exact and count money below zero as zero.
+ * <p>The quantiles are {@link BuyerPercentiles}. Spark aggregates the buyers into fine bins (each
+ * distinct value for days and purchases, 20 log-spaced bins per decade for money, binned and ranked
+ * by {@link MoneyRanks}); only those aggregates reach the driver, with, for money, the customers'
+ * order inside the bins at the few ranks the Lorenz points and top shares cut at. Lorenz, Gini and
+ * top shares are exact and count money below zero as zero.
  */
 public final class ValueDistribution {
   public static final String ALL = "all";
@@ -72,35 +68,35 @@ public final class ValueDistribution {
 
   private ValueDistribution() {}
 
+  /** The table for the buyers of {@code segments}, with quantiles in {@code mode}. */
   public static Dataset<Row> compute(
       Dataset<Row> segments, QuantileMode mode, double relativeError) {
-    Dataset<Row> values = buyerValues(segments);
-    Map<List<Object>, double[]> quantiles = quantiles(values, mode, relativeError);
+    return compute(segments, BuyerPercentiles.of(segments, mode, relativeError));
+  }
+
+  /** The table for the buyers of {@code segments}, whose p1..p99 are {@code percentiles}. */
+  public static Dataset<Row> compute(Dataset<Row> segments, BuyerPercentiles percentiles) {
     List<Row> binRows =
-        values
-            .filter(
-                col(METRIC).isin(RECENCY_DAYS, FREQUENCY)) // money: MoneyRanks bins and ranks it
+        daysAndPurchases(segments) // money: MoneyRanks bins and ranks it
             .groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
             .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
             .collectAsList();
 
     List<Row> rows = new ArrayList<>();
-    quantiles.forEach(
-        (group, values99) -> {
-          for (int p = 1; p <= 99; p++) {
-            rows.add(
-                RowFactory.create(
-                    group.get(1),
-                    group.get(0),
-                    QUANTILE,
-                    p,
-                    null,
-                    null,
-                    null,
-                    null,
-                    values99[p - 1]));
-          }
-        });
+    for (String scope : percentiles.scopes()) {
+      for (String metric : METRICS) {
+        percentiles
+            .of(scope, metric)
+            .ifPresent(
+                values99 -> {
+                  for (int p = 1; p <= values99.length; p++) {
+                    rows.add(
+                        RowFactory.create(
+                            metric, scope, QUANTILE, p, null, null, null, null, values99[p - 1]));
+                  }
+                });
+      }
+    }
     Map<String, List<FineBin>> binsByGroup = new TreeMap<>();
     for (Row row : binRows) {
       binsByGroup
@@ -137,36 +133,12 @@ public final class ValueDistribution {
   }
 
   /**
-   * p1..p99 of each (scope, metric): exact ({@link ExactQuantiles}, distributed, never one task per
-   * group) or Spark's approximate percentiles.
+   * One row per buyer, scope (all, and the buyer's tier) and metric of days and purchases: scope,
+   * metric, value.
    */
-  private static Map<List<Object>, double[]> quantiles(
-      Dataset<Row> values, QuantileMode mode, double relativeError) {
-    List<Integer> percents = IntStream.rangeClosed(1, 99).boxed().toList();
-    Map<List<Object>, double[]> quantiles = new LinkedHashMap<>();
-    if (mode == QuantileMode.EXACT) {
-      ExactQuantiles.percentiles(values, List.of(SCOPE, METRIC), List.of(VALUE), percents)
-          .forEach((group, byColumn) -> quantiles.put(group, byColumn.get(VALUE)));
-      return quantiles;
-    }
-    Column approximate =
-        percentile_approx(
-            col(VALUE),
-            lit(percents.stream().mapToDouble(p -> p / 100.0).toArray()),
-            lit((int) Math.ceil(1 / relativeError)));
-    for (Row row : values.groupBy(col(SCOPE), col(METRIC)).agg(approximate).collectAsList()) {
-      List<Double> values99 = row.getList(2);
-      quantiles.put(
-          Arrays.asList(row.getString(0), row.getString(1)),
-          values99.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-    return quantiles;
-  }
-
-  /** One row per buyer, scope (all, and the buyer's tier) and metric: scope, metric, value. */
-  static Dataset<Row> buyerValues(Dataset<Row> segments) {
+  private static Dataset<Row> daysAndPurchases(Dataset<Row> segments) {
     Column[] metrics =
-        METRICS.stream()
+        Stream.of(RECENCY_DAYS, FREQUENCY)
             .map(m -> struct(lit(m).as(METRIC), col(m).cast(DataTypes.DoubleType).as(VALUE)))
             .toArray(Column[]::new);
     return segments

@@ -2,8 +2,7 @@ package com.customervalue.segments.bench;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.config.ConfigLayers;
-import com.customervalue.segments.distribute.SegmentSummaries;
-import com.customervalue.segments.distribute.ValueDistribution;
+import com.customervalue.segments.distribute.BuyerPercentiles;
 import com.customervalue.segments.generate.GeneratorSettings;
 import com.customervalue.segments.job.GenerateJob;
 import com.customervalue.segments.job.JobSettings;
@@ -223,9 +222,6 @@ public final class Benchmark {
     Dataset<Row> segments =
         TableOutputs.open(spark, settings.output(), "bench", false)
             .published(Catalog.CUSTOMER_SEGMENTS, settings.snapshot().asOf().orElseThrow());
-    Dataset<Row> centroids =
-        TableOutputs.open(spark, settings.output(), "bench", false)
-            .published(Catalog.TIER_CENTROIDS, settings.snapshot().asOf().orElseThrow());
     // Two rounds, the best of each mode: neither gains from running after the other.
     Map<QuantileMode, Double> seconds = new java.util.EnumMap<>(QuantileMode.class);
     for (int round = 0; round < 2; round++) {
@@ -233,8 +229,7 @@ public final class Benchmark {
         double relativeError = settings.scoring().relativeError();
         long start = System.nanoTime();
         RfmScores.breaks(segments, settings.scoring().bins(), mode, relativeError);
-        ValueDistribution.compute(segments, mode, relativeError).collectAsList();
-        SegmentSummaries.tierSummary(segments, centroids, mode).collectAsList();
+        BuyerPercentiles.of(segments, mode, relativeError);
         seconds.merge(mode, (System.nanoTime() - start) / 1e9, Math::min);
       }
     }

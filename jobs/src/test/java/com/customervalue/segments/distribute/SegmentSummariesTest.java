@@ -8,6 +8,7 @@ import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.score.QuantileMode;
 import com.customervalue.segments.tier.ValueTiers;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,6 +24,7 @@ class SegmentSummariesTest extends SparkTestSession {
           .add(CustomerMetrics.RECENCY_DAYS, DataTypes.IntegerType)
           .add(CustomerMetrics.FREQUENCY, DataTypes.IntegerType)
           .add(CustomerMetrics.MONETARY, CustomerMetrics.MONEY_TYPE)
+          .add(CustomerMetrics.AVG_ORDER_VALUE, CustomerMetrics.MONEY_TYPE)
           .add(ValueTiers.VALUE_TIER, DataTypes.StringType)
           .add(ValueTiers.VALUE_TIER_NAME, DataTypes.StringType)
           .add(ValueTiers.TIER_RANK, DataTypes.IntegerType)
@@ -44,11 +46,24 @@ class SegmentSummariesTest extends SparkTestSession {
         recency,
         frequency,
         new BigDecimal(10 * frequency).setScale(4),
+        bought ? new BigDecimal(10).setScale(4) : null,
         tier,
         tier,
         rank,
         bought ? 1 - frequency / 10.0 : null,
         bought ? new BigDecimal(10 * frequency).setScale(4) : null);
+  }
+
+  /** Four gold buyers with frequencies 1, 2, 3 and 7 (monetary 10 per purchase). */
+  private static final List<Row> GOLD_BUYERS =
+      List.of(
+          customer("a", 5, 1, "gold", 1),
+          customer("b", 5, 2, "gold", 1),
+          customer("c", 5, 3, "gold", 1),
+          customer("d", 5, 7, "gold", 1));
+
+  private static Dataset<Row> goldCentroid() {
+    return spark.createDataFrame(List.of(RowFactory.create("gold", 5.0, 3.0, 30.0)), CENTROIDS);
   }
 
   /**
@@ -57,33 +72,29 @@ class SegmentSummariesTest extends SparkTestSession {
    */
   @Test
   void repeatRateIsTheShareOfBuyersWithTwoPurchasesAndNullWithoutBuyers() {
-    Dataset<Row> segments =
-        spark.createDataFrame(
-            List.of(
-                customer("a", 5, 1, "gold", 1),
-                customer("b", 5, 2, "gold", 1),
-                customer("c", 5, 3, "gold", 1),
-                customer("d", 5, 7, "gold", 1),
-                customer("e", null, 0, "iron", 2),
-                customer("f", null, 0, "iron", 2)),
-            SEGMENTS);
-    Dataset<Row> centroids =
-        spark.createDataFrame(List.of(RowFactory.create("gold", 5.0, 3.0, 30.0)), CENTROIDS);
+    List<Row> customers = new ArrayList<>(GOLD_BUYERS);
+    customers.add(customer("e", null, 0, "iron", 2));
+    customers.add(customer("f", null, 0, "iron", 2));
+    Dataset<Row> segments = spark.createDataFrame(customers, SEGMENTS);
+    Dataset<Row> centroids = goldCentroid();
 
     List<Row> summary =
-        SegmentSummaries.tierSummary(segments, centroids, QuantileMode.EXACT)
+        SegmentSummaries.tierSummary(
+                segments, centroids, BuyerPercentiles.of(segments, QuantileMode.EXACT, 0.001))
             .select(
                 "value_tier",
                 "buyers",
                 "repeat_rate",
                 "median_frequency",
                 "mean_p_alive",
-                "total_clv")
+                "total_clv",
+                "median_monetary")
             .collectAsList();
 
     assertEquals("gold", summary.get(0).getString(0));
     assertEquals(0.75, summary.get(0).getDouble(2), 1e-12);
     assertEquals(2.5, summary.get(0).getDouble(3), 1e-12, "frequencies 1, 2, 3, 7");
+    assertEquals(25.0, summary.get(0).getDouble(6), 1e-12, "monetary 10, 20, 30, 70");
     assertEquals("iron", summary.get(1).getString(0));
     assertEquals(0L, summary.get(1).getLong(1));
     assertTrue(summary.get(1).isNullAt(2), "no buyers, no repeat rate");
@@ -93,5 +104,22 @@ class SegmentSummariesTest extends SparkTestSession {
     assertEquals(new BigDecimal("130.0000"), summary.get(0).getDecimal(5));
     assertTrue(summary.get(1).isNullAt(4), "no predictions, no mean P(alive)");
     assertEquals(new BigDecimal("0.0000"), summary.get(1).getDecimal(5));
+  }
+
+  @Test
+  void approximateMediansAreDataValues() {
+    Dataset<Row> segments = spark.createDataFrame(GOLD_BUYERS, SEGMENTS);
+    Dataset<Row> centroids = goldCentroid();
+
+    Row gold =
+        SegmentSummaries.tierSummary(
+                segments, centroids, BuyerPercentiles.of(segments, QuantileMode.APPROXIMATE, 0.001))
+            .select("median_frequency", "median_monetary")
+            .first();
+
+    // percentile_approx returns the smallest value whose rank reaches half the count, where type 7
+    // interpolates 2.5 and 25.
+    assertEquals(2.0, gold.getDouble(0), 1e-12);
+    assertEquals(20.0, gold.getDouble(1), 1e-12);
   }
 }

@@ -1,11 +1,13 @@
 package com.customervalue.segments.distribute;
 
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.metrics.CustomerMetrics;
 import com.customervalue.segments.score.QuantileMode;
+import com.customervalue.segments.score.Type7;
 import com.customervalue.segments.tier.ValueTiers;
 import java.math.BigDecimal;
 import java.util.List;
@@ -265,6 +267,34 @@ class ValueDistributionTest extends SparkTestSession {
                 .map(BigDecimal::doubleValue)
                 .toList();
         assertSameConcentration(plainConcentration(values), published, metric, scope);
+      }
+    }
+    // p1..p99 of every metric and scope: type 7 over the values as published (money with its four
+    // decimals, not as doubles), computed exactly and rounded once.
+    for (String metric : ValueDistribution.METRICS) {
+      for (String scope : List.of("all", "gold", "silver", "copper", "iron")) {
+        List<BigDecimal> values =
+            buyers.stream()
+                .filter(
+                    row -> scope.equals("all") || scope.equals(row.getAs(ValueTiers.VALUE_TIER)))
+                .map(row -> row.get(row.fieldIndex(metric)))
+                .filter(java.util.Objects::nonNull)
+                .map(value -> new BigDecimal(value.toString()))
+                .toList();
+        double[] quantiles =
+            published
+                .filter(
+                    col("metric")
+                        .equalTo(metric)
+                        .and(col("value_tier").equalTo(scope))
+                        .and(col("statistic").equalTo("quantile")))
+                .orderBy("position")
+                .collectAsList()
+                .stream()
+                .mapToDouble(row -> row.<Double>getAs("value"))
+                .toArray();
+        assertArrayEquals(
+            Type7.percentiles(values, BuyerPercentiles.PERCENTS), quantiles, metric + " " + scope);
       }
     }
     // Issue 16 quotes these, computed exactly over the same buyers; the fine bins had given

@@ -180,25 +180,6 @@ class ExactQuantilesTest extends SparkTestSession {
     return rows;
   }
 
-  /** R's type 7 at p = percent / 100, in exact arithmetic over the values, rounded once. */
-  private static double[] type7Percentiles(List<BigDecimal> values) {
-    List<BigDecimal> sorted = values.stream().sorted().toList();
-    long n = sorted.size();
-    double[] quantiles = new double[PERCENTS.size()];
-    for (int i = 0; i < quantiles.length; i++) {
-      long lower = (n - 1) * PERCENTS.get(i) / 100;
-      long remainder = (n - 1) * PERCENTS.get(i) % 100;
-      BigDecimal x = sorted.get((int) lower);
-      BigDecimal next = remainder == 0 ? x : sorted.get((int) lower + 1);
-      quantiles[i] =
-          x.multiply(BigDecimal.valueOf(100))
-              .add(next.subtract(x).multiply(BigDecimal.valueOf(remainder)))
-              .divide(BigDecimal.valueOf(100))
-              .doubleValue();
-    }
-    return quantiles;
-  }
-
   /** R's type 7 in double, as Spark's percentile computes it. */
   private static double[] type7InDouble(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -244,7 +225,8 @@ class ExactQuantilesTest extends SparkTestSession {
                   }
                   double[] computed = quantiles.get(group).get(column);
                   assertArrayEquals(
-                      type7Percentiles(values.stream().map(ExactQuantilesTest::exact).toList()),
+                      Type7.percentiles(
+                          values.stream().map(ExactQuantilesTest::exact).toList(), PERCENTS),
                       computed,
                       what);
                   double[] inDouble =
