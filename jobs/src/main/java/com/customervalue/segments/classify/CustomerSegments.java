@@ -40,7 +40,8 @@ public final class CustomerSegments {
       ValueGradeCuts gradeCuts,
       ClassificationSettings classification) {
     Dataset<Row> scored =
-        RfmSegments.assign(RfmScores.score(customerValue.predict(metrics), breaks), segmentRules);
+        RfmSegments.assign(
+            RfmScores.score(customerValue.predict(metrics), breaks), segmentRules, breaks.bins());
     Dataset<Row> tiered = ValueTiers.assign(scored, tierModel);
     Dataset<Row> lifecycle = Classifications.lifecycle(tiered, classification.lifecycle());
     Dataset<Row> graded = Classifications.valueGrade(lifecycle, gradeCuts);

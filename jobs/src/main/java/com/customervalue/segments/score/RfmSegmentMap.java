@@ -36,8 +36,8 @@ public final class RfmSegmentMap {
   private RfmSegmentMap() {}
 
   /**
-   * The map for {@code bins} and {@code rules}, named by {@link RfmSegments#assign} as the
-   * customers are, with the buyers of {@code scored} (customer_segments: scores and monetary) per
+   * The map for {@code bins} and {@code rules}, each cell named as {@link RfmSegments#assign} names
+   * its customers, with the buyers of {@code scored} (customer_segments: scores and monetary) per
    * cell; a cell nobody is in has 0 customers and 0 revenue.
    */
   public static Dataset<Row> table(
@@ -46,7 +46,7 @@ public final class RfmSegmentMap {
     for (int r = 1; r <= bins; r++) {
       for (int f = 1; f <= bins; f++) {
         for (int m = 1; m <= bins; m++) {
-          cells.add(RowFactory.create(r, f, m));
+          cells.add(RowFactory.create(r, f, m, RfmSegments.segmentOf(rules, r, f, m)));
         }
       }
     }
@@ -54,8 +54,9 @@ public final class RfmSegmentMap {
         new StructType()
             .add(R_SCORE, DataTypes.IntegerType, false)
             .add(F_SCORE, DataTypes.IntegerType, false)
-            .add(M_SCORE, DataTypes.IntegerType, false);
-    Dataset<Row> named = RfmSegments.assign(spark.createDataFrame(cells, cellSchema), rules);
+            .add(M_SCORE, DataTypes.IntegerType, false)
+            .add(RFM_SEGMENT, DataTypes.StringType, false);
+    Dataset<Row> named = spark.createDataFrame(cells, cellSchema);
     Dataset<Row> occupied =
         scored
             .filter(col(R_SCORE).isNotNull())

@@ -3,12 +3,13 @@ package com.customervalue.segments.tier;
 import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
 import static com.customervalue.segments.metrics.CustomerMetrics.MONETARY;
 import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
 import java.math.BigDecimal;
@@ -137,15 +138,20 @@ public final class ValueTiers {
   public static Dataset<Row> assign(Dataset<Row> metrics, TierModel model) {
     List<String> columns = Arrays.asList(metrics.columns());
     Dataset<Row> buyers = model.pipeline().transform(buyerFeatures(metrics));
-    Column cluster = col(CLUSTER);
-    Column tier = lit(null).cast(DataTypes.StringType);
-    Column name = lit(null).cast(DataTypes.StringType);
-    Column rank = lit(null).cast(DataTypes.IntegerType);
+    // Looked up by cluster index: a chain of comparisons per column made the generated code of
+    // customer_segments too large for the JIT to compile (see RfmSegments.assign).
+    Column[] tiers = new Column[model.centroids().size()];
+    Column[] names = new Column[tiers.length];
+    Column[] ranks = new Column[tiers.length];
     for (TierCentroid centroid : model.centroids()) {
-      tier = when(cluster.equalTo(centroid.cluster()), centroid.tier()).otherwise(tier);
-      name = when(cluster.equalTo(centroid.cluster()), centroid.displayName()).otherwise(name);
-      rank = when(cluster.equalTo(centroid.cluster()), centroid.rank()).otherwise(rank);
+      tiers[centroid.cluster()] = lit(centroid.tier());
+      names[centroid.cluster()] = lit(centroid.displayName());
+      ranks[centroid.cluster()] = lit(centroid.rank());
     }
+    Column cluster = col(CLUSTER);
+    Column tier = get(array(tiers), cluster);
+    Column name = get(array(names), cluster);
+    Column rank = get(array(ranks), cluster);
     List<Column> output = new ArrayList<>(columns.stream().map(c -> col("`" + c + "`")).toList());
     Dataset<Row> rankedBuyers = buyers.select(withTier(output, tier, name, rank));
 

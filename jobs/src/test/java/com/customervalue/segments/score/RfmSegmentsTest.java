@@ -51,6 +51,10 @@ class RfmSegmentsTest extends SparkTestSession {
 
   /** The segment of each RFM cell ("---" for a customer without scores). */
   private static Map<String, String> segments(List<SegmentRule> rules, String... cells) {
+    return segments(rules, 5, cells);
+  }
+
+  private static Map<String, String> segments(List<SegmentRule> rules, int bins, String... cells) {
     StructType schema =
         new StructType()
             .add("cell", DataTypes.StringType)
@@ -66,7 +70,9 @@ class RfmSegmentsTest extends SparkTestSession {
                         : RowFactory.create(
                             cell, cell.charAt(0) - '0', cell.charAt(1) - '0', cell.charAt(2) - '0'))
             .toList();
-    return RfmSegments.assign(spark.createDataFrame(rows, schema), rules).collectAsList().stream()
+    return RfmSegments.assign(spark.createDataFrame(rows, schema), rules, 5)
+        .collectAsList()
+        .stream()
         .collect(
             Collectors.toMap(
                 row -> row.getString(0),
@@ -105,6 +111,30 @@ class RfmSegmentsTest extends SparkTestSession {
                 "a lapsed cell " + cell + " is " + segment);
           }
         });
+  }
+
+  @Test
+  void threeBinsFirstMatchingRuleWins() {
+    List<SegmentRule> rules =
+        List.of(
+            new SegmentRule(
+                "Top", new ScoreRange(3, 3), new ScoreRange(2, 3), new ScoreRange(1, 3)),
+            new SegmentRule(
+                "Recent", new ScoreRange(3, 3), new ScoreRange(1, 3), new ScoreRange(1, 3)),
+            new SegmentRule(
+                "Gone", new ScoreRange(1, 1), new ScoreRange(1, 3), new ScoreRange(3, 3)));
+    assertEquals(
+        Map.of(
+            "332", "Top",
+            "321", "Top",
+            "311", "Recent",
+            "313", "Recent",
+            "113", "Gone",
+            "133", "Gone",
+            "112", "Others",
+            "233", "Others",
+            "---", "null"),
+        segments(rules, 3, "332", "321", "311", "313", "113", "133", "112", "233", "---"));
   }
 
   @Test
