@@ -2,6 +2,8 @@ package com.customervalue.segments.distribute;
 
 import static com.customervalue.segments.distribute.ValueDistribution.ALL;
 import static com.customervalue.segments.distribute.ValueDistribution.METRICS;
+import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
+import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -27,8 +30,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * p1..p99 of recency, frequency, monetary and average order value over the buyers, overall ("all")
  * and per tier, each metric in its own type (money exact, as decimals): the quantiles of {@code
- * value_distribution}, whose p50 per tier are {@code tier_summary}'s medians. Computed once for
- * both tables: in {@code exact} mode every computation is two passes over the buyers.
+ * value_distribution}, whose p50 per tier are {@code tier_summary}'s medians, so computed once for
+ * both tables.
  */
 public final class BuyerPercentiles {
   static final List<Integer> PERCENTS = IntStream.rangeClosed(1, 99).boxed().toList();
@@ -56,7 +59,8 @@ public final class BuyerPercentiles {
         segments.filter(CustomerMetrics.isBuyer()).select(columns.toArray(Column[]::new));
     Map<String, Map<String, double[]>> byScope = new LinkedHashMap<>();
     if (mode == QuantileMode.EXACT) {
-      ExactQuantiles.percentiles(buyers, List.of(SCOPE), METRICS, PERCENTS)
+      ExactQuantiles.percentiles(
+              buyers, List.of(SCOPE), METRICS, Set.of(RECENCY_DAYS, FREQUENCY), PERCENTS)
           .forEach((scope, byMetric) -> byScope.put((String) scope.get(0), byMetric));
       return new BuyerPercentiles(byScope);
     }

@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
@@ -55,6 +57,9 @@ import org.apache.spark.sql.types.StructType;
  * order statistic just outside a bracket (as at p99 of a few dozen values) is still found; one
  * further inside a gap (possible only if the approximate pass erred by more than the margin) widens
  * its interval to that gap, and the series is counted again.
+ *
+ * <p>Whole-number columns with few distinct values (days, purchases) are cheaper to count: the
+ * caller names them, and one aggregation counts the rows per value, which the driver ranks.
  */
 public final class ExactQuantiles {
   /**
@@ -91,29 +96,41 @@ public final class ExactQuantiles {
    * Per group of {@code rows} (the values of {@code groupColumns}, in that order) and per column of
    * {@code valueColumns}, the type-7 quantiles at {@code percents}/100 of its non-null values,
    * computed exactly and rounded once to double; a column without values in a group is absent from
-   * the group's map.
+   * the group's map. The columns of {@code counted}, whole numbers with few distinct values (days,
+   * purchases), are counted per value instead of bracketed ({@link #counted}).
    */
   public static Map<List<Object>, Map<String, double[]>> percentiles(
       Dataset<Row> rows,
       List<String> groupColumns,
       List<String> valueColumns,
+      Set<String> counted,
       List<Integer> percents) {
-    return percentiles(rows, groupColumns, valueColumns, percents, MARGIN);
+    return percentiles(rows, groupColumns, valueColumns, counted, percents, MARGIN);
   }
 
   /**
-   * As {@link #percentiles(Dataset, List, List, List)} with ranges from the approximate quantiles
-   * at p ± {@code margin}; the tests make it too small (or negative) to see wrong brackets widened.
+   * As {@link #percentiles(Dataset, List, List, Set, List)} with ranges from the approximate
+   * quantiles at p ± {@code margin}; the tests make it too small (or negative) to see wrong
+   * brackets widened.
    */
   static Map<List<Object>, Map<String, double[]>> percentiles(
       Dataset<Row> rows,
       List<String> groupColumns,
       List<String> valueColumns,
+      Set<String> counted,
       List<Integer> percents,
       double margin) {
     int[] numerators = percents.stream().mapToInt(Integer::intValue).toArray();
     Map<List<Object>, Map<String, double[]>> result = new LinkedHashMap<>();
-    quantiles(rows, groupColumns, valueColumns, numerators, 100, margin, ExactQuantiles::exactly)
+    quantiles(
+            rows,
+            groupColumns,
+            valueColumns,
+            counted,
+            numerators,
+            100,
+            margin,
+            ExactQuantiles::exactly)
         .forEach(
             (group, byColumn) -> {
               Map<String, double[]> doubles = new LinkedHashMap<>();
@@ -128,24 +145,33 @@ public final class ExactQuantiles {
 
   /**
    * Per column, its quantiles at 1/bins .. (bins-1)/bins over the non-null values of {@code rows},
-   * rounded half up to {@code scale} decimals; empty lists when there are no values.
+   * rounded half up to {@code scale} decimals; empty lists when there are no values. The columns of
+   * {@code counted} are counted per value, as in {@link #percentiles(Dataset, List, List, Set,
+   * List)}.
    */
   static Map<String, List<BigDecimal>> of(
-      Dataset<Row> rows, List<String> columns, int bins, int scale) {
-    return of(rows, columns, bins, scale, MARGIN);
+      Dataset<Row> rows, List<String> columns, Set<String> counted, int bins, int scale) {
+    return of(rows, columns, counted, bins, scale, MARGIN);
   }
 
   /**
-   * As {@link #of(Dataset, List, int, int)} with ranges from the approximate quantiles at i/bins ±
-   * {@code margin}; the tests make it too small (or negative) to see wrong brackets widened.
+   * As {@link #of(Dataset, List, Set, int, int)} with ranges from the approximate quantiles at
+   * i/bins ± {@code margin}; the tests make it too small (or negative) to see wrong brackets
+   * widened.
    */
   static Map<String, List<BigDecimal>> of(
-      Dataset<Row> rows, List<String> columns, int bins, int scale, double margin) {
+      Dataset<Row> rows,
+      List<String> columns,
+      Set<String> counted,
+      int bins,
+      int scale,
+      double margin) {
     Map<String, List<BigDecimal>> whole =
         quantiles(
                 rows,
                 List.of(),
                 columns,
+                counted,
                 IntStream.range(1, bins).toArray(),
                 bins,
                 margin,
@@ -175,10 +201,150 @@ public final class ExactQuantiles {
   }
 
   /**
-   * The quantiles numerators[i] / denominator of each group's columns: group values -> column ->
-   * one value per numerator.
+   * The quantiles numerators[i] / denominator of each group's columns: group values -> column (in
+   * the order of {@code valueColumns}) -> one value per numerator.
    */
   private static Map<List<Object>, Map<String, List<BigDecimal>>> quantiles(
+      Dataset<Row> rows,
+      List<String> groupColumns,
+      List<String> valueColumns,
+      Set<String> counted,
+      int[] numerators,
+      int denominator,
+      double margin,
+      Division division) {
+    List<String> bracketed = valueColumns.stream().filter(c -> !counted.contains(c)).toList();
+    List<String> byCount = valueColumns.stream().filter(counted::contains).toList();
+    Map<List<Object>, Map<String, List<BigDecimal>>> parts =
+        bracketed.isEmpty()
+            ? new LinkedHashMap<>()
+            : bracketed(rows, groupColumns, bracketed, numerators, denominator, margin, division);
+    if (!byCount.isEmpty()) {
+      counted(rows, groupColumns, byCount, numerators, denominator, division)
+          .forEach(
+              (group, byColumn) ->
+                  parts.computeIfAbsent(group, g -> new LinkedHashMap<>()).putAll(byColumn));
+    }
+    Map<List<Object>, Map<String, List<BigDecimal>>> result = new LinkedHashMap<>();
+    parts.forEach(
+        (group, byColumn) -> {
+          Map<String, List<BigDecimal>> ordered = new LinkedHashMap<>();
+          for (String column : valueColumns) {
+            if (byColumn.containsKey(column)) {
+              ordered.put(column, byColumn.get(column));
+            }
+          }
+          result.put(group, ordered);
+        });
+    return result;
+  }
+
+  /**
+   * The quantiles of whole-number columns with few distinct values (days up to the history's
+   * length, purchases up to the most anyone made) from a count per group, column and value: one
+   * aggregation, whose rows the driver ranks. No bracketing pass: for such columns the counts are
+   * the exact answer and cost less than the approximate quantiles would.
+   */
+  private static Map<List<Object>, Map<String, List<BigDecimal>>> counted(
+      Dataset<Row> rows,
+      List<String> groupColumns,
+      List<String> columns,
+      int[] numerators,
+      int denominator,
+      Division division) {
+    Column[] entries = new Column[columns.size()];
+    for (int c = 0; c < entries.length; c++) {
+      entries[c] =
+          struct(lit(c).as(COLUMN), col(columns.get(c)).cast(DataTypes.LongType).as(VALUE));
+    }
+    List<Column> selected = new ArrayList<>();
+    List<Column> grouping = new ArrayList<>();
+    for (String group : groupColumns) {
+      selected.add(col(group));
+      grouping.add(col(group));
+    }
+    selected.add(explode(array(entries)).as(ENTRY));
+    grouping.add(col(ENTRY + "." + COLUMN));
+    grouping.add(col(ENTRY + "." + VALUE));
+    int keys = groupColumns.size();
+    Map<List<Object>, Map<String, TreeMap<Long, Long>>> counts = new LinkedHashMap<>();
+    for (Row row :
+        rows.select(selected.toArray(Column[]::new))
+            .filter(col(ENTRY + "." + VALUE).isNotNull())
+            .groupBy(grouping.toArray(Column[]::new))
+            .agg(count(lit(1)))
+            .collectAsList()) {
+      counts
+          .computeIfAbsent(groupKey(row, keys), g -> new LinkedHashMap<>())
+          .computeIfAbsent(columns.get(row.getInt(keys)), c -> new TreeMap<>())
+          .put(row.getLong(keys + 1), row.getLong(keys + 2));
+    }
+    Map<List<Object>, Map<String, List<BigDecimal>>> result = new LinkedHashMap<>();
+    counts.forEach(
+        (group, byColumn) -> {
+          Map<String, List<BigDecimal>> quantiles = new LinkedHashMap<>();
+          byColumn.forEach(
+              (column, valueCounts) ->
+                  quantiles.put(
+                      column, fromCounts(valueCounts, numerators, denominator, division)));
+          result.put(group, quantiles);
+        });
+    return result;
+  }
+
+  /** The quantiles of the values {@code counts} holds (value -> how many rows have it). */
+  private static List<BigDecimal> fromCounts(
+      TreeMap<Long, Long> counts, int[] numerators, int denominator, Division division) {
+    long[] values = new long[counts.size()];
+    long[] upTo = new long[values.length]; // rows with this value or a lower one
+    int i = 0;
+    long total = 0;
+    for (Map.Entry<Long, Long> entry : counts.entrySet()) {
+      values[i] = entry.getKey();
+      total += entry.getValue();
+      upTo[i++] = total;
+    }
+    List<BigDecimal> quantiles = new ArrayList<>();
+    for (int numerator : numerators) {
+      long scaled = (total - 1) * numerator;
+      long lower = scaled / denominator;
+      long remainder = scaled % denominator;
+      long upper = remainder == 0 ? lower : lower + 1;
+      quantiles.add(
+          interpolate(
+              BigDecimal.valueOf(valueAt(values, upTo, lower)),
+              BigDecimal.valueOf(valueAt(values, upTo, upper)),
+              remainder,
+              denominator,
+              division));
+    }
+    return List.copyOf(quantiles);
+  }
+
+  /** The value of 0-based order statistic {@code rank}: the first value whose count passes it. */
+  private static long valueAt(long[] values, long[] upTo, long rank) {
+    int at = Arrays.binarySearch(upTo, rank + 1);
+    return values[at >= 0 ? at : -at - 1];
+  }
+
+  /**
+   * x[lower] + (x[upper] - x[lower]) * remainder / denominator, divided as {@code division} does.
+   */
+  private static BigDecimal interpolate(
+      BigDecimal lowerValue,
+      BigDecimal upperValue,
+      long remainder,
+      int denominator,
+      Division division) {
+    BigDecimal scaled =
+        lowerValue
+            .multiply(BigDecimal.valueOf(denominator))
+            .add(upperValue.subtract(lowerValue).multiply(BigDecimal.valueOf(remainder)));
+    return division.divide(scaled, denominator);
+  }
+
+  /** {@link #quantiles} of the columns bracketed by an approximate pass, then ranked exactly. */
+  private static Map<List<Object>, Map<String, List<BigDecimal>>> bracketed(
       Dataset<Row> rows,
       List<String> groupColumns,
       List<String> valueColumns,
@@ -570,13 +736,9 @@ public final class ExactQuantiles {
     List<BigDecimal> quantiles(Division division) {
       List<BigDecimal> values = new ArrayList<>();
       for (int i = 0; i < lower.length; i++) {
-        BigDecimal lowerValue = found.get(lower[i]);
-        BigDecimal upperValue = found.get(upper[i]);
-        BigDecimal scaled =
-            lowerValue
-                .multiply(BigDecimal.valueOf(denominator))
-                .add(upperValue.subtract(lowerValue).multiply(BigDecimal.valueOf(remainder[i])));
-        values.add(division.divide(scaled, denominator));
+        values.add(
+            interpolate(
+                found.get(lower[i]), found.get(upper[i]), remainder[i], denominator, division));
       }
       return List.copyOf(values);
     }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -47,6 +48,9 @@ public final class RfmScores {
    * already.)
    */
   static final int BREAK_SCALE = Catalog.BREAK.scale();
+
+  /** The metrics whose values are whole numbers with few distinct values: counted per value. */
+  private static final Set<String> WHOLE_NUMBERS = Set.of(RECENCY_DAYS, FREQUENCY);
 
   private RfmScores() {}
 
@@ -81,7 +85,7 @@ public final class RfmScores {
     if (!byQuantile.isEmpty()) {
       Map<String, List<BigDecimal>> quantileBreaks =
           switch (mode) {
-            case EXACT -> ExactQuantiles.of(buyers, byQuantile, bins, BREAK_SCALE);
+            case EXACT -> ExactQuantiles.of(buyers, byQuantile, WHOLE_NUMBERS, bins, BREAK_SCALE);
             case APPROXIMATE -> approximateQuantiles(buyers, byQuantile, bins, relativeError);
           };
       if (quantileBreaks.values().iterator().next().isEmpty()) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,11 +65,16 @@ class ExactQuantilesTest extends SparkTestSession {
 
   private static void assertExact(
       List<Integer> ties, List<BigDecimal> money, int bins, double margin) {
-    Map<String, List<BigDecimal>> quantiles =
-        ExactQuantiles.of(rows(ties, money, 7), List.of("ties", "money"), bins, 8, margin);
     List<BigDecimal> tiesAsDecimals = ties.stream().map(BigDecimal::valueOf).toList();
-    assertEquals(type7(tiesAsDecimals, bins, 8), quantiles.get("ties"), "ties, bins " + bins);
-    assertEquals(type7(money, bins, 8), quantiles.get("money"), "money, bins " + bins);
+    Dataset<Row> rows = rows(ties, money, 7);
+    // Whole numbers either bracketed and ranked, or counted per value.
+    for (Set<String> counted : List.of(Set.<String>of(), Set.of("ties"))) {
+      Map<String, List<BigDecimal>> quantiles =
+          ExactQuantiles.of(rows, List.of("ties", "money"), counted, bins, 8, margin);
+      String what = "bins " + bins + ", counted " + counted;
+      assertEquals(type7(tiesAsDecimals, bins, 8), quantiles.get("ties"), "ties, " + what);
+      assertEquals(type7(money, bins, 8), quantiles.get("money"), "money, " + what);
+    }
   }
 
   private static List<Integer> ties(Random random, int n) {
@@ -132,9 +138,11 @@ class ExactQuantilesTest extends SparkTestSession {
 
   @Test
   void noValuesGiveNoQuantiles() {
-    Map<String, List<BigDecimal>> quantiles =
-        ExactQuantiles.of(rows(List.of(), List.of(), 1), List.of("ties", "money"), 5, 8);
-    assertEquals(Map.of("ties", List.of(), "money", List.of()), quantiles);
+    for (Set<String> counted : List.of(Set.<String>of(), Set.of("ties"))) {
+      Map<String, List<BigDecimal>> quantiles =
+          ExactQuantiles.of(rows(List.of(), List.of(), 1), List.of("ties", "money"), counted, 5, 8);
+      assertEquals(Map.of("ties", List.of(), "money", List.of()), quantiles, counted.toString());
+    }
   }
 
   private static final StructType GROUPED =
@@ -198,9 +206,13 @@ class ExactQuantilesTest extends SparkTestSession {
   }
 
   private static void assertGroupedExact(List<Row> rows, double margin) {
+    assertGroupedExact(rows, margin, Set.of());
+  }
+
+  private static void assertGroupedExact(List<Row> rows, double margin, Set<String> counted) {
     Dataset<Row> data = spark.createDataFrame(rows, GROUPED).repartition(5);
     Map<List<Object>, Map<String, double[]>> quantiles =
-        ExactQuantiles.percentiles(data, List.of("scope"), COLUMNS, PERCENTS, margin);
+        ExactQuantiles.percentiles(data, List.of("scope"), COLUMNS, counted, PERCENTS, margin);
 
     Map<List<Object>, Map<String, List<Object>>> byGroup = new LinkedHashMap<>();
     for (Row row : rows) {
@@ -218,7 +230,7 @@ class ExactQuantilesTest extends SparkTestSession {
         (group, columns) ->
             columns.forEach(
                 (column, values) -> {
-                  String what = group + " " + column + " margin " + margin;
+                  String what = group + " " + column + " margin " + margin + " counted " + counted;
                   if (values.isEmpty()) {
                     assertEquals(null, quantiles.get(group).get(column), what);
                     return;
@@ -240,7 +252,10 @@ class ExactQuantilesTest extends SparkTestSession {
 
   @Test
   void groupPercentilesEqualTheSortedComputationOfEachGroup() {
-    assertGroupedExact(groupedRows(new Random(16)), 2.0 / ExactQuantiles.ACCURACY);
+    List<Row> rows = groupedRows(new Random(16));
+    assertGroupedExact(rows, 2.0 / ExactQuantiles.ACCURACY);
+    // The whole numbers counted per value: the same quantiles, and the same groups and absences.
+    assertGroupedExact(rows, 2.0 / ExactQuantiles.ACCURACY, Set.of("ties"));
   }
 
   @Test
