@@ -2,8 +2,6 @@ package com.customervalue.segments.distribute;
 
 import static com.customervalue.segments.distribute.ValueDistribution.ALL;
 import static com.customervalue.segments.distribute.ValueDistribution.METRICS;
-import static com.customervalue.segments.metrics.CustomerMetrics.FREQUENCY;
-import static com.customervalue.segments.metrics.CustomerMetrics.RECENCY_DAYS;
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -12,15 +10,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile_approx;
 
 import com.customervalue.segments.metrics.CustomerMetrics;
-import com.customervalue.segments.score.ExactQuantiles;
-import com.customervalue.segments.score.QuantileMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -29,9 +24,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * p1..p99 of recency, frequency, monetary and average order value over the buyers, overall ("all")
- * and per tier, each metric in its own type (money exact, as decimals): the quantiles of {@code
- * value_distribution}, whose p50 per tier are {@code tier_summary}'s medians, so computed once for
- * both tables.
+ * and per tier: the quantiles of {@code value_distribution}, whose p50 per tier are {@code
+ * tier_summary}'s medians, so computed once for both tables ({@link ValueDistribution#of}).
  */
 public final class BuyerPercentiles {
   static final List<Integer> PERCENTS = IntStream.rangeClosed(1, 99).boxed().toList();
@@ -42,28 +36,17 @@ public final class BuyerPercentiles {
   /** scope -> metric -> p1..p99; a metric without values in a scope is absent. */
   private final Map<String, Map<String, double[]>> byScope;
 
-  private BuyerPercentiles(Map<String, Map<String, double[]>> byScope) {
+  BuyerPercentiles(Map<String, Map<String, double[]>> byScope) {
     this.byScope = byScope;
   }
 
-  /**
-   * The percentiles of {@code segments}' buyers: exact type 7 ({@link ExactQuantiles}) or Spark's
-   * {@code percentile_approx} within {@code relativeError}.
-   */
-  public static BuyerPercentiles of(
-      Dataset<Row> segments, QuantileMode mode, double relativeError) {
+  /** Spark's {@code percentile_approx} within {@code relativeError} of each metric and scope. */
+  static BuyerPercentiles approximate(Dataset<Row> segments, double relativeError) {
     List<Column> columns = new ArrayList<>();
     columns.add(explode(array(lit(ALL), col(VALUE_TIER))).as(SCOPE));
     METRICS.forEach(metric -> columns.add(col(metric)));
     Dataset<Row> buyers =
         segments.filter(CustomerMetrics.isBuyer()).select(columns.toArray(Column[]::new));
-    Map<String, Map<String, double[]>> byScope = new LinkedHashMap<>();
-    if (mode == QuantileMode.EXACT) {
-      ExactQuantiles.percentiles(
-              buyers, List.of(SCOPE), METRICS, Set.of(RECENCY_DAYS, FREQUENCY), PERCENTS)
-          .forEach((scope, byMetric) -> byScope.put((String) scope.get(0), byMetric));
-      return new BuyerPercentiles(byScope);
-    }
     Column probabilities = lit(PERCENTS.stream().mapToDouble(p -> p / 100.0).toArray());
     Column accuracy = lit((int) Math.ceil(1 / relativeError));
     Column[] approximate =
@@ -73,6 +56,7 @@ public final class BuyerPercentiles {
                     percentile_approx(
                         col(metric).cast(DataTypes.DoubleType), probabilities, accuracy))
             .toArray(Column[]::new);
+    Map<String, Map<String, double[]>> byScope = new LinkedHashMap<>();
     for (Row row :
         buyers
             .groupBy(col(SCOPE))

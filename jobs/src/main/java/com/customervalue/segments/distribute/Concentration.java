@@ -164,10 +164,10 @@ final class Concentration {
         + (at.rank == at.bin.customers() ? at.bin.positiveSum() : order.at(at.bin, at.rank)[1]);
   }
 
-  private record Located(FineBin bin, long rank) {}
+  record Located(FineBin bin, long rank) {}
 
   /** The bin of the customer ranked {@code rank} (1-based) overall, and their rank within it. */
-  private static Located locate(List<FineBin> bins, long rank) {
+  static Located locate(List<FineBin> bins, long rank) {
     long before = 0;
     for (FineBin bin : bins) {
       if (rank <= before + bin.customers()) {

@@ -65,17 +65,18 @@ public final class DistributeStep implements Step {
         asOf,
         RfmThresholds.table(state.spark(), state.get(ScoreStep.BREAKS), scoring.quantiles()));
     output.stage(Catalog.TIER_CENTROIDS, asOf, centroids);
-    BuyerPercentiles percentiles =
-        BuyerPercentiles.of(segments, scoring.quantiles(), scoring.relativeError());
+    ValueDistribution distribution =
+        ValueDistribution.of(segments, scoring.quantiles(), scoring.relativeError());
     output.stage(
-        Catalog.TIER_SUMMARY, asOf, SegmentSummaries.tierSummary(segments, centroids, percentiles));
+        Catalog.TIER_SUMMARY,
+        asOf,
+        SegmentSummaries.tierSummary(segments, centroids, distribution.percentiles()));
     output.stage(Catalog.RFM_SEGMENT_SUMMARY, asOf, SegmentSummaries.rfmSegmentSummary(segments));
     output.stage(
         Catalog.RFM_SEGMENT_MAP,
         asOf,
         RfmSegmentMap.table(state.spark(), scoring.bins(), scoring.segmentRules(), segments));
-    output.stage(
-        Catalog.VALUE_DISTRIBUTION, asOf, ValueDistribution.compute(segments, percentiles));
+    output.stage(Catalog.VALUE_DISTRIBUTION, asOf, distribution.table());
     output.stage(
         Catalog.TIER_MIGRATION, asOf, tierMigration(state, segments, previousSegments, previous));
     output.stage(

@@ -1,6 +1,7 @@
 package com.customervalue.segments.distribute;
 
 import static com.customervalue.segments.tier.ValueTiers.VALUE_TIER;
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
@@ -8,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.customervalue.segments.distribute.ValueDistribution.FineBin;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.score.QuantilePosition;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -31,9 +34,10 @@ import scala.Tuple2;
 
 /**
  * The fine money bins of {@link ValueDistribution} with the customers' exact order inside them,
- * where {@link Concentration} needs it: per bin and scope the customers, the sums (as is and with
- * money below zero as zero) and Σ rank × value, and the value and running sum at the few ranks
- * {@link Concentration#neededRanks} names.
+ * where {@link Concentration} and the percentiles need it: per bin and scope the customers, the
+ * sums (as is and with money below zero as zero) and Σ rank × value, and the value and running sum
+ * at the few ranks {@link Concentration#neededRanks} names and at the order statistics p1..p99
+ * interpolate between.
  *
  * <p>No row-by-row shuffle. Each map task reads its buyers' two money values (as their fine bin and
  * their value in units of 1/10,000, exact for four decimals) and tier, gathers them per bin into
@@ -51,6 +55,7 @@ final class MoneyRanks {
 
   private static final long UNITS_PER_CURRENCY = 10_000L;
   private static final int DECIMALS = 4;
+  private static final double DOUBLE_EXACT_BELOW = 1e11;
 
   /** Rank of the per-bin summary record: Σ rank × value, the bin's sums and its customers. */
   private static final long WHOLE_BIN = -1;
@@ -64,9 +69,9 @@ final class MoneyRanks {
   record ScopedBin(int scope, int metric, long bin) implements Serializable {}
 
   /**
-   * What the ranking pass sends back: at {@code rank} of a bin, the value and running sum in units;
-   * for {@link #WHOLE_BIN}, Σ rank × value (in units), the bin's positive sum and sum in units and
-   * its customers.
+   * What the ranking pass sends back: at {@code rank} of a bin, the value (as is, below zero too)
+   * and the running sum (money below zero as zero) in units; for {@link #WHOLE_BIN}, Σ rank × value
+   * (in units), the bin's positive sum and sum in units and its customers.
    */
   record Ranked(
       ScopedBin bin, long rank, BigInteger weighted, long value, long running, long customers)
@@ -121,11 +126,59 @@ final class MoneyRanks {
   }
 
   /**
-   * The order of each money group inside its bins (the second Spark job: the values at the ranks
-   * {@link Concentration#neededRanks} names).
+   * What the second Spark job looks up, per money group ("scope\u0000metric"): its order inside the
+   * bins where {@link Concentration} needs it, and its exact type-7 p1..p99, rounded once.
    */
-  Map<String, Concentration.Order> orders() {
-    Map<ScopedBin, long[]> needed = new HashMap<>();
+  record Lookups(Map<String, Concentration.Order> orders, Map<String, double[]> percentiles) {}
+
+  /**
+   * The second Spark job: the values at the ranks {@link Concentration#neededRanks} names and at
+   * the order statistics of {@link BuyerPercentiles#PERCENTS}.
+   */
+  Lookups lookUp() {
+    Map<String, QuantilePosition[]> positions = new HashMap<>();
+    bins.forEach(
+        (group, groupBins) -> {
+          long customers = groupBins.stream().mapToLong(FineBin::customers).sum();
+          positions.put(
+              group,
+              BuyerPercentiles.PERCENTS.stream()
+                  .map(percent -> QuantilePosition.of(customers, percent, 100))
+                  .toArray(QuantilePosition[]::new));
+        });
+    Map<String, Map<Long, Map<Long, long[]>>> at = new HashMap<>();
+    for (Ranked r :
+        binned
+            .mapPartitions(new RankBins(neededRanks(positions), scopes.size(), false))
+            .collect()) {
+      at.computeIfAbsent(group(r.bin()), key -> new HashMap<>())
+          .computeIfAbsent(r.bin().bin(), key -> new HashMap<>())
+          .put(r.rank(), new long[] {r.value(), r.running()});
+    }
+    Map<String, Concentration.Order> orders = new HashMap<>();
+    weighted.forEach(
+        (group, sums) -> orders.put(group, new LookedUp(sums, at.getOrDefault(group, Map.of()))));
+    Map<String, double[]> percentiles = new HashMap<>();
+    positions.forEach(
+        (group, quantiles) -> {
+          double[] values = new double[quantiles.length];
+          for (int i = 0; i < values.length; i++) {
+            values[i] =
+                quantiles[i].value(
+                    valueAt(group, quantiles[i].lower(), at),
+                    valueAt(group, quantiles[i].upper(), at));
+          }
+          percentiles.put(group, values);
+        });
+    return new Lookups(orders, percentiles);
+  }
+
+  /**
+   * Per scoped bin, the ranks within it to look up, ascending: the Lorenz and top-share cuts, and
+   * the order statistics of each group's percentile {@code positions}.
+   */
+  private Map<ScopedBin, long[]> neededRanks(Map<String, QuantilePosition[]> positions) {
+    Map<ScopedBin, TreeSet<Long>> needed = new HashMap<>();
     bins.forEach(
         (group, groupBins) -> {
           int metric = METRICS.indexOf(group.substring(group.indexOf('\u0000') + 1));
@@ -133,20 +186,31 @@ final class MoneyRanks {
           Concentration.neededRanks(groupBins)
               .forEach(
                   (bin, ranks) ->
-                      needed.put(
-                          new ScopedBin(scope, metric, bin),
-                          ranks.stream().mapToLong(Long::longValue).toArray()));
+                      needed
+                          .computeIfAbsent(
+                              new ScopedBin(scope, metric, bin), key -> new TreeSet<>())
+                          .addAll(ranks));
+          for (QuantilePosition position : positions.get(group)) {
+            for (long statistic : new long[] {position.lower(), position.upper()}) {
+              Concentration.Located located = Concentration.locate(groupBins, statistic + 1);
+              needed
+                  .computeIfAbsent(
+                      new ScopedBin(scope, metric, located.bin().key()), key -> new TreeSet<>())
+                  .add(located.rank());
+            }
+          }
         });
-    Map<String, Map<Long, Map<Long, double[]>>> at = new HashMap<>();
-    for (Ranked r : binned.mapPartitions(new RankBins(needed, scopes.size(), false)).collect()) {
-      at.computeIfAbsent(group(r.bin()), key -> new HashMap<>())
-          .computeIfAbsent(r.bin().bin(), key -> new HashMap<>())
-          .put(r.rank(), new double[] {currency(r.value()), currency(r.running())});
-    }
-    Map<String, Concentration.Order> orders = new HashMap<>();
-    weighted.forEach(
-        (group, sums) -> orders.put(group, new LookedUp(sums, at.getOrDefault(group, Map.of()))));
-    return orders;
+    Map<ScopedBin, long[]> ranks = new HashMap<>();
+    needed.forEach((bin, set) -> ranks.put(bin, set.stream().mapToLong(Long::longValue).toArray()));
+    return ranks;
+  }
+
+  /** The value of a group's 0-based order statistic, as looked up, in currency. */
+  private BigDecimal valueAt(
+      String group, long statistic, Map<String, Map<Long, Map<Long, long[]>>> at) {
+    Concentration.Located located = Concentration.locate(bins.get(group), statistic + 1);
+    return BigDecimal.valueOf(
+        at.get(group).get(located.bin().key()).get(located.rank())[0], DECIMALS);
   }
 
   private static double currency(long units) {
@@ -170,8 +234,14 @@ final class MoneyRanks {
               .when(value.isNotNull(), lit(ValueDistribution.NON_POSITIVE_BIN))
               .cast(DataTypes.LongType)
               .as(metric + "_bin"));
-      // Exact: a value of four decimals below 10^11 is the double nearest it, times 10^4, rounded.
-      columns.add(round(value.multiply(UNITS_PER_CURRENCY)).cast(DataTypes.LongType).as(metric));
+      // Exact: a value of four decimals below 10^11 is the double nearest it, times 10^4, rounded;
+      // a larger one (rare, and slower) takes the decimal's own multiplication.
+      columns.add(
+          when(
+                  abs(value).lt(DOUBLE_EXACT_BELOW),
+                  round(value.multiply(UNITS_PER_CURRENCY)).cast(DataTypes.LongType))
+              .otherwise(col(metric).multiply(lit(UNITS_PER_CURRENCY)).cast(DataTypes.LongType))
+              .as(metric));
     }
     columns.add(tier.as(VALUE_TIER));
     return segments.filter(CustomerMetrics.isBuyer()).select(columns.toArray(Column[]::new));
@@ -281,7 +351,7 @@ final class MoneyRanks {
           weightedLow[scope] = sum;
           if (next[scope] < ranks[scope].length && ranks[scope][next[scope]] == r) {
             out.add(
-                new Ranked(new ScopedBin(scope, metric, bin), r, null, units, running[scope], 0));
+                new Ranked(new ScopedBin(scope, metric, bin), r, null, asIs, running[scope], 0));
             next[scope]++;
           }
         }
@@ -326,7 +396,7 @@ final class MoneyRanks {
   }
 
   /** The order of one group from the ranking pass's records; money at or below zero is 0. */
-  private record LookedUp(Map<Long, BigDecimal> weighted, Map<Long, Map<Long, double[]>> at)
+  private record LookedUp(Map<Long, BigDecimal> weighted, Map<Long, Map<Long, long[]>> at)
       implements Concentration.Order {
     @Override
     public double rankWeightedSum(FineBin bin) {
@@ -341,12 +411,12 @@ final class MoneyRanks {
       if (bin.key() == ValueDistribution.NON_POSITIVE_BIN) {
         return new double[] {0, 0};
       }
-      double[] found = at.getOrDefault(bin.key(), Map.of()).get(rank);
+      long[] found = at.getOrDefault(bin.key(), Map.of()).get(rank);
       if (found == null) {
         throw new IllegalStateException(
             "Rank " + rank + " of money bin " + bin.key() + " was not looked up");
       }
-      return found;
+      return new double[] {currency(found[0]), currency(found[1])};
     }
   }
 }

@@ -18,8 +18,10 @@ import static org.apache.spark.sql.functions.sum;
 
 import com.customervalue.segments.catalog.Catalog;
 import com.customervalue.segments.metrics.CustomerMetrics;
+import com.customervalue.segments.score.ExactQuantiles;
 import com.customervalue.segments.score.QuantileMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +30,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -37,11 +40,11 @@ import org.apache.spark.sql.types.DataTypes;
  * bins for recency), Lorenz curve points, the Gini coefficient and the share of the total held by
  * the top 1/5/10/20 % of customers.
  *
- * <p>The quantiles are {@link BuyerPercentiles}. Spark aggregates the buyers into fine bins (each
- * distinct value for days and purchases, 20 log-spaced bins per decade for money, binned and ranked
- * by {@link MoneyRanks}); only those aggregates reach the driver, with, for money, the customers'
- * order inside the bins at the few ranks the Lorenz points and top shares cut at. Lorenz, Gini and
- * top shares are exact and count money below zero as zero.
+ * <p>Spark aggregates the buyers into fine bins (each distinct value for days and purchases, 20
+ * log-spaced bins per decade for money, binned and ranked by {@link MoneyRanks}); only those
+ * aggregates reach the driver, with, for money, the customers' order inside the bins at the few
+ * ranks the Lorenz points and top shares cut at. Lorenz, Gini and top shares are exact and count
+ * money below zero as zero.
  */
 public final class ValueDistribution {
   public static final String ALL = "all";
@@ -66,21 +69,49 @@ public final class ValueDistribution {
   private static final String VALUE = "value";
   private static final String BIN = "bin";
 
-  private ValueDistribution() {}
+  private final BuyerPercentiles percentiles;
+  private final List<Row> rows;
+  private final SparkSession spark;
+
+  private ValueDistribution(BuyerPercentiles percentiles, List<Row> rows, SparkSession spark) {
+    this.percentiles = percentiles;
+    this.rows = rows;
+    this.spark = spark;
+  }
 
   /** The table for the buyers of {@code segments}, with quantiles in {@code mode}. */
   public static Dataset<Row> compute(
       Dataset<Row> segments, QuantileMode mode, double relativeError) {
-    return compute(segments, BuyerPercentiles.of(segments, mode, relativeError));
+    return of(segments, mode, relativeError).table();
   }
 
-  /** The table for the buyers of {@code segments}, whose p1..p99 are {@code percentiles}. */
-  public static Dataset<Row> compute(Dataset<Row> segments, BuyerPercentiles percentiles) {
+  /**
+   * The distributions of the buyers of {@code segments}, with quantiles in {@code mode}: in {@code
+   * exact} mode read off the same passes as the histograms and concentration (the count per value
+   * of days and purchases; {@link MoneyRanks}' order statistics of money), in {@code approximate}
+   * mode Spark's {@code percentile_approx} within {@code relativeError}.
+   */
+  public static ValueDistribution of(
+      Dataset<Row> segments, QuantileMode mode, double relativeError) {
     List<Row> binRows =
         daysAndPurchases(segments) // money: MoneyRanks bins and ranks it
             .groupBy(col(SCOPE), col(METRIC), fineBin().as(BIN))
             .agg(count(lit(1)), sum(col(VALUE)), sum(greatest(col(VALUE), lit(0.0))))
             .collectAsList();
+    Map<String, List<FineBin>> binsByGroup = new TreeMap<>();
+    for (Row row : binRows) {
+      binsByGroup
+          .computeIfAbsent(group(row.getString(0), row.getString(1)), key -> new ArrayList<>())
+          .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
+    }
+    MoneyRanks money = MoneyRanks.of(segments, tiers(binsByGroup));
+    binsByGroup.putAll(money.bins());
+    binsByGroup.values().forEach(bins -> bins.sort((a, b) -> Long.compare(a.key(), b.key())));
+    MoneyRanks.Lookups looked = money.lookUp();
+    BuyerPercentiles percentiles =
+        mode == QuantileMode.EXACT
+            ? exactPercentiles(binsByGroup, looked.percentiles())
+            : BuyerPercentiles.approximate(segments, relativeError);
 
     List<Row> rows = new ArrayList<>();
     for (String scope : percentiles.scopes()) {
@@ -97,16 +128,6 @@ public final class ValueDistribution {
                 });
       }
     }
-    Map<String, List<FineBin>> binsByGroup = new TreeMap<>();
-    for (Row row : binRows) {
-      binsByGroup
-          .computeIfAbsent(row.getString(0) + "\u0000" + row.getString(1), key -> new ArrayList<>())
-          .add(new FineBin(row.getLong(2), row.getLong(3), row.getDouble(4), row.getDouble(5)));
-    }
-    MoneyRanks money = MoneyRanks.of(segments, tiers(binsByGroup));
-    binsByGroup.putAll(money.bins());
-    binsByGroup.values().forEach(bins -> bins.sort((a, b) -> Long.compare(a.key(), b.key())));
-    Map<String, Concentration.Order> moneyOrders = money.orders();
     binsByGroup.forEach(
         (group, bins) -> {
           String scope = group.substring(0, group.indexOf('\u0000'));
@@ -117,9 +138,45 @@ public final class ValueDistribution {
               scope,
               metric,
               bins,
-              moneyOrders.getOrDefault(group, Concentration.EQUAL_WITHIN_BINS));
+              looked.orders().getOrDefault(group, Concentration.EQUAL_WITHIN_BINS));
         });
-    return segments.sparkSession().createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
+    return new ValueDistribution(percentiles, List.copyOf(rows), segments.sparkSession());
+  }
+
+  /** p1..p99 per scope and metric, whose p50 per tier are tier_summary's medians. */
+  public BuyerPercentiles percentiles() {
+    return percentiles;
+  }
+
+  /** The value_distribution table. */
+  public Dataset<Row> table() {
+    return spark.createDataFrame(rows, Catalog.VALUE_DISTRIBUTION.schema());
+  }
+
+  /**
+   * Exact percentiles: of days and purchases from their fine bins, which hold one value each, and
+   * of money as {@link MoneyRanks} looked them up (keyed by group).
+   */
+  private static BuyerPercentiles exactPercentiles(
+      Map<String, List<FineBin>> binsByGroup, Map<String, double[]> money) {
+    Map<String, Map<String, double[]>> byScope = new LinkedHashMap<>();
+    binsByGroup.forEach(
+        (group, bins) -> {
+          String scope = group.substring(0, group.indexOf('\u0000'));
+          String metric = group.substring(group.indexOf('\u0000') + 1);
+          double[] values = money.get(group);
+          if (values == null) {
+            TreeMap<Long, Long> counts = new TreeMap<>();
+            bins.forEach(bin -> counts.put(bin.key(), bin.customers()));
+            values = ExactQuantiles.percentilesOfCounts(counts, BuyerPercentiles.PERCENTS);
+          }
+          byScope.computeIfAbsent(scope, key -> new LinkedHashMap<>()).put(metric, values);
+        });
+    return new BuyerPercentiles(byScope);
+  }
+
+  private static String group(String scope, String metric) {
+    return scope + "\u0000" + metric;
   }
 
   /** The tiers among the groups' scopes, sorted. */

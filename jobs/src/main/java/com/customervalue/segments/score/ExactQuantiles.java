@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -192,7 +193,7 @@ public final class ExactQuantiles {
   }
 
   /** Exactly when the quotient terminates (always for percents), else to 34 digits. */
-  private static BigDecimal exactly(BigDecimal numerator, int denominator) {
+  static BigDecimal exactly(BigDecimal numerator, int denominator) {
     try {
       return numerator.divide(BigDecimal.valueOf(denominator));
     } catch (ArithmeticException nonTerminating) {
@@ -292,9 +293,24 @@ public final class ExactQuantiles {
     return result;
   }
 
+  /**
+   * The type-7 percentiles at {@code percents}/100 of the values {@code counts} holds (value -> how
+   * many rows have it, at least one value), exact and rounded once to double.
+   */
+  public static double[] percentilesOfCounts(SortedMap<Long, Long> counts, List<Integer> percents) {
+    return fromCounts(
+            counts,
+            percents.stream().mapToInt(Integer::intValue).toArray(),
+            100,
+            ExactQuantiles::exactly)
+        .stream()
+        .mapToDouble(BigDecimal::doubleValue)
+        .toArray();
+  }
+
   /** The quantiles of the values {@code counts} holds (value -> how many rows have it). */
   private static List<BigDecimal> fromCounts(
-      TreeMap<Long, Long> counts, int[] numerators, int denominator, Division division) {
+      SortedMap<Long, Long> counts, int[] numerators, int denominator, Division division) {
     long[] values = new long[counts.size()];
     long[] upTo = new long[values.length]; // rows with this value or a lower one
     int i = 0;
@@ -306,17 +322,12 @@ public final class ExactQuantiles {
     }
     List<BigDecimal> quantiles = new ArrayList<>();
     for (int numerator : numerators) {
-      long scaled = (total - 1) * numerator;
-      long lower = scaled / denominator;
-      long remainder = scaled % denominator;
-      long upper = remainder == 0 ? lower : lower + 1;
-      quantiles.add(
-          interpolate(
-              BigDecimal.valueOf(valueAt(values, upTo, lower)),
-              BigDecimal.valueOf(valueAt(values, upTo, upper)),
-              remainder,
-              denominator,
-              division));
+      QuantilePosition at = QuantilePosition.of(total, numerator, denominator);
+      BigDecimal scaled =
+          at.scaled(
+              BigDecimal.valueOf(valueAt(values, upTo, at.lower())),
+              BigDecimal.valueOf(valueAt(values, upTo, at.upper())));
+      quantiles.add(division.divide(scaled, denominator));
     }
     return List.copyOf(quantiles);
   }
@@ -325,22 +336,6 @@ public final class ExactQuantiles {
   private static long valueAt(long[] values, long[] upTo, long rank) {
     int at = Arrays.binarySearch(upTo, rank + 1);
     return values[at >= 0 ? at : -at - 1];
-  }
-
-  /**
-   * x[lower] + (x[upper] - x[lower]) * remainder / denominator, divided as {@code division} does.
-   */
-  private static BigDecimal interpolate(
-      BigDecimal lowerValue,
-      BigDecimal upperValue,
-      long remainder,
-      int denominator,
-      Division division) {
-    BigDecimal scaled =
-        lowerValue
-            .multiply(BigDecimal.valueOf(denominator))
-            .add(upperValue.subtract(lowerValue).multiply(BigDecimal.valueOf(remainder)));
-    return division.divide(scaled, denominator);
   }
 
   /** {@link #quantiles} of the columns bracketed by an approximate pass, then ranked exactly. */
@@ -616,16 +611,13 @@ public final class ExactQuantiles {
   }
 
   /**
-   * One column of one group: its n values, the 0-based order statistics each quantile interpolates
-   * between (h = (n - 1) numerator / denominator exactly: lower = floor h, upper = lower + 1 unless
-   * h is whole, remainder = the fraction's numerator), the disjoint value intervals that should
-   * hold them, and the values found for them.
+   * One column of one group: its n values, the order statistics each quantile interpolates between
+   * ({@link QuantilePosition}), the disjoint value intervals that should hold them, and the values
+   * found for them.
    */
   private static final class Series {
     private final int denominator;
-    private final long[] lower;
-    private final long[] upper;
-    private final long[] remainder;
+    private final QuantilePosition[] positions;
     private final long[] needed;
     private final Map<Long, BigDecimal> found = new HashMap<>();
     private double[] lows;
@@ -633,18 +625,13 @@ public final class ExactQuantiles {
 
     Series(long n, int[] numerators, int denominator, List<Double> bounds) {
       this.denominator = denominator;
-      lower = new long[numerators.length];
-      upper = new long[numerators.length];
-      remainder = new long[numerators.length];
+      positions = new QuantilePosition[numerators.length];
       TreeSet<Long> ranks = new TreeSet<>();
       List<double[]> brackets = new ArrayList<>();
       for (int i = 0; i < numerators.length; i++) {
-        long scaled = (n - 1) * numerators[i];
-        lower[i] = scaled / denominator;
-        remainder[i] = scaled % denominator;
-        upper[i] = remainder[i] == 0 ? lower[i] : lower[i] + 1;
-        ranks.add(lower[i]);
-        ranks.add(upper[i]);
+        positions[i] = QuantilePosition.of(n, numerators[i], denominator);
+        ranks.add(positions[i].lower());
+        ranks.add(positions[i].upper());
         brackets.add(new double[] {bounds.get(2 * i), bounds.get(2 * i + 1)});
       }
       needed = ranks.stream().mapToLong(Long::longValue).toArray();
@@ -735,10 +722,9 @@ public final class ExactQuantiles {
     /** x[lower] + (x[upper] - x[lower]) * remainder / denominator for each quantile. */
     List<BigDecimal> quantiles(Division division) {
       List<BigDecimal> values = new ArrayList<>();
-      for (int i = 0; i < lower.length; i++) {
+      for (QuantilePosition at : positions) {
         values.add(
-            interpolate(
-                found.get(lower[i]), found.get(upper[i]), remainder[i], denominator, division));
+            division.divide(at.scaled(found.get(at.lower()), found.get(at.upper())), denominator));
       }
       return List.copyOf(values);
     }

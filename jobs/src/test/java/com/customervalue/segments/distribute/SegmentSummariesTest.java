@@ -80,7 +80,9 @@ class SegmentSummariesTest extends SparkTestSession {
 
     List<Row> summary =
         SegmentSummaries.tierSummary(
-                segments, centroids, BuyerPercentiles.of(segments, QuantileMode.EXACT, 0.001))
+                segments,
+                centroids,
+                ValueDistribution.of(segments, QuantileMode.EXACT, 0.001).percentiles())
             .select(
                 "value_tier",
                 "buyers",
@@ -113,7 +115,9 @@ class SegmentSummariesTest extends SparkTestSession {
 
     Row gold =
         SegmentSummaries.tierSummary(
-                segments, centroids, BuyerPercentiles.of(segments, QuantileMode.APPROXIMATE, 0.001))
+                segments,
+                centroids,
+                ValueDistribution.of(segments, QuantileMode.APPROXIMATE, 0.001).percentiles())
             .select("median_frequency", "median_monetary")
             .first();
 

@@ -183,6 +183,58 @@ class ValueDistributionTest extends SparkTestSession {
   }
 
   /**
+   * Money's p1..p99 come from its bins' order statistics: ties, values at and below zero, bins over
+   * several partitions and amounts beyond what a double holds to four decimals (from 10^11) still
+   * give type 7 over the exact values.
+   */
+  @Test
+  void moneyPercentilesAreTheExactType7OverEveryScope() {
+    java.util.Random random = new java.util.Random(26);
+    String[] tiers = {"gold", "silver", "iron"};
+    List<Row> customers = new java.util.ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      String monetary =
+          i % 100 == 7
+              ? new BigDecimal("234567890123.4567").add(BigDecimal.valueOf(i, 4)).toPlainString()
+              : BigDecimal.valueOf(random.nextInt(500) - 40, 0)
+                  .multiply(new BigDecimal("1.0001"))
+                  .toPlainString();
+      customers.add(
+          customer(
+              "c" + i, 1 + random.nextInt(300), 1 + random.nextInt(3), monetary, tiers[i % 3]));
+    }
+    Dataset<Row> segments = spark.createDataFrame(customers, SEGMENTS).repartition(4);
+    Dataset<Row> published = ValueDistribution.compute(segments, QuantileMode.EXACT, 0.001);
+    for (String metric : ValueDistribution.METRICS) {
+      for (String scope : List.of("all", "gold", "silver", "iron")) {
+        List<BigDecimal> values =
+            customers.stream()
+                .filter(row -> scope.equals("all") || scope.equals(row.getAs(5)))
+                .map(row -> new BigDecimal(row.get(SEGMENTS.fieldIndex(metric)).toString()))
+                .toList();
+        assertArrayEquals(
+            Type7.percentiles(values, BuyerPercentiles.PERCENTS),
+            quantiles(published, metric, scope),
+            metric + " " + scope);
+      }
+    }
+  }
+
+  private static double[] quantiles(Dataset<Row> published, String metric, String scope) {
+    return published
+        .filter(
+            col("metric")
+                .equalTo(metric)
+                .and(col("value_tier").equalTo(scope))
+                .and(col("statistic").equalTo("quantile")))
+        .orderBy("position")
+        .collectAsList()
+        .stream()
+        .mapToDouble(row -> row.<Double>getAs("value"))
+        .toArray();
+  }
+
+  /**
    * Ties within and across tiers, money at and below zero, and each bin's buyers spread over
    * several partitions (so its sorted runs are merged): still the plain computation.
    */
@@ -281,20 +333,10 @@ class ValueDistributionTest extends SparkTestSession {
                 .filter(java.util.Objects::nonNull)
                 .map(value -> new BigDecimal(value.toString()))
                 .toList();
-        double[] quantiles =
-            published
-                .filter(
-                    col("metric")
-                        .equalTo(metric)
-                        .and(col("value_tier").equalTo(scope))
-                        .and(col("statistic").equalTo("quantile")))
-                .orderBy("position")
-                .collectAsList()
-                .stream()
-                .mapToDouble(row -> row.<Double>getAs("value"))
-                .toArray();
         assertArrayEquals(
-            Type7.percentiles(values, BuyerPercentiles.PERCENTS), quantiles, metric + " " + scope);
+            Type7.percentiles(values, BuyerPercentiles.PERCENTS),
+            quantiles(published, metric, scope),
+            metric + " " + scope);
       }
     }
     // Issue 16 quotes these, computed exactly over the same buyers; the fine bins had given
