@@ -1,7 +1,6 @@
 package com.customervalue.segments.score;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -20,7 +19,6 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +31,6 @@ import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -42,22 +39,21 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Quantiles of numeric columns, whole or per group, exactly as R's type 7 (and Spark's {@code
- * percentile}) define them, at any number of rows, without sending a group's values to one task as
- * {@code percentile} does.
+ * Quantiles of numeric columns exactly as R's type 7 (and Spark's {@code percentile}) define them,
+ * at any number of rows, without sending a column's values to one task as {@code percentile} does.
  *
  * <p>Two Spark jobs, a third in the rare case the first one misjudged. An approximate pass ({@code
- * percentile_approx}) brackets each quantile by a narrow value range; the ranges of a group's
- * column (a "series") are merged into disjoint intervals. An exact pass numbers each value by the
- * interval holding it or the gap between two intervals (a binary search over the series' interval
- * bounds), counts rows per gap and per distinct value inside an interval, ranks these in value
- * order per series (a running sum over the distinct values inside the intervals only: about 4 /
- * ACCURACY of the series' rows per quantile, 4 % for p1..p99), and sends the driver only the rows
- * holding an order statistic a quantile interpolates between: about two per quantile. The driver
- * interpolates in exact decimal arithmetic. A gap's row carries its lowest and highest value, so an
- * order statistic just outside a bracket (as at p99 of a few dozen values) is still found; one
- * further inside a gap (possible only if the approximate pass erred by more than the margin) widens
- * its interval to that gap, and the series is counted again.
+ * percentile_approx}) brackets each quantile by a narrow value range; the ranges of a column (a
+ * "series") are merged into disjoint intervals. An exact pass numbers each value by the interval
+ * holding it or the gap between two intervals (a binary search over the series' interval bounds),
+ * counts rows per gap and per distinct value inside an interval, ranks these in value order per
+ * series (a running sum over the distinct values inside the intervals only: about 4 / ACCURACY of
+ * the series' rows per quantile, 4 % for p1..p99), and sends the driver only the rows holding an
+ * order statistic a quantile interpolates between: about two per quantile. The driver interpolates
+ * in exact decimal arithmetic. A gap's row carries its lowest and highest value, so an order
+ * statistic just outside a bracket (as at p99 of a few dozen values) is still found; one further
+ * inside a gap (possible only if the approximate pass erred by more than the margin) widens its
+ * interval to that gap, and the series is counted again.
  *
  * <p>Whole-number columns with few distinct values (days, purchases) are cheaper to count: the
  * caller names them, and one aggregation counts the rows per value, which the driver ranks.
@@ -72,7 +68,6 @@ public final class ExactQuantiles {
 
   private static final double MARGIN = 2.0 / ACCURACY;
 
-  private static final String GROUP = "quantile_group";
   private static final String ENTRY = "quantile_entry";
   private static final String COLUMN = "quantile_column";
   private static final String VALUE = "quantile_value";
@@ -85,64 +80,10 @@ public final class ExactQuantiles {
   private static final String LOWEST = "quantile_lowest";
   private static final String HIGHEST = "quantile_highest";
 
-  /** Up to this many groups, a row's group is found by comparing keys, beyond by a join. */
-  private static final int FEW_GROUPS = 32;
-
   /** Passes over the rows after the approximate one: one, and one more after widening. */
   private static final int EXACT_PASSES = 2;
 
   private ExactQuantiles() {}
-
-  /**
-   * Per group of {@code rows} (the values of {@code groupColumns}, in that order) and per column of
-   * {@code valueColumns}, the type-7 quantiles at {@code percents}/100 of its non-null values,
-   * computed exactly and rounded once to double; a column without values in a group is absent from
-   * the group's map. The columns of {@code counted}, whole numbers with few distinct values (days,
-   * purchases), are counted per value instead of bracketed ({@link #counted}).
-   */
-  public static Map<List<Object>, Map<String, double[]>> percentiles(
-      Dataset<Row> rows,
-      List<String> groupColumns,
-      List<String> valueColumns,
-      Set<String> counted,
-      List<Integer> percents) {
-    return percentiles(rows, groupColumns, valueColumns, counted, percents, MARGIN);
-  }
-
-  /**
-   * As {@link #percentiles(Dataset, List, List, Set, List)} with ranges from the approximate
-   * quantiles at p ± {@code margin}; the tests make it too small (or negative) to see wrong
-   * brackets widened.
-   */
-  static Map<List<Object>, Map<String, double[]>> percentiles(
-      Dataset<Row> rows,
-      List<String> groupColumns,
-      List<String> valueColumns,
-      Set<String> counted,
-      List<Integer> percents,
-      double margin) {
-    int[] numerators = percents.stream().mapToInt(Integer::intValue).toArray();
-    Map<List<Object>, Map<String, double[]>> result = new LinkedHashMap<>();
-    quantiles(
-            rows,
-            groupColumns,
-            valueColumns,
-            counted,
-            numerators,
-            100,
-            margin,
-            ExactQuantiles::exactly)
-        .forEach(
-            (group, byColumn) -> {
-              Map<String, double[]> doubles = new LinkedHashMap<>();
-              byColumn.forEach(
-                  (column, values) ->
-                      doubles.put(
-                          column, values.stream().mapToDouble(BigDecimal::doubleValue).toArray()));
-              result.put(group, doubles);
-            });
-    return result;
-  }
 
   /**
    * Per column, its quantiles at 1/bins .. (bins-1)/bins over the non-null values of {@code rows},
@@ -169,16 +110,14 @@ public final class ExactQuantiles {
       double margin) {
     Map<String, List<BigDecimal>> whole =
         quantiles(
-                rows,
-                List.of(),
-                columns,
-                counted,
-                IntStream.range(1, bins).toArray(),
-                bins,
-                margin,
-                (numerator, denominator) ->
-                    numerator.divide(BigDecimal.valueOf(denominator), scale, RoundingMode.HALF_UP))
-            .getOrDefault(List.of(), Map.of());
+            rows,
+            columns,
+            counted,
+            IntStream.range(1, bins).toArray(),
+            bins,
+            margin,
+            (numerator, denominator) ->
+                numerator.divide(BigDecimal.valueOf(denominator), scale, RoundingMode.HALF_UP));
     Map<String, List<BigDecimal>> quantiles = new LinkedHashMap<>();
     for (String column : columns) {
       quantiles.put(column, whole.getOrDefault(column, List.of()));
@@ -202,12 +141,11 @@ public final class ExactQuantiles {
   }
 
   /**
-   * The quantiles numerators[i] / denominator of each group's columns: group values -> column (in
-   * the order of {@code valueColumns}) -> one value per numerator.
+   * The quantiles numerators[i] / denominator of each column with values: column -> one value per
+   * numerator.
    */
-  private static Map<List<Object>, Map<String, List<BigDecimal>>> quantiles(
+  private static Map<String, List<BigDecimal>> quantiles(
       Dataset<Row> rows,
-      List<String> groupColumns,
       List<String> valueColumns,
       Set<String> counted,
       int[] numerators,
@@ -216,39 +154,24 @@ public final class ExactQuantiles {
       Division division) {
     List<String> bracketed = valueColumns.stream().filter(c -> !counted.contains(c)).toList();
     List<String> byCount = valueColumns.stream().filter(counted::contains).toList();
-    Map<List<Object>, Map<String, List<BigDecimal>>> parts =
-        bracketed.isEmpty()
-            ? new LinkedHashMap<>()
-            : bracketed(rows, groupColumns, bracketed, numerators, denominator, margin, division);
-    if (!byCount.isEmpty()) {
-      counted(rows, groupColumns, byCount, numerators, denominator, division)
-          .forEach(
-              (group, byColumn) ->
-                  parts.computeIfAbsent(group, g -> new LinkedHashMap<>()).putAll(byColumn));
+    Map<String, List<BigDecimal>> quantiles = new HashMap<>();
+    if (!bracketed.isEmpty()) {
+      quantiles.putAll(bracketed(rows, bracketed, numerators, denominator, margin, division));
     }
-    Map<List<Object>, Map<String, List<BigDecimal>>> result = new LinkedHashMap<>();
-    parts.forEach(
-        (group, byColumn) -> {
-          Map<String, List<BigDecimal>> ordered = new LinkedHashMap<>();
-          for (String column : valueColumns) {
-            if (byColumn.containsKey(column)) {
-              ordered.put(column, byColumn.get(column));
-            }
-          }
-          result.put(group, ordered);
-        });
-    return result;
+    if (!byCount.isEmpty()) {
+      quantiles.putAll(counted(rows, byCount, numerators, denominator, division));
+    }
+    return quantiles;
   }
 
   /**
    * The quantiles of whole-number columns with few distinct values (days up to the history's
-   * length, purchases up to the most anyone made) from a count per group, column and value: one
+   * length, purchases up to the most anyone made) from a count per column and value: one
    * aggregation, whose rows the driver ranks. No bracketing pass: for such columns the counts are
    * the exact answer and cost less than the approximate quantiles would.
    */
-  private static Map<List<Object>, Map<String, List<BigDecimal>>> counted(
+  private static Map<String, List<BigDecimal>> counted(
       Dataset<Row> rows,
-      List<String> groupColumns,
       List<String> columns,
       int[] numerators,
       int denominator,
@@ -258,39 +181,22 @@ public final class ExactQuantiles {
       entries[c] =
           struct(lit(c).as(COLUMN), col(columns.get(c)).cast(DataTypes.LongType).as(VALUE));
     }
-    List<Column> selected = new ArrayList<>();
-    List<Column> grouping = new ArrayList<>();
-    for (String group : groupColumns) {
-      selected.add(col(group));
-      grouping.add(col(group));
-    }
-    selected.add(explode(array(entries)).as(ENTRY));
-    grouping.add(col(ENTRY + "." + COLUMN));
-    grouping.add(col(ENTRY + "." + VALUE));
-    int keys = groupColumns.size();
-    Map<List<Object>, Map<String, TreeMap<Long, Long>>> counts = new LinkedHashMap<>();
+    Map<String, TreeMap<Long, Long>> counts = new HashMap<>();
     for (Row row :
-        rows.select(selected.toArray(Column[]::new))
+        rows.select(explode(array(entries)).as(ENTRY))
             .filter(col(ENTRY + "." + VALUE).isNotNull())
-            .groupBy(grouping.toArray(Column[]::new))
+            .groupBy(col(ENTRY + "." + COLUMN), col(ENTRY + "." + VALUE))
             .agg(count(lit(1)))
             .collectAsList()) {
       counts
-          .computeIfAbsent(groupKey(row, keys), g -> new LinkedHashMap<>())
-          .computeIfAbsent(columns.get(row.getInt(keys)), c -> new TreeMap<>())
-          .put(row.getLong(keys + 1), row.getLong(keys + 2));
+          .computeIfAbsent(columns.get(row.getInt(0)), c -> new TreeMap<>())
+          .put(row.getLong(1), row.getLong(2));
     }
-    Map<List<Object>, Map<String, List<BigDecimal>>> result = new LinkedHashMap<>();
+    Map<String, List<BigDecimal>> quantiles = new HashMap<>();
     counts.forEach(
-        (group, byColumn) -> {
-          Map<String, List<BigDecimal>> quantiles = new LinkedHashMap<>();
-          byColumn.forEach(
-              (column, valueCounts) ->
-                  quantiles.put(
-                      column, fromCounts(valueCounts, numerators, denominator, division)));
-          result.put(group, quantiles);
-        });
-    return result;
+        (column, valueCounts) ->
+            quantiles.put(column, fromCounts(valueCounts, numerators, denominator, division)));
+    return quantiles;
   }
 
   /**
@@ -339,9 +245,8 @@ public final class ExactQuantiles {
   }
 
   /** {@link #quantiles} of the columns bracketed by an approximate pass, then ranked exactly. */
-  private static Map<List<Object>, Map<String, List<BigDecimal>>> bracketed(
+  private static Map<String, List<BigDecimal>> bracketed(
       Dataset<Row> rows,
-      List<String> groupColumns,
       List<String> valueColumns,
       int[] numerators,
       int denominator,
@@ -360,22 +265,15 @@ public final class ExactQuantiles {
           percentile_approx(
               col(column).cast(DataTypes.DoubleType), lit(probabilities), lit(ACCURACY)));
     }
-    List<Row> groups =
-        rows.groupBy(groupColumns.stream().map(c -> col(c)).toArray(Column[]::new))
-            .agg(bracketing.get(0), bracketing.subList(1, bracketing.size()).toArray(Column[]::new))
-            .collectAsList();
+    Row brackets =
+        rows.agg(bracketing.get(0), bracketing.subList(1, bracketing.size()).toArray(Column[]::new))
+            .first();
 
-    int keys = groupColumns.size();
-    int columns = valueColumns.size();
-    Series[] series = new Series[groups.size() * columns];
-    for (int g = 0; g < groups.size(); g++) {
-      Row group = groups.get(g);
-      for (int c = 0; c < columns; c++) {
-        long n = group.getLong(keys + 2 * c);
-        if (n > 0) {
-          series[g * columns + c] =
-              new Series(n, numerators, denominator, group.getList(keys + 2 * c + 1));
-        }
+    Series[] series = new Series[valueColumns.size()];
+    for (int c = 0; c < series.length; c++) {
+      long n = brackets.getLong(2 * c);
+      if (n > 0) {
+        series[c] = new Series(n, numerators, denominator, brackets.getList(2 * c + 1));
       }
     }
 
@@ -391,7 +289,7 @@ public final class ExactQuantiles {
             "Quantile brackets still miss after widening: did the rows change between passes?");
       }
       Map<Integer, List<Row>> holding = new HashMap<>();
-      for (Row row : exactPass(rows, groupColumns, groups, valueColumns, series, pending)) {
+      for (Row row : exactPass(rows, valueColumns, series, pending)) {
         holding.computeIfAbsent(row.getInt(0), s -> new ArrayList<>()).add(row);
       }
       List<Integer> missed = new ArrayList<>();
@@ -403,25 +301,13 @@ public final class ExactQuantiles {
       pending = missed;
     }
 
-    Map<List<Object>, Map<String, List<BigDecimal>>> result = new LinkedHashMap<>();
-    for (int g = 0; g < groups.size(); g++) {
-      Map<String, List<BigDecimal>> byColumn = new LinkedHashMap<>();
-      for (int c = 0; c < columns; c++) {
-        if (series[g * columns + c] != null) {
-          byColumn.put(valueColumns.get(c), series[g * columns + c].quantiles(division));
-        }
+    Map<String, List<BigDecimal>> quantiles = new HashMap<>();
+    for (int c = 0; c < series.length; c++) {
+      if (series[c] != null) {
+        quantiles.put(valueColumns.get(c), series[c].quantiles(division));
       }
-      result.put(groupKey(groups.get(g), keys), byColumn);
     }
-    return result;
-  }
-
-  private static List<Object> groupKey(Row group, int keys) {
-    Object[] values = new Object[keys];
-    for (int k = 0; k < keys; k++) {
-      values[k] = group.get(k);
-    }
-    return Collections.unmodifiableList(Arrays.asList(values));
+    return quantiles;
   }
 
   /**
@@ -431,57 +317,15 @@ public final class ExactQuantiles {
    * whole gap. Interval numbers: 2k + 1 for the series' interval k, 2k for the gap below it.
    */
   private static List<Row> exactPass(
-      Dataset<Row> rows,
-      List<String> groupColumns,
-      List<Row> groups,
-      List<String> valueColumns,
-      Series[] series,
-      List<Integer> pending) {
+      Dataset<Row> rows, List<String> valueColumns, Series[] series, List<Integer> pending) {
     int columns = valueColumns.size();
     double[][] lows = new double[series.length][];
     double[][] highs = new double[series.length][];
     long[][] needed = new long[series.length][];
-    TreeSet<Integer> pendingGroups = new TreeSet<>();
     for (int s : pending) {
       lows[s] = series[s].lows;
       highs[s] = series[s].highs;
       needed[s] = series[s].needed;
-      pendingGroups.add(s / columns);
-    }
-
-    Dataset<Row> grouped;
-    if (groupColumns.isEmpty()) {
-      grouped = rows.withColumn(GROUP, lit(0));
-    } else if (pendingGroups.size() <= FEW_GROUPS) {
-      // A few groups: comparing the keys in place is cheaper than a join.
-      Column number = null;
-      for (int g : pendingGroups) {
-        Column same = lit(true);
-        for (int k = 0; k < groupColumns.size(); k++) {
-          same = same.and(col(groupColumns.get(k)).eqNullSafe(lit(groups.get(g).get(k))));
-        }
-        number = number == null ? when(same, g) : number.when(same, g);
-      }
-      grouped = rows.withColumn(GROUP, number).filter(col(GROUP).isNotNull());
-    } else {
-      // The pending groups and their numbers, a small table every task gets whole.
-      StructType schema = new StructType();
-      Column same = lit(true);
-      for (int k = 0; k < groupColumns.size(); k++) {
-        schema = schema.add(GROUP + "_" + k, rows.schema().apply(groupColumns.get(k)).dataType());
-      }
-      schema = schema.add(GROUP, DataTypes.IntegerType);
-      List<Row> numbered = new ArrayList<>();
-      for (int g : pendingGroups) {
-        List<Object> key = new ArrayList<>(groupKey(groups.get(g), groupColumns.size()));
-        key.add(g);
-        numbered.add(RowFactory.create(key.toArray()));
-      }
-      Dataset<Row> ids = rows.sparkSession().createDataFrame(numbered, schema);
-      for (int k = 0; k < groupColumns.size(); k++) {
-        same = same.and(rows.col(groupColumns.get(k)).eqNullSafe(ids.col(GROUP + "_" + k)));
-      }
-      grouped = rows.join(broadcast(ids), same);
     }
 
     // One entry per column; each column keeps its own type (a common type could round decimals
@@ -529,15 +373,12 @@ public final class ExactQuantiles {
                 Window.partitionBy(col(SERIES))
                     .orderBy(ordering)
                     .rowsBetween(Window.unboundedPreceding(), Window.currentRow()));
-    List<Column> exploded =
-        new ArrayList<>(
-            List.of(col(GROUP).multiply(columns).plus(col(ENTRY + "." + COLUMN)).as(SERIES)));
+    List<Column> exploded = new ArrayList<>(List.of(col(ENTRY + "." + COLUMN).as(SERIES)));
     exploded.addAll(Arrays.asList(values));
     Dataset<Row> bySeries =
         columns == 1
-            ? grouped.select(col(GROUP).as(SERIES), col(valueColumns.get(0)).as(VALUE + 0))
-            : grouped
-                .select(col(GROUP), explode(array(entries)).as(ENTRY))
+            ? rows.select(lit(0).as(SERIES), col(valueColumns.get(0)).as(VALUE + 0))
+            : rows.select(explode(array(entries)).as(ENTRY))
                 .select(exploded.toArray(Column[]::new));
     return bySeries
         .withColumn(DOUBLE, value)

@@ -1,19 +1,15 @@
 package com.customervalue.segments.score;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.customervalue.segments.SparkTestSession;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -23,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The distributed exact quantiles against a plain-Java type-7 computation over the sorted values:
- * integers with heavy ties, money with 4 decimals, tiny inputs where the approximate brackets miss,
- * and bin counts whose fractions do not terminate in decimal; then the same per group, at p1..p99,
- * on groups of very different sizes (down to one and two values, and none).
+ * integers with heavy ties (bracketed and ranked, or counted per value), money with 4 decimals,
+ * tiny inputs where the approximate brackets miss, no values at all, and bin counts whose fractions
+ * do not terminate in decimal.
  */
 class ExactQuantilesTest extends SparkTestSession {
   private static final StructType SCHEMA =
@@ -143,142 +139,5 @@ class ExactQuantilesTest extends SparkTestSession {
           ExactQuantiles.of(rows(List.of(), List.of(), 1), List.of("ties", "money"), counted, 5, 8);
       assertEquals(Map.of("ties", List.of(), "money", List.of()), quantiles, counted.toString());
     }
-  }
-
-  private static final StructType GROUPED =
-      new StructType()
-          .add("scope", DataTypes.StringType)
-          .add("ties", DataTypes.IntegerType)
-          .add("money", DataTypes.createDecimalType(28, 4))
-          .add("amount", DataTypes.DoubleType);
-
-  private static final List<String> COLUMNS = List.of("ties", "money", "amount");
-  private static final List<Integer> PERCENTS = IntStream.rangeClosed(1, 99).boxed().toList();
-
-  /**
-   * Groups of 20,000, 3,000, 200, 2 and 1 rows, and one whose values are all null; a null scope is
-   * a group too. Money and amounts go below zero; amounts are doubles with many ties.
-   */
-  private static List<Row> groupedRows(Random random) {
-    Map<String, Integer> sizes = new LinkedHashMap<>();
-    sizes.put("large", 20_000);
-    sizes.put("medium", 3_000);
-    sizes.put(null, 200);
-    sizes.put("two", 2);
-    sizes.put("one", 1);
-    List<Row> rows = new ArrayList<>();
-    sizes.forEach(
-        (scope, size) -> {
-          List<Integer> ties = ties(random, size);
-          List<BigDecimal> money = money(random, size);
-          for (int i = 0; i < size; i++) {
-            double amount =
-                i % 3 == 0 ? Math.round(random.nextGaussian() * 4) / 4.0 : random.nextGaussian();
-            rows.add(
-                RowFactory.create(
-                    scope,
-                    ties.get(i),
-                    i % 7 == 3 ? money.get(i).negate() : money.get(i),
-                    // One in 50 amounts is missing: quantiles are over the non-null values.
-                    i % 50 == 49 ? null : amount));
-          }
-        });
-    rows.add(RowFactory.create("empty", null, null, null));
-    rows.add(RowFactory.create("empty", null, null, null));
-    return rows;
-  }
-
-  /** R's type 7 in double, as Spark's percentile computes it. */
-  private static double[] type7InDouble(List<Double> values) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    double[] quantiles = new double[PERCENTS.size()];
-    for (int i = 0; i < quantiles.length; i++) {
-      double h = (sorted.length - 1) * (PERCENTS.get(i) / 100.0);
-      int lower = (int) Math.floor(h);
-      double next = sorted[Math.min(lower + 1, sorted.length - 1)];
-      quantiles[i] = sorted[lower] + (h - lower) * (next - sorted[lower]);
-    }
-    return quantiles;
-  }
-
-  private static BigDecimal exact(Object value) {
-    return value instanceof Double d ? new BigDecimal(d) : new BigDecimal(value.toString());
-  }
-
-  private static void assertGroupedExact(List<Row> rows, double margin) {
-    assertGroupedExact(rows, margin, Set.of());
-  }
-
-  private static void assertGroupedExact(List<Row> rows, double margin, Set<String> counted) {
-    Dataset<Row> data = spark.createDataFrame(rows, GROUPED).repartition(5);
-    Map<List<Object>, Map<String, double[]>> quantiles =
-        ExactQuantiles.percentiles(data, List.of("scope"), COLUMNS, counted, PERCENTS, margin);
-
-    Map<List<Object>, Map<String, List<Object>>> byGroup = new LinkedHashMap<>();
-    for (Row row : rows) {
-      Map<String, List<Object>> columns =
-          byGroup.computeIfAbsent(Arrays.asList(row.get(0)), g -> new LinkedHashMap<>());
-      for (int c = 0; c < COLUMNS.size(); c++) {
-        List<Object> values = columns.computeIfAbsent(COLUMNS.get(c), k -> new ArrayList<>());
-        if (!row.isNullAt(c + 1)) {
-          values.add(row.get(c + 1));
-        }
-      }
-    }
-    assertEquals(byGroup.keySet(), quantiles.keySet());
-    byGroup.forEach(
-        (group, columns) ->
-            columns.forEach(
-                (column, values) -> {
-                  String what = group + " " + column + " margin " + margin + " counted " + counted;
-                  if (values.isEmpty()) {
-                    assertEquals(null, quantiles.get(group).get(column), what);
-                    return;
-                  }
-                  double[] computed = quantiles.get(group).get(column);
-                  assertArrayEquals(
-                      Type7.percentiles(
-                          values.stream().map(ExactQuantilesTest::exact).toList(), PERCENTS),
-                      computed,
-                      what);
-                  double[] inDouble =
-                      type7InDouble(values.stream().map(v -> exact(v).doubleValue()).toList());
-                  for (int i = 0; i < computed.length; i++) {
-                    assertEquals(
-                        inDouble[i], computed[i], 1e-9 * Math.abs(inDouble[i]) + 1e-300, what);
-                  }
-                }));
-  }
-
-  @Test
-  void groupPercentilesEqualTheSortedComputationOfEachGroup() {
-    List<Row> rows = groupedRows(new Random(16));
-    assertGroupedExact(rows, 2.0 / ExactQuantiles.ACCURACY);
-    // The whole numbers counted per value: the same quantiles, and the same groups and absences.
-    assertGroupedExact(rows, 2.0 / ExactQuantiles.ACCURACY, Set.of("ties"));
-  }
-
-  @Test
-  void manyGroupsEqualTheSortedComputationOfEachGroup() {
-    // More groups than are compared in place: a join numbers them.
-    Random random = new Random(18);
-    List<Row> rows = new ArrayList<>();
-    for (int g = 0; g < 40; g++) {
-      int size = 1 + 13 * g;
-      List<Integer> ties = ties(random, size);
-      List<BigDecimal> money = money(random, size);
-      for (int i = 0; i < size; i++) {
-        rows.add(RowFactory.create("g" + g, ties.get(i), money.get(i), random.nextGaussian()));
-      }
-    }
-    assertGroupedExact(rows, 2.0 / ExactQuantiles.ACCURACY);
-  }
-
-  @Test
-  void groupBracketsThatMissAreWidened() {
-    List<Row> rows =
-        groupedRows(new Random(17)).stream().filter(r -> !"large".equals(r.get(0))).toList();
-    assertGroupedExact(rows, 0);
-    assertGroupedExact(rows, -0.05);
   }
 }
