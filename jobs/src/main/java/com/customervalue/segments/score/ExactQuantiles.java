@@ -88,8 +88,8 @@ public final class ExactQuantiles {
   /**
    * Per column, its quantiles at 1/bins .. (bins-1)/bins over the non-null values of {@code rows},
    * rounded half up to {@code scale} decimals; empty lists when there are no values. The columns of
-   * {@code counted} are counted per value, as in {@link #percentiles(Dataset, List, List, Set,
-   * List)}.
+   * {@code counted}, whole numbers with few distinct values, are counted per value ({@link
+   * #counted}).
    */
   static Map<String, List<BigDecimal>> of(
       Dataset<Row> rows, List<String> columns, Set<String> counted, int bins, int scale) {
@@ -457,7 +457,6 @@ public final class ExactQuantiles {
    * found for them.
    */
   private static final class Series {
-    private final int denominator;
     private final QuantilePosition[] positions;
     private final long[] needed;
     private final Map<Long, BigDecimal> found = new HashMap<>();
@@ -465,7 +464,6 @@ public final class ExactQuantiles {
     private double[] highs;
 
     Series(long n, int[] numerators, int denominator, List<Double> bounds) {
-      this.denominator = denominator;
       positions = new QuantilePosition[numerators.length];
       TreeSet<Long> ranks = new TreeSet<>();
       List<double[]> brackets = new ArrayList<>();
@@ -565,7 +563,8 @@ public final class ExactQuantiles {
       List<BigDecimal> values = new ArrayList<>();
       for (QuantilePosition at : positions) {
         values.add(
-            division.divide(at.scaled(found.get(at.lower()), found.get(at.upper())), denominator));
+            division.divide(
+                at.scaled(found.get(at.lower()), found.get(at.upper())), at.denominator()));
       }
       return List.copyOf(values);
     }
