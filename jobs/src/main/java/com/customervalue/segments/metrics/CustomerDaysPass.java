@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.year;
 
 import java.time.LocalDate;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -22,10 +23,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One streaming pass over the {@link CustomerMetrics#customerDays} that sums every customer's days
- * into the sums the per-customer metrics are derived from and, at the end of each partition, adds
- * that partition's cohort triangle cells: the days are read once, in the order they are sorted in,
- * and never cached.
+ * One streaming pass over the {@link CustomerMetrics#customerOrders} (or {@link
+ * CustomerMetrics#customerDays}) that sums every customer's days into the sums the per-customer
+ * metrics are derived from and, at the end of each partition, adds that partition's cohort triangle
+ * cells: the orders are read once, in the order they are sorted in, and never cached.
  */
 public final class CustomerDaysPass {
   /** A customer row's first day with a purchase, in days since 1970-01-01; null without one. */
@@ -67,6 +68,10 @@ public final class CustomerDaysPass {
   /** A cell row's net units of the month. */
   public static final String MONTH_UNITS = "month_units";
 
+  /** The cell columns of a pass's rows, in order. */
+  static final List<String> CELL_COLUMNS =
+      List.of(COHORT_INDEX, MONTHS_SINCE_FIRST, ACTIVE_CUSTOMERS, MONTH_UNITS);
+
   private static final String EPOCH_DAY = "epoch_day";
   private static final String MONTH_INDEX = "month_index";
   private static final int MONTHS_PER_YEAR = 12;
@@ -83,8 +88,9 @@ public final class CustomerDaysPass {
    * One row per customer (its {@link #COHORT_INDEX} null) and one per cohort cell of each
    * partition's customers (its {@code customer_id} null) from the {@code customerDays}, which must
    * be sorted by customer and day within partitions with each customer in one partition, as {@link
-   * CustomerMetrics#customerDays} leaves them. The windows are {@link
-   * CustomerMetrics#perCustomer}'s; the cells count the days before {@code asOf} only.
+   * CustomerMetrics#customerOrders} and {@link CustomerMetrics#customerDays} leave them; the rows
+   * of one customer and day (a row per order, or one per day) are summed into the day. The windows
+   * are {@link CustomerMetrics#perCustomer}'s; the cells count the days before {@code asOf} only.
    */
   public static Dataset<Row> of(
       Dataset<Row> customerDays, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
@@ -146,8 +152,7 @@ public final class CustomerDaysPass {
    */
   public static Dataset<Row> cells(Dataset<Row> pass) {
     return pass.filter(col(COHORT_INDEX).isNotNull())
-        .select(
-            col(COHORT_INDEX), col(MONTHS_SINCE_FIRST), col(ACTIVE_CUSTOMERS), col(MONTH_UNITS));
+        .select(CELL_COLUMNS.stream().map(name -> col(name)).toArray(Column[]::new));
   }
 
   /** A date's month counted from year 0: year x 12 + month - 1. */
@@ -186,6 +191,7 @@ public final class CustomerDaysPass {
     private final Iterator<Row> days;
     private final Pass pass;
     private final PartitionTriangle triangle = new PartitionTriangle();
+    private final Day day = new Day();
     private Row nextDay;
     private Iterator<Row> cells;
 
@@ -204,39 +210,42 @@ public final class CustomerDaysPass {
       if (nextDay == null && !days.hasNext()) {
         return cells().next();
       }
-      Row day = nextDay != null ? nextDay : days.next();
+      Row first = nextDay != null ? nextDay : days.next();
       nextDay = null;
-      Object customer = day.get(0);
+      Object customer = first.get(0);
       CustomerSums sums = new CustomerSums();
       triangle.startCustomer();
-      add(sums, day);
+      day.start(first);
       while (days.hasNext()) {
         Row following = days.next();
         if (!customer.equals(following.get(0))) {
           nextDay = following;
           break;
         }
-        add(sums, following);
+        if (following.getInt(1) == day.epochDay) {
+          day.merge(following);
+        } else {
+          add(sums);
+          day.start(following);
+        }
       }
+      add(sums);
       return sums.row(customer);
     }
 
-    private void add(CustomerSums sums, Row day) {
-      int epochDay = day.getInt(1);
-      boolean purchased = day.getInt(3) > 0;
-      long purchaseUnits = day.getLong(4);
-      long returnUnits = day.getLong(5);
-      long netUnits = Math.addExact(purchaseUnits, returnUnits);
+    /** Adds the summed {@link #day} to the customer's sums and the triangle. */
+    private void add(CustomerSums sums) {
+      long netUnits = Math.addExact(day.purchaseUnits, day.returnUnits);
       sums.add(
-          epochDay,
-          day.getInt(3),
-          purchaseUnits,
-          returnUnits,
+          day.epochDay,
+          day.purchases,
+          day.purchaseUnits,
+          day.returnUnits,
           netUnits,
-          epochDay >= pass.windowStart,
-          epochDay >= pass.amountLevelStart);
-      if (epochDay < pass.asOfDay) {
-        triangle.add(day.getInt(2), purchased, netUnits);
+          day.epochDay >= pass.windowStart,
+          day.epochDay >= pass.amountLevelStart);
+      if (day.epochDay < pass.asOfDay) {
+        triangle.add(day.monthIndex, day.purchases > 0, netUnits);
       }
     }
 
@@ -256,6 +265,32 @@ public final class CustomerDaysPass {
     fields[3 + CUSTOMER_SUMS] = active;
     fields[4 + CUSTOMER_SUMS] = units;
     return RowFactory.create(fields);
+  }
+
+  /**
+   * The rows of one customer and day summed (customer, epoch day, month index, purchases, purchase
+   * units, return units): the input may hold a row per order of the day or one for the day.
+   */
+  private static final class Day {
+    private int epochDay;
+    private int monthIndex;
+    private int purchases;
+    private long purchaseUnits;
+    private long returnUnits;
+
+    void start(Row row) {
+      epochDay = row.getInt(1);
+      monthIndex = row.getInt(2);
+      purchases = row.getInt(3);
+      purchaseUnits = row.getLong(4);
+      returnUnits = row.getLong(5);
+    }
+
+    void merge(Row row) {
+      purchases = Math.addExact(purchases, row.getInt(3));
+      purchaseUnits = Math.addExact(purchaseUnits, row.getLong(4));
+      returnUnits = Math.addExact(returnUnits, row.getLong(5));
+    }
   }
 
   /**

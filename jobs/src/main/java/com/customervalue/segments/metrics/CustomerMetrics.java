@@ -3,6 +3,8 @@ package com.customervalue.segments.metrics;
 import static com.customervalue.segments.ingest.Transactions.AMOUNT;
 import static com.customervalue.segments.ingest.Transactions.ORDER_ID;
 import static com.customervalue.segments.ingest.Transactions.TRANSACTION_DATE;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -19,6 +21,7 @@ import com.customervalue.segments.ingest.Transactions;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -139,14 +142,15 @@ public final class CustomerMetrics {
   /**
    * The orders summed per customer and day ({@link #ORDER_DATE}, {@link #PURCHASES}, {@link
    * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer and sorted by customer
-   * and day within each partition: the metrics and the cohort triangle are then computed in one
-   * streaming pass ({@link CustomerDaysPass}) without another shuffle. Orders with a net amount of
-   * 0 are purchases if {@code zeroAmountPurchases}, else they leave a day with no purchase and no
-   * return, so that their customer is kept.
+   * and day within each partition: the metrics and the cohort triangle can then be computed in one
+   * streaming pass ({@link CustomerDaysPass}) without another shuffle, and the backtest counts
+   * purchase days on them. Orders with a net amount of 0 are purchases if {@code
+   * zeroAmountPurchases}, else they leave a day with no purchase and no return, so that their
+   * customer is kept.
    */
   public static Dataset<Row> customerDays(Dataset<Row> orders, boolean zeroAmountPurchases) {
     Column units = col(ORDER_UNITS);
-    Column isPurchase = zeroAmountPurchases ? units.geq(0) : units.gt(0);
+    Column isPurchase = isPurchase(units, zeroAmountPurchases);
     return orders
         .repartition(col(CUSTOMER_ID))
         .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
@@ -155,6 +159,32 @@ public final class CustomerMetrics {
             sum(when(isPurchase, units).otherwise(0L)).as(PURCHASE_UNITS),
             sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS))
         .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE));
+  }
+
+  /**
+   * The orders in the shape of {@link #customerDays}, a row per order instead of per day (its
+   * {@link #PURCHASES} 1 or 0), laid out the same way: hash-partitioned by customer, sorted by
+   * customer and day. {@link CustomerDaysPass} sums a day's rows itself, so the metrics need no
+   * hash aggregation of every order into days (two, partial and final, each over ~33 M rows at 100
+   * M lines).
+   */
+  public static Dataset<Row> customerOrders(Dataset<Row> orders, boolean zeroAmountPurchases) {
+    Column units = col(ORDER_UNITS);
+    Column isPurchase = isPurchase(units, zeroAmountPurchases);
+    return orders
+        .repartition(col(CUSTOMER_ID))
+        .select(
+            col(CUSTOMER_ID),
+            col(ORDER_DATE),
+            when(isPurchase, lit(1)).otherwise(lit(0)).as(PURCHASES),
+            when(isPurchase, units).otherwise(lit(0L)).as(PURCHASE_UNITS),
+            when(units.lt(0), units).otherwise(lit(0L)).as(RETURN_UNITS))
+        .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE));
+  }
+
+  /** An order is a purchase if its net units are positive, or also 0 if {@code zeroAmount}. */
+  private static Column isPurchase(Column units, boolean zeroAmount) {
+    return zeroAmount ? units.geq(0) : units.gt(0);
   }
 
   /**
@@ -177,45 +207,77 @@ public final class CustomerMetrics {
    * customer's days in exact long units; the dates, money and ratios are derived here.
    */
   public static Dataset<Row> fromSums(Dataset<Row> customerSums, LocalDate asOf) {
-    Column asOfDate = lit(Date.valueOf(asOf));
-    Dataset<Row> sums =
-        customerSums.select(
-            col(CUSTOMER_ID),
-            date_from_unix_date(col(CustomerDaysPass.FIRST_PURCHASE_DAY)).as(FIRST_PURCHASE_DATE),
-            date_from_unix_date(col(CustomerDaysPass.LAST_PURCHASE_DAY)).as(LAST_PURCHASE_DATE),
-            col(CustomerDaysPass.WINDOW_PURCHASES).cast(DataTypes.IntegerType).as(FREQUENCY),
-            money(
-                    col(CustomerDaysPass.WINDOW_PURCHASE_UNITS)
-                        .plus(col(CustomerDaysPass.WINDOW_RETURN_UNITS)))
-                .as(MONETARY),
-            money(col(CustomerDaysPass.WINDOW_PURCHASE_UNITS)).as(GROSS_REVENUE),
-            money(negate(col(CustomerDaysPass.WINDOW_RETURN_UNITS))).as(RETURNS_AMOUNT),
-            money(col(CustomerDaysPass.AMOUNT_LEVEL_UNITS)).as(AMOUNT_LEVEL_REVENUE),
-            col(PURCHASE_DAYS),
-            col(HISTORY_PURCHASE_UNITS),
-            col(FIRST_DAY_UNITS));
-    Column repeatDays = col(PURCHASE_DAYS).minus(1);
+    return fromSums(customerSums, asOf, List.of());
+  }
 
-    return sums.select(
-        col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
-        col(FIRST_PURCHASE_DATE),
-        col(LAST_PURCHASE_DATE),
-        datediff(asOfDate, col(LAST_PURCHASE_DATE)).as(RECENCY_DAYS),
-        col(FREQUENCY),
-        col(MONETARY),
-        col(GROSS_REVENUE),
-        col(RETURNS_AMOUNT),
-        when(col(FREQUENCY).gt(0), col(GROSS_REVENUE).divide(col(FREQUENCY)))
-            .cast(MONEY_TYPE)
-            .as(AVG_ORDER_VALUE),
-        datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS),
-        col(AMOUNT_LEVEL_REVENUE),
-        when(col(PURCHASE_DAYS).gt(0), repeatDays.cast(DataTypes.IntegerType)).as(REPEAT_PURCHASES),
-        when(
-                repeatDays.gt(0),
-                money(col(HISTORY_PURCHASE_UNITS).minus(col(FIRST_DAY_UNITS))).divide(repeatDays))
-            .cast(MONEY_TYPE)
-            .as(REPEAT_PURCHASE_VALUE));
+  /**
+   * {@link #fromSums(Dataset, LocalDate)} followed by the {@code carried} columns of the input as
+   * they are: the metrics step derives the metrics on the pass's rows with its cell columns
+   * carried, so that one cache holds both.
+   */
+  static Dataset<Row> fromSums(Dataset<Row> customerSums, LocalDate asOf, List<String> carried) {
+    Column asOfDate = lit(Date.valueOf(asOf));
+    Column windowPurchases = col(CustomerDaysPass.WINDOW_PURCHASES);
+    Column windowPurchaseUnits = col(CustomerDaysPass.WINDOW_PURCHASE_UNITS);
+    Column repeatDays = col(PURCHASE_DAYS).minus(1);
+    List<Column> sums =
+        new ArrayList<>(
+            List.of(
+                col(CUSTOMER_ID),
+                date_from_unix_date(col(CustomerDaysPass.FIRST_PURCHASE_DAY))
+                    .as(FIRST_PURCHASE_DATE),
+                date_from_unix_date(col(CustomerDaysPass.LAST_PURCHASE_DAY)).as(LAST_PURCHASE_DATE),
+                windowPurchases.cast(DataTypes.IntegerType).as(FREQUENCY),
+                money(windowPurchaseUnits.plus(col(CustomerDaysPass.WINDOW_RETURN_UNITS)))
+                    .as(MONETARY),
+                money(windowPurchaseUnits).as(GROSS_REVENUE),
+                money(negate(col(CustomerDaysPass.WINDOW_RETURN_UNITS))).as(RETURNS_AMOUNT),
+                when(
+                        windowPurchases.gt(0),
+                        money(roundedQuotient(windowPurchaseUnits, windowPurchases)))
+                    .as(AVG_ORDER_VALUE),
+                money(col(CustomerDaysPass.AMOUNT_LEVEL_UNITS)).as(AMOUNT_LEVEL_REVENUE),
+                when(col(PURCHASE_DAYS).gt(0), repeatDays.cast(DataTypes.IntegerType))
+                    .as(REPEAT_PURCHASES),
+                when(
+                        repeatDays.gt(0),
+                        money(
+                            roundedQuotient(
+                                col(HISTORY_PURCHASE_UNITS).minus(col(FIRST_DAY_UNITS)),
+                                repeatDays)))
+                    .as(REPEAT_PURCHASE_VALUE)));
+    carried.forEach(name -> sums.add(col(name)));
+    List<Column> metrics =
+        new ArrayList<>(
+            List.of(
+                col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID),
+                col(FIRST_PURCHASE_DATE),
+                col(LAST_PURCHASE_DATE),
+                datediff(asOfDate, col(LAST_PURCHASE_DATE)).as(RECENCY_DAYS),
+                col(FREQUENCY),
+                col(MONETARY),
+                col(GROSS_REVENUE),
+                col(RETURNS_AMOUNT),
+                col(AVG_ORDER_VALUE),
+                datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS),
+                col(AMOUNT_LEVEL_REVENUE),
+                col(REPEAT_PURCHASES),
+                col(REPEAT_PURCHASE_VALUE)));
+    carried.forEach(name -> metrics.add(col(name)));
+    return customerSums.select(sums.toArray(Column[]::new)).select(metrics.toArray(Column[]::new));
+  }
+
+  /**
+   * {@code units / divisor} rounded half up (away from zero) to a whole unit, in long arithmetic;
+   * {@code divisor} > 0. The same as dividing the money and casting to {@link #MONEY_TYPE}, which
+   * Spark does through BigDecimal: its intermediate rounding to 14 decimals cannot move a quotient
+   * across a half unit while the divisor is below 10^10.
+   */
+  private static Column roundedQuotient(Column units, Column divisor) {
+    Column quotient = call_function("div", units, divisor);
+    Column awayFromZero = when(units.lt(0), lit(-1L)).otherwise(lit(1L));
+    return when(abs(units.mod(divisor)).multiply(2).geq(divisor), quotient.plus(awayFromZero))
+        .otherwise(quotient);
   }
 
   /** A line amount (DECIMAL(18,4)) as BIGINT units of 1/10,000. */

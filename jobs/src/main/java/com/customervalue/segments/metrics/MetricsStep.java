@@ -1,5 +1,6 @@
 package com.customervalue.segments.metrics;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -10,6 +11,7 @@ import com.customervalue.segments.pipeline.Key;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
 import com.customervalue.segments.pipeline.StepFailedException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -52,29 +54,49 @@ public final class MetricsStep implements Step {
 
   @Override
   public void run(RunState state) {
-    // The metrics and the tier features are cached and then scanned many times (k-means
+    // The metrics and the k-means training set are cached and then scanned many times (k-means
     // iterates); let adaptive execution size their partitions from the data instead of keeping 200.
     state.spark().conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     Ingested ingested = state.get(ValidateStep.INGESTED);
-    Dataset<Row> days = CustomerMetrics.customerDays(orders(ingested), zeroAmountPurchases);
-    // Not cached: at 100 M lines caching the 33 M customer days cost 7 % of the run. The pass
-    // below reads them once and its output (a row per customer and a few thousand cells) is cached
-    // instead; only the opt-in backtest reads the days again, recomputing them.
-    state.put(CUSTOMER_DAYS, new CustomerDays(days));
-    Dataset<Row> pass =
+    Dataset<Row> orders = orders(ingested);
+    // The backtest's input, built only if it runs: nothing else reads the days. At 100 M lines
+    // caching the 33 M customer days cost 7 % of the run.
+    state.put(
+        CUSTOMER_DAYS, new CustomerDays(CustomerMetrics.customerDays(orders, zeroAmountPurchases)));
+    // The metrics are derived from the pass's customer rows on the way into the cache, with the
+    // cell rows carried in the same rows: one cache of a row per customer. Caching the pass and
+    // then the metrics derived from it built and scanned a second copy (14 s at 100 M lines).
+    Dataset<Row> passRows =
         state.cache(
-            CustomerDaysPass.of(
-                days, ingested.asOf(), ingested.windowDays(), amountLevelWindowDays));
-    Dataset<Row> cells = CustomerDaysPass.cells(pass);
+            CustomerMetrics.fromSums(
+                CustomerDaysPass.of(
+                    CustomerMetrics.customerOrders(orders, zeroAmountPurchases),
+                    ingested.asOf(),
+                    ingested.windowDays(),
+                    amountLevelWindowDays),
+                ingested.asOf(),
+                CustomerDaysPass.CELL_COLUMNS));
+    Dataset<Row> cells = CustomerDaysPass.cells(passRows);
     state.put(
         COHORT_CELLS,
         new CohortCells(state.spark().createDataFrame(cells.collectAsList(), cells.schema())));
-    Dataset<Row> metrics = state.cache(perCustomer(ingested, CustomerDaysPass.customers(pass)));
+    Dataset<Row> ownMetrics =
+        passRows
+            .filter(col(CustomerDaysPass.COHORT_INDEX).isNull())
+            .select(CustomerMetrics.COLUMNS.stream().map(name -> col(name)).toArray(Column[]::new));
+    Dataset<Row> metrics =
+        ingested
+            .customerMaster()
+            .map(master -> state.cache(CustomerMaster.attach(ownMetrics, master)))
+            .orElse(ownMetrics);
     Row population =
         metrics.agg(count(lit(1)), count(when(CustomerMetrics.isBuyer(), lit(1)))).first();
-    // The metrics are cached and the few thousand cells are on the driver: nothing reads the pass
-    // again, and holding it beside the metrics doubled the memory of a row per customer.
-    pass.unpersist();
+    if (metrics != ownMetrics) {
+      // With a customer master the joined metrics are cached and the cells are on the driver:
+      // nothing reads the pass's rows again, and holding them too doubled the memory of a row per
+      // customer.
+      passRows.unpersist();
+    }
     long customers = population.getLong(0);
     long buyers = population.getLong(1);
     state.put(CUSTOMERS, new CustomerBase(metrics, customers, buyers));
@@ -96,14 +118,5 @@ public final class MetricsStep implements Step {
     return ingested.hasOrderIds()
         ? CustomerMetrics.netOrders(lines)
         : CustomerMetrics.eachLineAnOrder(lines);
-  }
-
-  /** Per-customer metrics from a pass's customer rows, with the customer master's when given. */
-  static Dataset<Row> perCustomer(Ingested ingested, Dataset<Row> customerSums) {
-    Dataset<Row> metrics = CustomerMetrics.fromSums(customerSums, ingested.asOf());
-    return ingested
-        .customerMaster()
-        .map(master -> CustomerMaster.attach(metrics, master))
-        .orElse(metrics);
   }
 }

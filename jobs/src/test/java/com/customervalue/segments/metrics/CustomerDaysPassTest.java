@@ -21,6 +21,20 @@ import org.junit.jupiter.api.Test;
 class CustomerDaysPassTest extends SparkTestSession {
   private static final LocalDate AS_OF = LocalDate.of(2024, 3, 1);
 
+  /** The orders of {@link #returnsFirstZeroAmountDaysAndWindows}. */
+  private static final Row[] A_Z_R = {
+    NettedOrders.order("a", "2023-12-01", -20),
+    NettedOrders.order("a", "2023-12-05", 0),
+    NettedOrders.order("a", "2023-12-20", 100),
+    NettedOrders.order("a", "2024-01-30", -5),
+    NettedOrders.order("a", "2024-01-31", 50),
+    NettedOrders.order("a", "2024-01-31", -10),
+    NettedOrders.order("a", "2024-02-10", 30),
+    NettedOrders.order("a", "2024-02-10", 20),
+    NettedOrders.order("z", "2024-02-01", 0),
+    NettedOrders.order("r", "2024-02-15", -7)
+  };
+
   private static Dataset<Row> days(Row... orders) {
     return CustomerMetrics.customerDays(
         spark.createDataFrame(List.of(orders), NettedOrders.SCHEMA));
@@ -38,18 +52,7 @@ class CustomerDaysPassTest extends SparkTestSession {
    */
   @Test
   void returnsFirstZeroAmountDaysAndWindows() {
-    Dataset<Row> days =
-        days(
-            NettedOrders.order("a", "2023-12-01", -20),
-            NettedOrders.order("a", "2023-12-05", 0),
-            NettedOrders.order("a", "2023-12-20", 100),
-            NettedOrders.order("a", "2024-01-30", -5),
-            NettedOrders.order("a", "2024-01-31", 50),
-            NettedOrders.order("a", "2024-01-31", -10),
-            NettedOrders.order("a", "2024-02-10", 30),
-            NettedOrders.order("a", "2024-02-10", 20),
-            NettedOrders.order("z", "2024-02-01", 0),
-            NettedOrders.order("r", "2024-02-15", -7));
+    Dataset<Row> days = days(A_Z_R);
 
     Map<String, Row> metrics =
         CustomerMetrics.perCustomer(days, AS_OF, 30, 60).collectAsList().stream()
@@ -86,6 +89,39 @@ class CustomerDaysPassTest extends SparkTestSession {
     assertEquals(
         Map.of("2023-12 +0", "1 800000", "2023-12 +1", "1 350000", "2023-12 +2", "1 500000"),
         summedCells(CustomerDaysPass.of(days, AS_OF, 30, 60)));
+  }
+
+  /**
+   * The metrics step hands the pass a row per order ({@link CustomerMetrics#customerOrders}), not
+   * per day: the pass sums a day's orders itself (a purchase and a return on 2024-01-31, two
+   * purchases on 2024-02-10), so both inputs give the same customer and cell rows, with zero-amount
+   * orders purchases or not.
+   */
+  @Test
+  void aRowPerOrderGivesTheRowsOfARowPerDay() {
+    Dataset<Row> orders = spark.createDataFrame(List.of(A_Z_R), NettedOrders.SCHEMA);
+    for (boolean zeroAmountPurchases : new boolean[] {false, true}) {
+      Dataset<Row> perOrder = CustomerMetrics.customerOrders(orders, zeroAmountPurchases);
+      Dataset<Row> perDay = CustomerMetrics.customerDays(orders, zeroAmountPurchases);
+      assertEquals(10, perOrder.count());
+      assertEquals(8, perDay.count());
+
+      assertEquals(
+          sortedRows(CustomerDaysPass.of(perDay, AS_OF, 30, 60)),
+          sortedRows(CustomerDaysPass.of(perOrder, AS_OF, 30, 60)),
+          "zero-amount orders are purchases: " + zeroAmountPurchases);
+    }
+    Row a =
+        CustomerDaysPass.customers(
+                CustomerDaysPass.of(CustomerMetrics.customerOrders(orders, false), AS_OF, 30, 60))
+            .filter(col(CustomerMetrics.CUSTOMER_ID).equalTo("a"))
+            .first();
+    assertEquals(3L, (Long) a.getAs(CustomerDaysPass.PURCHASE_DAYS));
+    assertEquals(3L, (Long) a.getAs(CustomerDaysPass.WINDOW_PURCHASES));
+  }
+
+  private static List<String> sortedRows(Dataset<Row> pass) {
+    return pass.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   /**

@@ -8,6 +8,7 @@ import com.customervalue.segments.SparkTestSession;
 import com.customervalue.segments.ingest.CustomerMasterInput;
 import com.customervalue.segments.ingest.Transactions;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -90,6 +91,46 @@ class CustomerMetricsTest extends SparkTestSession {
         fields);
     assertEquals(
         CustomerMetrics.COLUMNS, Arrays.stream(schema.fields()).map(StructField::name).toList());
+  }
+
+  /**
+   * Averages are rounded half up to 4 decimals once, exactly as a BigDecimal division would: 1/3,
+   * 2/3 and a tie at half a unit, for the average order value and for the repeat days' mean.
+   */
+  @Test
+  void averagesRoundHalfUpToFourDecimals() {
+    Map<String, Row> metrics =
+        metrics(
+            0,
+            line(1, "a1", "2024-01-01", "0.0001"),
+            line(1, "a2", "2024-01-02", "0.0001"),
+            line(1, "a3", "2024-01-03", "0.0003"),
+            line(2, "b1", "2024-01-01", "7.0000"),
+            line(2, "b2", "2024-01-02", "0.0001"),
+            line(2, "b3", "2024-01-03", "0.0002"),
+            line(3, "c1", "2024-01-01", "1.0000"),
+            line(3, "c2", "2024-01-02", "1.0000"),
+            line(3, "c3", "2024-01-03", "0.0001"),
+            line(3, "c4", "2024-01-04", "1000000000.0000"));
+
+    for (Row customer : metrics.values()) {
+      BigDecimal gross = customer.getAs(CustomerMetrics.GROSS_REVENUE);
+      int frequency = customer.getAs(CustomerMetrics.FREQUENCY);
+      assertEquals(
+          gross.divide(BigDecimal.valueOf(frequency), 4, RoundingMode.HALF_UP),
+          customer.getAs(CustomerMetrics.AVG_ORDER_VALUE),
+          "avg_order_value of customer " + customer.getString(0));
+    }
+    // 0.0005 / 3 = 0.000166..., 7.0003 / 3 = 2.33343..., 1000000002.0001 / 4 = 250000000.500025
+    assertEquals(money("0.0002"), metrics.get("1").getAs(CustomerMetrics.AVG_ORDER_VALUE));
+    assertEquals(money("2.3334"), metrics.get("2").getAs(CustomerMetrics.AVG_ORDER_VALUE));
+    assertEquals(money("250000000.5000"), metrics.get("3").getAs(CustomerMetrics.AVG_ORDER_VALUE));
+    // Repeat days after the first: 0.0004 / 2 = 0.0002; 0.0003 / 2 = 0.00015, a tie, rounds up.
+    assertEquals(money("0.0002"), metrics.get("1").getAs(CustomerMetrics.REPEAT_PURCHASE_VALUE));
+    assertEquals(money("0.0002"), metrics.get("2").getAs(CustomerMetrics.REPEAT_PURCHASE_VALUE));
+    // 1000000001.0001 / 3 = 333333333.6667
+    assertEquals(
+        money("333333333.6667"), metrics.get("3").getAs(CustomerMetrics.REPEAT_PURCHASE_VALUE));
   }
 
   /**
