@@ -141,12 +141,11 @@ public final class CustomerMetrics {
 
   /**
    * The orders summed per customer and day ({@link #ORDER_DATE}, {@link #PURCHASES}, {@link
-   * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer and sorted by customer
-   * and day within each partition: the metrics and the cohort triangle can then be computed in one
-   * streaming pass ({@link CustomerDaysPass}) without another shuffle, and the backtest counts
-   * purchase days on them. Orders with a net amount of 0 are purchases if {@code
-   * zeroAmountPurchases}, else they leave a day with no purchase and no return, so that their
-   * customer is kept.
+   * #PURCHASE_UNITS}, {@link #RETURN_UNITS}), hash-partitioned by customer: the metrics and the
+   * cohort triangle can be computed on them in one streaming pass ({@link CustomerDaysPass})
+   * without another shuffle, and the backtest counts purchase days on them. Orders with a net
+   * amount of 0 are purchases if {@code zeroAmountPurchases}, else they leave a day with no
+   * purchase and no return, so that their customer is kept.
    */
   public static Dataset<Row> customerDays(Dataset<Row> orders, boolean zeroAmountPurchases) {
     Column units = col(ORDER_UNITS);
@@ -157,16 +156,14 @@ public final class CustomerMetrics {
         .agg(
             count(when(isPurchase, lit(1))).cast(DataTypes.IntegerType).as(PURCHASES),
             sum(when(isPurchase, units).otherwise(0L)).as(PURCHASE_UNITS),
-            sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS))
-        .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE));
+            sum(when(units.lt(0), units).otherwise(0L)).as(RETURN_UNITS));
   }
 
   /**
    * The orders in the shape of {@link #customerDays}, a row per order instead of per day (its
-   * {@link #PURCHASES} 1 or 0), laid out the same way: hash-partitioned by customer, sorted by
-   * customer and day. {@link CustomerDaysPass} sums a day's rows itself, so the metrics need no
-   * hash aggregation of every order into days (two, partial and final, each over ~33 M rows at 100
-   * M lines).
+   * {@link #PURCHASES} 1 or 0), hash-partitioned by customer as well. {@link CustomerDaysPass} sums
+   * a day's rows itself, so the metrics need no hash aggregation of every order into days (two,
+   * partial and final, each over ~33 M rows at 100 M lines).
    */
   public static Dataset<Row> customerOrders(Dataset<Row> orders, boolean zeroAmountPurchases) {
     Column units = col(ORDER_UNITS);
@@ -178,8 +175,7 @@ public final class CustomerMetrics {
             col(ORDER_DATE),
             when(isPurchase, lit(1)).otherwise(lit(0)).as(PURCHASES),
             when(isPurchase, units).otherwise(lit(0L)).as(PURCHASE_UNITS),
-            when(units.lt(0), units).otherwise(lit(0L)).as(RETURN_UNITS))
-        .sortWithinPartitions(col(CUSTOMER_ID), col(ORDER_DATE));
+            when(units.lt(0), units).otherwise(lit(0L)).as(RETURN_UNITS));
   }
 
   /** An order is a purchase if its net units are positive, or also 0 if {@code zeroAmount}. */

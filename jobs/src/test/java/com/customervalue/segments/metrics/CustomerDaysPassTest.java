@@ -8,6 +8,8 @@ import com.customervalue.segments.SparkTestSession;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -93,15 +95,19 @@ class CustomerDaysPassTest extends SparkTestSession {
 
   /**
    * The metrics step hands the pass a row per order ({@link CustomerMetrics#customerOrders}), not
-   * per day: the pass sums a day's orders itself (a purchase and a return on 2024-01-31, two
-   * purchases on 2024-02-10), so both inputs give the same customer and cell rows, with zero-amount
-   * orders purchases or not.
+   * per day, and in no particular order: the pass sorts and sums a day's orders itself (a purchase
+   * and a return on 2024-01-31, two purchases on 2024-02-10), so both inputs give the same customer
+   * and cell rows, with zero-amount orders purchases or not.
    */
   @Test
   void aRowPerOrderGivesTheRowsOfARowPerDay() {
     Dataset<Row> orders = spark.createDataFrame(List.of(A_Z_R), NettedOrders.SCHEMA);
+    // Latest first: the pass puts each customer's rows in day order itself.
+    List<Row> latestFirst = new ArrayList<>(List.of(A_Z_R));
+    Collections.reverse(latestFirst);
+    Dataset<Row> reversed = spark.createDataFrame(latestFirst, NettedOrders.SCHEMA);
     for (boolean zeroAmountPurchases : new boolean[] {false, true}) {
-      Dataset<Row> perOrder = CustomerMetrics.customerOrders(orders, zeroAmountPurchases);
+      Dataset<Row> perOrder = CustomerMetrics.customerOrders(reversed, zeroAmountPurchases);
       Dataset<Row> perDay = CustomerMetrics.customerDays(orders, zeroAmountPurchases);
       assertEquals(10, perOrder.count());
       assertEquals(8, perDay.count());
