@@ -93,6 +93,25 @@ class CustomerMetricsTest extends SparkTestSession {
         CustomerMetrics.COLUMNS, Arrays.stream(schema.fields()).map(StructField::name).toList());
   }
 
+  /** Line amounts become exact long units across the whole amount type, DECIMAL(18,4). */
+  @Test
+  void amountsAreExactAtTheEndsOfTheirType() {
+    Map<String, Row> metrics =
+        metrics(
+            0,
+            line(1, "a1", "2024-01-01", "99999999999999.9999"),
+            line(2, "b1", "2024-01-01", "0.0001"),
+            line(2, "b2", "2024-01-02", "-99999999999999.9998"),
+            line(3, "c1", "2024-01-01", "12345678901234.5678"),
+            line(3, "c1", "2024-01-01", "-0.5678"));
+
+    assertEquals(money("99999999999999.9999"), metrics.get("1").getAs(CustomerMetrics.MONETARY));
+    assertEquals(money("-99999999999999.9997"), metrics.get("2").getAs(CustomerMetrics.MONETARY));
+    assertEquals(
+        money("99999999999999.9998"), metrics.get("2").getAs(CustomerMetrics.RETURNS_AMOUNT));
+    assertEquals(money("12345678901234.0000"), metrics.get("3").getAs(CustomerMetrics.MONETARY));
+  }
+
   /**
    * Averages are rounded half up to 4 decimals once, exactly as a BigDecimal division would: 1/3,
    * 2/3 and a tie at half a unit, for the average order value and for the repeat days' mean.
