@@ -112,7 +112,8 @@ public final class CustomerDaysPass {
             .add(ACTIVE_CUSTOMERS, DataTypes.LongType, true)
             .add(MONTH_UNITS, DataTypes.LongType, true);
     // Sorted by customer alone: a single integral key is radix-sorted, where adding the day made it
-    // a comparison sort (a fifth of the stage's time at 10 M lines). The pass puts each customer's
+    // a comparison sort (a fifth of the stage's CPU samples at 10 M lines). The pass puts each
+    // customer's
     // few rows in day order itself.
     return customerDays
         .sortWithinPartitions(col(CUSTOMER_ID))
