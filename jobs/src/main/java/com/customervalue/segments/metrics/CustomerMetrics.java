@@ -213,26 +213,28 @@ public final class CustomerMetrics {
    */
   public static Dataset<Row> perCustomer(
       Dataset<Row> customerDays, LocalDate asOf, int windowDays, int amountLevelWindowDays) {
-    return fromSums(
-        CustomerDaysPass.customers(
-            CustomerDaysPass.of(customerDays, asOf, windowDays, amountLevelWindowDays)),
-        asOf);
+    return customerRows(
+        withMetrics(
+            CustomerDaysPass.of(customerDays, asOf, windowDays, amountLevelWindowDays), asOf));
   }
 
   /**
-   * {@link #perCustomer} from the customer rows of a {@link CustomerDaysPass}, which sums each
-   * customer's days in exact long units; the dates, money and ratios are derived here.
+   * The {@link #COLUMNS} of the customer rows of {@link #withMetrics}' rows: the per-customer
+   * metrics.
    */
-  public static Dataset<Row> fromSums(Dataset<Row> customerSums, LocalDate asOf) {
-    return fromSums(customerSums, asOf, List.of());
+  static Dataset<Row> customerRows(Dataset<Row> withMetrics) {
+    return withMetrics
+        .filter(col(CustomerDaysPass.COHORT_INDEX).isNull())
+        .select(COLUMNS.stream().map(name -> col(name)).toArray(Column[]::new));
   }
 
   /**
-   * {@link #fromSums(Dataset, LocalDate)} followed by the {@code carried} columns of the input as
-   * they are: the metrics step derives the metrics on the pass's rows with its cell columns
-   * carried, so that one cache holds both.
+   * The rows of a {@link CustomerDaysPass} with the {@link #COLUMNS} derived from each customer
+   * row's sums (exact long units; dates, money and ratios are derived here), followed by the cell
+   * columns as they are: the metrics step caches these rows, so that one cache holds the metrics
+   * ({@link #customerRows}) and the cohort cells ({@link CustomerDaysPass#cells}).
    */
-  static Dataset<Row> fromSums(Dataset<Row> customerSums, LocalDate asOf, List<String> carried) {
+  static Dataset<Row> withMetrics(Dataset<Row> passRows, LocalDate asOf) {
     Column asOfDate = lit(Date.valueOf(asOf));
     Column windowPurchases = col(CustomerDaysPass.WINDOW_PURCHASES);
     Column windowPurchaseUnits = col(CustomerDaysPass.WINDOW_PURCHASE_UNITS);
@@ -263,7 +265,7 @@ public final class CustomerMetrics {
                                 col(HISTORY_PURCHASE_UNITS).minus(col(FIRST_DAY_UNITS)),
                                 repeatDays)))
                     .as(REPEAT_PURCHASE_VALUE)));
-    carried.forEach(name -> sums.add(col(name)));
+    CustomerDaysPass.CELL_COLUMNS.forEach(name -> sums.add(col(name)));
     List<Column> metrics =
         new ArrayList<>(
             List.of(
@@ -280,8 +282,8 @@ public final class CustomerMetrics {
                 col(AMOUNT_LEVEL_REVENUE),
                 col(REPEAT_PURCHASES),
                 col(REPEAT_PURCHASE_VALUE)));
-    carried.forEach(name -> metrics.add(col(name)));
-    return customerSums.select(sums.toArray(Column[]::new)).select(metrics.toArray(Column[]::new));
+    CustomerDaysPass.CELL_COLUMNS.forEach(name -> metrics.add(col(name)));
+    return passRows.select(sums.toArray(Column[]::new)).select(metrics.toArray(Column[]::new));
   }
 
   /**

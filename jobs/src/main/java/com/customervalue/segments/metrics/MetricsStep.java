@@ -1,6 +1,5 @@
 package com.customervalue.segments.metrics;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -11,7 +10,6 @@ import com.customervalue.segments.pipeline.Key;
 import com.customervalue.segments.pipeline.RunState;
 import com.customervalue.segments.pipeline.Step;
 import com.customervalue.segments.pipeline.StepFailedException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -68,22 +66,18 @@ public final class MetricsStep implements Step {
     // then the metrics derived from it built and scanned a second copy (14 s at 100 M lines).
     Dataset<Row> passRows =
         state.cache(
-            CustomerMetrics.fromSums(
+            CustomerMetrics.withMetrics(
                 CustomerDaysPass.of(
                     CustomerMetrics.customerOrders(orders, zeroAmountPurchases),
                     ingested.asOf(),
                     ingested.windowDays(),
                     amountLevelWindowDays),
-                ingested.asOf(),
-                CustomerDaysPass.CELL_COLUMNS));
+                ingested.asOf()));
     Dataset<Row> cells = CustomerDaysPass.cells(passRows);
     state.put(
         COHORT_CELLS,
         new CohortCells(state.spark().createDataFrame(cells.collectAsList(), cells.schema())));
-    Dataset<Row> ownMetrics =
-        passRows
-            .filter(col(CustomerDaysPass.COHORT_INDEX).isNull())
-            .select(CustomerMetrics.COLUMNS.stream().map(name -> col(name)).toArray(Column[]::new));
+    Dataset<Row> ownMetrics = CustomerMetrics.customerRows(passRows);
     Dataset<Row> metrics =
         ingested
             .customerMaster()
