@@ -15,13 +15,13 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -106,7 +106,7 @@ public final class TransactionValidation {
     DataType timestampType = typeOf(raw, timestamp);
     Column date =
         timestampType.equals(DataTypes.TimestampType)
-            ? to_date(timestamp)
+            ? CalendarDates.of(timestamp, sessionZone(raw))
             : timestamp.cast(DataTypes.DateType);
 
     Column rawAmount = amountColumn(raw, columns.amountExpression());
@@ -230,6 +230,11 @@ public final class TransactionValidation {
   }
 
   /** A reference to a top-level column whatever characters its name holds (dots, spaces). */
+  /** The zone {@code to_date} would take dates in: the session's, set by the validate step. */
+  private static ZoneId sessionZone(Dataset<Row> raw) {
+    return ZoneId.of(raw.sparkSession().conf().get("spark.sql.session.timeZone"), ZoneId.SHORT_IDS);
+  }
+
   private static Column columnRef(String name) {
     return col("`" + name.replace("`", "``") + "`");
   }
