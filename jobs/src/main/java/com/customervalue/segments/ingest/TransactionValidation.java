@@ -229,12 +229,12 @@ public final class TransactionValidation {
     return isColumn ? columnRef(amountExpression) : expr(amountExpression);
   }
 
-  /** A reference to a top-level column whatever characters its name holds (dots, spaces). */
   /** The zone {@code to_date} would take dates in: the session's, set by the validate step. */
   private static ZoneId sessionZone(Dataset<Row> raw) {
     return ZoneId.of(raw.sparkSession().conf().get("spark.sql.session.timeZone"), ZoneId.SHORT_IDS);
   }
 
+  /** A reference to a top-level column whatever characters its name holds (dots, spaces). */
   private static Column columnRef(String name) {
     return col("`" + name.replace("`", "``") + "`");
   }
