@@ -113,8 +113,7 @@ public final class CustomerDaysPass {
             .add(MONTH_UNITS, DataTypes.LongType, true);
     // Sorted by customer alone: a single integral key is radix-sorted, where adding the day made it
     // a comparison sort (a fifth of the stage's CPU samples at 10 M lines). The pass puts each
-    // customer's
-    // few rows in day order itself.
+    // customer's few rows in day order itself.
     return customerDays
         .sortWithinPartitions(col(CUSTOMER_ID))
         .select(
@@ -130,22 +129,6 @@ public final class CustomerDaysPass {
                 windowStart(asOf, amountLevelWindowDays),
                 (int) asOf.toEpochDay()),
             Encoders.row(schema));
-  }
-
-  /** The customer rows of a pass, without the cell columns. */
-  public static Dataset<Row> customers(Dataset<Row> pass) {
-    return pass.filter(col(COHORT_INDEX).isNull())
-        .select(
-            col(CUSTOMER_ID),
-            col(FIRST_PURCHASE_DAY),
-            col(LAST_PURCHASE_DAY),
-            col(WINDOW_PURCHASES),
-            col(WINDOW_PURCHASE_UNITS),
-            col(WINDOW_RETURN_UNITS),
-            col(AMOUNT_LEVEL_UNITS),
-            col(PURCHASE_DAYS),
-            col(HISTORY_PURCHASE_UNITS),
-            col(FIRST_DAY_UNITS));
   }
 
   /**
